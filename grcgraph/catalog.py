@@ -1,0 +1,214 @@
+"""Read-side queries over the reference graph: frameworks, requirements, their hierarchy and source.
+
+Every value a user supplies reaches SPARQL as a bound variable, never as text in the query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rdflib import Literal, URIRef
+
+from grcgraph import iris
+from grcgraph.errors import UnknownRequirementError
+from grcgraph.store import GraphStore
+
+PREFIXES = """
+PREFIX grc: <https://w3id.org/grcgraph/vocab#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+GRAPH = f"<{iris.REFERENCE_GRAPH}>"
+
+KIND_ORDER = (
+    "Clause", "ControlArea", "Control", "Chapter", "Section", "Article", "Paragraph", "Annex",
+    "Function", "Category", "Subcategory", "GenAIAction",
+)
+
+
+@dataclass(frozen=True)
+class FrameworkVersion:
+    iri: str
+    scheme: str
+    prefix: str
+    framework: str
+    title: str
+    version: str
+    rights: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class RequirementRef:
+    iri: str
+    curie: str
+    notation: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Requirement:
+    ref: RequirementRef
+    scheme: str
+    framework: str
+    text: str | None
+    url: str | None
+    source: str
+    source_file: str | None
+    rights: str
+    ancestors: list[RequirementRef]
+    children: list[RequirementRef]
+    refines: list[RequirementRef] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
+    change_notes: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """The form ids are compared in: 'Art. 12(1)', 'article 12 (1)' and 'art-12-1' all give 'art.12.1'."""
+    key = re.sub(r"[\s._()\[\],\-]+", ".", text.strip().lower()).strip(".")
+    return re.sub(r"^article\b", "art", key)
+
+
+class Catalog:
+    """Requirement lookups over one store's reference graph."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    @cached_property
+    def _index(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        rows = self.store.query(
+            PREFIXES
+            + f"""SELECT ?r ?prefix ?id ?notation ?title ?kind ?scheme WHERE {{ GRAPH {GRAPH} {{
+                ?r skos:inScheme ?s ; dcterms:identifier ?id ; skos:notation ?notation ; skos:prefLabel ?title ; a ?k .
+                ?k rdfs:subClassOf grc:Requirement .
+                ?s grc:prefix ?prefix ; dcterms:identifier ?scheme .
+                BIND(STRAFTER(STR(?k), "#") AS ?kind) }} }} ORDER BY ?prefix"""
+        )
+        return [tuple(str(v) for v in row) for row in rows]  # type: ignore[misc]
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        return {row[1]: row[6] for row in self._index}
+
+    def ref(self, iri: str) -> RequirementRef:
+        for r, prefix, local, notation, title, kind, _scheme in self._index:
+            if r == iri:
+                return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
+        raise UnknownRequirementError(iri)
+
+    def resolve(self, text: str) -> RequirementRef:
+        """Find a requirement from the forms users type: CURIEs, bare ids, 'Art. 12(1)', 'GOVERN 1.1'."""
+        query = text.strip()
+        if not query:
+            raise UnknownRequirementError(text)
+        scope: str | None = None
+        match = re.match(r"^([A-Za-z][A-Za-z0-9]*)\s*:\s*(.+)$", query)
+        if match and match.group(1).lower() in self.prefixes:
+            scope, query = match.group(1).lower(), match.group(2)
+        elif query.startswith(("http://", "https://")):
+            return self.ref(query)
+        key = normalise(query)
+        found = [
+            row for row in self._index
+            if (scope is None or row[1] == scope) and key in (normalise(row[2]), normalise(row[3]))
+        ]
+        if len(found) == 1:
+            r, prefix, local, notation, title, kind, _scheme = found[0]
+            return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
+        if found:
+            raise UnknownRequirementError(text, sorted(f"{row[1]}:{row[2]}" for row in found))
+        # 'Art. 5(1)(a)': points are not catalogued, so offer the nearest enclosing requirement.
+        parts = key.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            shorter = ".".join(parts[:cut])
+            near = [row for row in self._index if (scope is None or row[1] == scope) and shorter in (normalise(row[2]), normalise(row[3]))]
+            if len(near) == 1:
+                raise UnknownRequirementError(text, nearest=f"{near[0][1]}:{near[0][2]}")
+        raise UnknownRequirementError(text)
+
+    def frameworks(self) -> list[FrameworkVersion]:
+        rows = self.store.query(
+            PREFIXES
+            + f"""SELECT ?s ?scheme ?prefix ?fw ?title ?version ?rights ?kind (COUNT(?r) AS ?n) WHERE {{ GRAPH {GRAPH} {{
+                ?s a grc:FrameworkVersion ; dcterms:identifier ?scheme ; grc:prefix ?prefix ; dcterms:title ?title ;
+                   owl:versionInfo ?version ; grc:rights ?rights ; grc:versionOf/skos:prefLabel ?fw .
+                ?r skos:inScheme ?s ; a ?k . ?k rdfs:subClassOf grc:Requirement .
+                BIND(STRAFTER(STR(?k), "#") AS ?kind) }} }}
+                GROUP BY ?s ?scheme ?prefix ?fw ?title ?version ?rights ?kind ORDER BY ?scheme"""
+        )
+        versions: dict[str, FrameworkVersion] = {}
+        for s, scheme, prefix, fw, title, version, rights, kind, n in rows:
+            entry = versions.setdefault(
+                str(s),
+                FrameworkVersion(str(s), str(scheme), str(prefix), str(fw), str(title), str(version), str(rights), {}),
+            )
+            entry.counts[str(kind)] = int(n)
+        for entry in versions.values():
+            ordered = sorted(entry.counts.items(), key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else 99)
+            entry.counts.clear()
+            entry.counts.update(ordered)
+        return list(versions.values())
+
+    def requirement(self, text: str) -> Requirement:
+        ref = self.resolve(text)
+        node = URIRef(ref.iri)
+        (detail,) = list(
+            self.store.query(
+                PREFIXES
+                + f"""SELECT ?r ?scheme ?fw ?text ?url ?source ?file ?rights WHERE {{ GRAPH {GRAPH} {{
+                    ?r skos:inScheme ?s ; dcterms:source ?src .
+                    ?s dcterms:title ?scheme ; grc:rights ?rights ; grc:versionOf/skos:prefLabel ?fw .
+                    ?src dcterms:title ?source .
+                    OPTIONAL {{ ?src dcterms:identifier ?file }}
+                    OPTIONAL {{ ?r grc:text ?text }}
+                    OPTIONAL {{ ?r rdfs:seeAlso ?url }} }} }} LIMIT 1""",
+                {"r": node},
+            )
+        )
+        ancestors = [
+            self.ref(str(row[0]))
+            for row in self.store.query(
+                PREFIXES + f"SELECT ?a ?r (COUNT(?mid) AS ?depth) WHERE {{ GRAPH {GRAPH} {{ ?r skos:broader+ ?a . ?a skos:broader* ?mid }} }} GROUP BY ?a ?r ORDER BY ?depth",
+                {"r": node},
+            )
+        ]
+        children = [
+            self.ref(str(row[0]))
+            for row in self.store.query(
+                PREFIXES + f"SELECT ?c ?r WHERE {{ GRAPH {GRAPH} {{ ?c skos:broader ?r ; grc:order ?o }} }} ORDER BY ?o",
+                {"r": node},
+            )
+        ]
+        refines = [
+            self.ref(str(row[0]))
+            for row in self.store.query(PREFIXES + f"SELECT ?t ?r WHERE {{ GRAPH {GRAPH} {{ ?r grc:refines ?t }} }}", {"r": node})
+        ]
+        risks = sorted(
+            str(row[0])
+            for row in self.store.query(
+                PREFIXES + f"SELECT ?l ?r WHERE {{ GRAPH {GRAPH} {{ ?r grc:addressesRisk/skos:prefLabel ?l }} }}", {"r": node}
+            )
+        )
+        notes = [
+            str(row[0])
+            for row in self.store.query(PREFIXES + f"SELECT ?n ?r WHERE {{ GRAPH {GRAPH} {{ ?r skos:changeNote ?n }} }}", {"r": node})
+        ]
+        _r, scheme, fw, text_value, url, source, source_file, rights = detail
+        return Requirement(
+            ref=ref, scheme=str(scheme), framework=str(fw),
+            text=str(text_value) if isinstance(text_value, Literal) else None,
+            url=str(url) if url is not None else None,
+            source=str(source), source_file=str(source_file) if source_file is not None else None,
+            rights=str(rights), ancestors=ancestors, children=children,
+            refines=refines, risks=risks, change_notes=notes,
+        )

@@ -1,0 +1,230 @@
+"""The `grcgraph` command line. Each command hands off to a library function; nothing heavy runs
+at import time."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from grcgraph import paths
+
+app = typer.Typer(help="grcgraph: AI-governance frameworks and their crosswalks as one graph.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help=f"Store directory (default: ${paths.DATA_DIR_ENV} or ~/.local/share/grcgraph).", show_default=False),
+]
+MemoryOption = Annotated[bool, typer.Option("--memory", help="Use a throw-away in-memory store.")]
+
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    jsonld = "jsonld"
+    nt = "nt"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def opened_store(data_dir: Path | None, memory: bool = False, *, ensure_loaded: bool = True) -> Iterator[object]:
+    """Open the store, loading the bundled reference graph first when it is missing or stale."""
+    from grcgraph.errors import DataError
+    from grcgraph.reference import load_reference
+    from grcgraph.store import GraphStore
+
+    try:
+        store = GraphStore.open(None if memory else (data_dir or paths.default_data_dir()))
+    except RuntimeError as error:
+        raise fail(str(error)) from None
+    try:
+        if ensure_loaded:
+            try:
+                result = load_reference(store)
+            except DataError as error:
+                raise fail(str(error)) from None
+            if result.loaded:
+                errors.print(f"loaded the reference graph ({result.triples} triples)")
+        yield store
+    finally:
+        store.close()
+
+
+@app.command()
+def load(
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the sources have not changed.")] = False,
+    catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog file of your own (repeatable).")] = None,
+    mappings: Annotated[list[Path] | None, typer.Option("--mappings", help="An extra SSSOM mapping set of your own (repeatable).")] = None,
+) -> None:
+    """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from grcgraph.errors import DataError
+    from grcgraph.reference import bundled_sources, load_reference
+    from grcgraph.store import GraphStore
+
+    for extra in [*(catalog or []), *(mappings or [])]:
+        if not extra.is_file():
+            raise fail(f"{extra}: no such file")
+    sources = bundled_sources(catalog or [], mappings or [])
+    target = None if memory else (data_dir or paths.default_data_dir())
+    try:
+        store = GraphStore.open(target)
+    except RuntimeError as error:
+        raise fail(str(error)) from None
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True) as progress:
+            task = progress.add_task("checking sources", total=None)
+            try:
+                result = load_reference(store, sources, force=force, progress=lambda step: progress.update(task, description=step))
+            except DataError as error:
+                raise fail(f"nothing was written; the store keeps its previous state.\n{error}") from None
+    finally:
+        store.close()
+    where = "memory" if target is None else str(target)
+    if result.loaded:
+        console.print(f"Loaded the reference graph: {result.triples} triples into {where}.")
+    else:
+        console.print(f"The reference graph in {where} is up to date ({result.triples} triples); nothing to do.")
+
+
+@app.command()
+def frameworks(data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+    """List each framework version with its counts per requirement kind."""
+    from grcgraph.catalog import Catalog
+
+    with opened_store(data_dir, memory) as store:
+        versions = Catalog(store).frameworks()  # type: ignore[arg-type]
+    table = Table(title="Frameworks in the reference graph")
+    for column in ("prefix", "framework version", "requirements", "by kind"):
+        table.add_column(column)
+    for version in versions:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in version.counts.items())
+        table.add_row(version.prefix, f"{version.framework} ({version.version})", str(version.total), kinds)
+    console.print(table)
+
+
+@app.command()
+def show(
+    requirement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. A.6.2.8, iso42001:A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")],
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Print one requirement with its parents, children and source."""
+    from grcgraph.application import CATEGORY_NOTATIONS, Applicability
+    from grcgraph.catalog import Catalog
+    from grcgraph.errors import UnknownRequirementError
+
+    with opened_store(data_dir, memory) as store:
+        try:
+            req = Catalog(store).requirement(requirement_id)  # type: ignore[arg-type]
+        except UnknownRequirementError as error:
+            raise fail(str(error)) from None
+        dates = Applicability(store).dates(req.ref.iri)  # type: ignore[arg-type]
+    console.print(f"[bold]{req.ref.curie}[/bold]  {req.ref.notation}  ({req.ref.kind})", highlight=False)
+    console.print(f"[bold]{req.ref.title}[/bold]", highlight=False)
+    console.print(f"in: {req.scheme}", highlight=False)
+    if req.ancestors:
+        console.print("parents: " + " > ".join(f"{a.notation} {a.title}" for a in req.ancestors), highlight=False)
+    if req.text:
+        console.print(f"\n{req.text}\n", highlight=False)
+    for ref in req.refines:
+        console.print(f"refines: {ref.curie} {ref.title}", highlight=False)
+    if req.risks:
+        console.print("GAI risks: " + "; ".join(req.risks), highlight=False)
+    for note in req.change_notes:
+        console.print(f"[yellow]amended:[/yellow] {note}", highlight=False)
+    labels = {str(iri): notation for notation, iri in CATEGORY_NOTATIONS.items()}
+    for date in dates:
+        scope = f"for {labels[date.category]} systems" if date.category else "for every AI system"
+        part = f" ({date.part})" if date.part else ""
+        was = "".join(f"; was {old.applies_from} under {old.source.split(',')[0]}" for old in date.replaced)
+        console.print(f"applies from {date.applies_from} {scope}{part} [{date.rule.source.split(',')[0]}{was}]", highlight=False)
+    if req.children:
+        console.print(f"children ({len(req.children)}):")
+        for child in req.children:
+            console.print(f"  {child.curie:28} {child.title[:100]}", highlight=False)
+    console.print(f"source: {req.source}" + (f" [{req.source_file}]" if req.source_file else ""), highlight=False)
+    if req.url:
+        console.print(f"official text: {req.url}", highlight=False)
+    console.print(f"rights: {req.rights}", highlight=False)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path | None, typer.Argument(help="A Turtle file to check instead of the reference graph.")] = None,
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Run SHACL over the reference graph, or over FILE, and print a readable report."""
+    from rdflib import Graph
+
+    from grcgraph import iris
+    from grcgraph.validation import validate as run
+
+    if file is not None:
+        if not file.is_file():
+            raise fail(f"{file}: no such file")
+        try:
+            graph = Graph().parse(file, format="turtle")
+        except Exception as error:  # any parser failure is the user's file, reported as such
+            raise fail(f"{file}: not valid Turtle: {error}") from None
+        report = run(graph, with_vocabulary=True)
+        subject = str(file)
+    else:
+        with opened_store(data_dir, memory) as store:
+            graph = store.read_graph(iris.REFERENCE_GRAPH)  # type: ignore[attr-defined]
+        report = run(graph)
+        subject = "the reference graph"
+    if report.conforms:
+        console.print(f"{subject}: conforms ({len(graph)} triples, 0 violations).")
+        return
+    table = Table(title=f"SHACL report for {subject}: {len(report.violations)} result(s)")
+    for column in ("severity", "focus node", "path", "message", "value"):
+        table.add_column(column, overflow="fold")
+    for v in report.violations:
+        table.add_row(v.severity, v.focus, v.path, v.message, v.value)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Write the reference graph as Turtle, JSON-LD or N-Triples."""
+    from grcgraph import iris
+
+    with opened_store(data_dir, memory) as store:
+        graph = store.read_graph(iris.REFERENCE_GRAPH)  # type: ignore[attr-defined]
+    from grcgraph.reference import bind_prefixes
+
+    bind_prefixes(graph)
+    rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[fmt.value]
+    data = graph.serialize(format=rdflib_format, encoding="utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        errors.print(f"wrote {len(graph)} triples to {output}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,96 @@
+"""The embedded store: Oxigraph (on disk, or in memory for tests) used through rdflib's oxrdflib.
+
+The reference graph is replaced in one SPARQL update (MOVE from a staging graph), so a reader sees
+either the old graph or the new one, and a failed load leaves the old one in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.query import ResultRow
+from rdflib.term import Identifier
+
+from grcgraph import iris
+from grcgraph.namespace import GRC
+
+
+class GraphStore:
+    """An Oxigraph store with the few operations grcgraph needs."""
+
+    def __init__(self, inner: ox.Store, path: Path | None) -> None:
+        self.inner = inner
+        self.path = path
+        self.dataset = Dataset(store=OxigraphStore(store=inner))
+
+    @classmethod
+    def open(cls, path: Path | None) -> GraphStore:
+        """Open (creating it if needed) the store at `path`; `None` gives an in-memory store."""
+        if path is None:
+            return cls(ox.Store(), None)
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls(ox.Store(str(path)), path)
+        except OSError as error:
+            raise RuntimeError(f"cannot open the store in {path}: {error} (is another grcgraph process using it?)") from None
+
+    def close(self) -> None:
+        self.inner.flush()
+        del self.inner
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[ResultRow]:
+        """Run a SELECT query; user values reach it only through `bindings`, never the text."""
+        result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+        for row in result:
+            assert isinstance(row, ResultRow)
+            yield row
+
+    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
+        return bool(self.dataset.query(sparql, initBindings=dict(bindings or {})).askAnswer)
+
+    def has_graph(self, name: URIRef) -> bool:
+        return bool(self.inner.contains_named_graph(ox.NamedNode(str(name))))
+
+    def graph_size(self, name: URIRef) -> int:
+        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
+
+    def replace_graph(self, name: URIRef, graph: Graph, digest: str | None = None) -> None:
+        """Replace the named graph `name` by `graph` atomically."""
+        staging = ox.NamedNode(str(iris.STAGING_GRAPH))
+        self.inner.remove_graph(staging) if self.inner.contains_named_graph(staging) else None
+        self.inner.add_graph(staging)
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=staging)
+        if digest is not None:
+            self.inner.add(ox.Quad(ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), ox.Literal(digest), staging))
+        self.inner.update(f"MOVE SILENT GRAPH <{iris.STAGING_GRAPH}> TO GRAPH <{name}>")
+        self.inner.flush()
+
+    def digest(self, name: URIRef) -> str | None:
+        for quad in self.inner.quads_for_pattern(ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), None, ox.NamedNode(str(name))):
+            return str(quad.object.value)
+        return None
+
+    def read_graph(self, name: URIRef) -> Graph:
+        """A copy of a named graph in memory (for SHACL, networkx and export)."""
+        data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
+        graph = Graph(identifier=name)
+        if data:
+            graph.parse(data=data, format="nt")
+        return graph
+
+
+def literal_value(term: Any) -> Any:
+    return term.toPython() if isinstance(term, Literal) else term

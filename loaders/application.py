@@ -1,0 +1,126 @@
+"""EU AI Act dates of application: one rule per row, each with its source, superseded rules kept."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from grcgraph import iris
+from grcgraph.errors import DataError, Problem
+from grcgraph.namespace import GRC
+from grcgraph.loaders.catalog import ID_PATTERN
+
+COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")
+CATEGORIES: dict[str, URIRef] = {
+    "prohibited": GRC.ProhibitedPractice,
+    "high-risk-annex-i": GRC.HighRiskAnnexI,
+    "high-risk-annex-iii": GRC.HighRiskAnnexIII,
+    "transparency": GRC.TransparencyArt50,
+    "gpai": GRC.GPAIModel,
+    "gpai-systemic": GRC.GPAIModelSystemicRisk,
+    "minimal": GRC.MinimalRisk,
+}
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class RuleSet:
+    name: str
+    metadata: dict[str, Any]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
+    """Parse and check the application rules against the ids of the EU AI Act catalog."""
+    from grcgraph.loaders.header import split_header
+
+    headered = split_header(text, name)
+    meta = headered.metadata
+    problems: list[Problem] = []
+    sources = meta.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise DataError([Problem(name, 1, "sources", "the header must declare the sources rules cite")])
+    for key, note in (meta.get("change_notes") or {}).items():
+        if key not in known_ids:
+            problems.append(Problem(name, 1, f"change_notes.{key}", "is not an id of the EU AI Act catalog"))
+        if not isinstance(note, dict) or note.get("source") not in sources or not note.get("note"):
+            problems.append(Problem(name, 1, f"change_notes.{key}", "needs a note and a source declared in sources"))
+    reader = csv.DictReader(io.StringIO(headered.table))
+    if list(reader.fieldnames or []) != list(COLUMNS):
+        raise DataError([Problem(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: dict[str, int] = {}
+    for record in reader:
+        line = headered.table_line + reader.line_num - 1
+        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+        rule_id = values["id"]
+        if not rule_id or not ID_PATTERN.match(rule_id):
+            problems.append(Problem(name, line, "id", f"{rule_id!r} is not a valid rule id"))
+        elif rule_id in seen:
+            problems.append(Problem(name, line, "id", f"duplicate rule id, first on line {seen[rule_id]}"))
+        seen.setdefault(rule_id, line)
+        provisions = [p for p in values["provisions"].split("|") if p]
+        if not provisions:
+            problems.append(Problem(name, line, "provisions", "names no provision"))
+        for column in ("provisions", "except"):
+            for provision in filter(None, values[column].split("|")):
+                if provision not in known_ids:
+                    problems.append(Problem(name, line, column, f"{provision!r} is not an id of the EU AI Act catalog"))
+        if values["category"] and values["category"] not in CATEGORIES:
+            problems.append(Problem(name, line, "category", f"{values['category']!r} is not one of {', '.join(CATEGORIES)}"))
+        try:
+            if not DATE_PATTERN.match(values["applies_from"]):
+                raise ValueError
+            dt.date.fromisoformat(values["applies_from"])
+        except ValueError:
+            problems.append(Problem(name, line, "applies_from", f"{values['applies_from']!r} is not a date in the form YYYY-MM-DD"))
+        if values["source"] not in sources:
+            problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
+        rows.append((line, values))
+    for line, values in rows:
+        if values["supersedes"] and values["supersedes"] not in seen:
+            problems.append(Problem(name, line, "supersedes", f"{values['supersedes']!r} is not a rule id in this file"))
+    if problems:
+        raise DataError(problems)
+    return RuleSet(name=name, metadata=meta, rows=rows)
+
+
+def rule_triples(rules: RuleSet, graph: Graph, namespace: str) -> None:
+    scheme_id = str(rules.metadata.get("scheme", "eu-ai-act"))
+    source_nodes = {}
+    for key, value in rules.metadata["sources"].items():
+        node = iris.source(scheme_id, str(key))
+        source_nodes[str(key)] = node
+        graph.add((node, RDF.type, GRC.Source))
+        graph.add((node, DCTERMS.title, Literal(str(value["title"]))))
+        if value.get("file"):
+            graph.add((node, DCTERMS.identifier, Literal(str(value["file"]))))
+        if value.get("url"):
+            graph.add((node, DCTERMS.source, URIRef(str(value["url"]))))
+    for key, note in (rules.metadata.get("change_notes") or {}).items():
+        graph.add((URIRef(namespace + key), SKOS.changeNote, Literal(str(note["note"]))))
+    for _line, values in rules.rows:
+        node = iris.application_rule(values["id"])
+        graph.add((node, RDF.type, GRC.ApplicationRule))
+        graph.add((node, DCTERMS.identifier, Literal(values["id"])))
+        for provision in filter(None, values["provisions"].split("|")):
+            graph.add((node, GRC.provision, URIRef(namespace + provision)))
+        for provision in filter(None, values["except"].split("|")):
+            graph.add((node, GRC.exceptProvision, URIRef(namespace + provision)))
+        if values["category"]:
+            graph.add((node, GRC.forCategory, CATEGORIES[values["category"]]))
+        if values["part"]:
+            graph.add((node, GRC.part, Literal(values["part"])))
+        graph.add((node, GRC.appliesFrom, Literal(values["applies_from"], datatype=XSD.date)))
+        graph.add((node, DCTERMS.source, source_nodes[values["source"]]))
+        if values["supersedes"]:
+            graph.add((node, GRC.supersedes, iris.application_rule(values["supersedes"])))
+        if values["note"]:
+            graph.add((node, SKOS.note, Literal(values["note"])))

@@ -1,0 +1,257 @@
+"""Framework catalogs: a `#` YAML header and a CSV table of requirements, turned into triples.
+
+The format is documented in frameworks/README.md. Every fault is reported with file, line and
+field, and nothing is returned unless the whole file is sound.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from grcgraph import iris
+from grcgraph.errors import DataError, Problem
+from grcgraph.namespace import GRC
+from grcgraph.loaders.header import split_header
+
+COLUMNS = ("id", "kind", "parent", "notation", "title", "text", "url", "refines", "risks", "actor_tasks", "source")
+REQUIRED_COLUMNS = ("id", "kind", "title")
+
+KINDS: dict[str, URIRef] = {
+    "Clause": GRC.Clause,
+    "ControlArea": GRC.ControlArea,
+    "Control": GRC.Control,
+    "Chapter": GRC.Chapter,
+    "Section": GRC.Section,
+    "Article": GRC.Article,
+    "Paragraph": GRC.Paragraph,
+    "Annex": GRC.Annex,
+    "Function": GRC.Function,
+    "Category": GRC.Category,
+    "Subcategory": GRC.Subcategory,
+    "GenAIAction": GRC.GenAIAction,
+}
+
+HEADER_REQUIRED = ("scheme", "prefix", "namespace", "framework", "framework_title", "version", "title", "rights", "sources")
+HEADER_OPTIONAL = ("publisher", "issued", "url", "license", "profile_of", "risks")
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9.-]*$")
+PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9]*$")
+CURIE_PATTERN = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z0-9][A-Za-z0-9._-]*)$")
+
+
+@dataclass
+class CatalogRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class Catalog:
+    """A parsed, checked catalog file."""
+
+    name: str
+    metadata: dict[str, Any]
+    rows: list[CatalogRow] = field(default_factory=list)
+
+    @property
+    def prefix(self) -> str:
+        return str(self.metadata["prefix"])
+
+    @property
+    def namespace(self) -> str:
+        return str(self.metadata["namespace"])
+
+    def iri(self, local_id: str) -> URIRef:
+        return URIRef(self.namespace + local_id)
+
+
+def _check_header(metadata: dict[str, Any], name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for key in HEADER_REQUIRED:
+        if metadata.get(key) in (None, ""):
+            problems.append(Problem(name, 1, key, "required header key is missing or empty"))
+    for key in metadata:
+        if key not in HEADER_REQUIRED and key not in HEADER_OPTIONAL:
+            problems.append(Problem(name, 1, str(key), f"unknown header key; known keys: {', '.join(HEADER_REQUIRED + HEADER_OPTIONAL)}"))
+    if problems:
+        return problems
+    for key in ("scheme", "framework"):
+        if not NAME_PATTERN.match(str(metadata[key])):
+            problems.append(Problem(name, 1, key, f"{metadata[key]!r} must be lower case letters, digits, dots and hyphens"))
+    if not PREFIX_PATTERN.match(str(metadata["prefix"])):
+        problems.append(Problem(name, 1, "prefix", f"{metadata['prefix']!r} must be lower case letters and digits"))
+    namespace = str(metadata["namespace"])
+    if not re.match(r"^https?://\S+[/#]$", namespace):
+        problems.append(Problem(name, 1, "namespace", f"{namespace!r} must be an http(s) IRI ending in / or #"))
+    issued = metadata.get("issued")
+    if issued is not None and not isinstance(issued, dt.date):
+        problems.append(Problem(name, 1, "issued", f"{issued!r} is not a date in the form YYYY-MM-DD"))
+    sources = metadata["sources"]
+    if not isinstance(sources, dict) or not sources:
+        problems.append(Problem(name, 1, "sources", "must map each source key to its title and file"))
+    else:
+        for key, value in sources.items():
+            if not isinstance(value, dict) or not value.get("title"):
+                problems.append(Problem(name, 1, f"sources.{key}", "each source needs a title"))
+    risks = metadata.get("risks")
+    if risks is not None and not (isinstance(risks, list) and all(isinstance(r, str) and r for r in risks)):
+        problems.append(Problem(name, 1, "risks", "must be a list of risk names"))
+    return problems
+
+
+def parse_catalog(text: str, name: str) -> Catalog:
+    """Parse and check one catalog file. Raises DataError naming every fault found."""
+    headered = split_header(text, name)
+    problems = _check_header(headered.metadata, name)
+    if problems:
+        raise DataError(problems)
+    catalog = Catalog(name=name, metadata=headered.metadata)
+    reader = csv.DictReader(io.StringIO(headered.table))
+    header_line = headered.table_line
+    columns = reader.fieldnames or []
+    for column in columns:
+        if column not in COLUMNS:
+            problems.append(Problem(name, header_line, column, f"unknown column; known columns: {', '.join(COLUMNS)}"))
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            problems.append(Problem(name, header_line, column, "required column is missing"))
+    if problems:
+        raise DataError(problems)
+
+    sources = headered.metadata["sources"]
+    risks = set(headered.metadata.get("risks") or [])
+    seen: dict[str, int] = {}
+    for record in reader:
+        line = header_line + reader.line_num - 1
+        if None in record:
+            problems.append(Problem(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}"))  # type: ignore[index]
+            continue
+        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+        local_id = values["id"]
+        if not local_id:
+            problems.append(Problem(name, line, "id", "is empty"))
+        elif not ID_PATTERN.match(local_id):
+            problems.append(Problem(name, line, "id", f"{local_id!r} may hold only letters, digits, '.', '_' and '-'"))
+        elif local_id in seen:
+            problems.append(Problem(name, line, "id", f"duplicate id {local_id!r}, first on line {seen[local_id]}"))
+        else:
+            seen[local_id] = line
+        if values["kind"] not in KINDS:
+            problems.append(Problem(name, line, "kind", f"{values['kind']!r} is not one of {', '.join(KINDS)}"))
+        if not values["title"]:
+            problems.append(Problem(name, line, "title", "is empty"))
+        if values["source"] and values["source"] not in sources:
+            problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
+        if not values["source"] and len(sources) != 1:
+            problems.append(Problem(name, line, "source", "is empty and the header declares more than one source"))
+        if values["url"] and not re.match(r"^https?://\S+$", values["url"]):
+            problems.append(Problem(name, line, "url", f"{values['url']!r} is not an http(s) URL"))
+        if values["refines"] and not CURIE_PATTERN.match(values["refines"]):
+            problems.append(Problem(name, line, "refines", f"{values['refines']!r} is not a CURIE such as nistairmf:GOVERN-1.1"))
+        for risk in filter(None, values["risks"].split("|")):
+            if risk not in risks:
+                problems.append(Problem(name, line, "risks", f"{risk!r} is not declared in the header's risks"))
+        catalog.rows.append(CatalogRow(line=line, values=values))
+    for row in catalog.rows:
+        parent = row.values["parent"]
+        if parent and parent not in seen:
+            problems.append(Problem(name, row.line, "parent", f"{parent!r} is not an id in this catalog"))
+        if parent and parent == row.values["id"]:
+            problems.append(Problem(name, row.line, "parent", "a requirement cannot be its own parent"))
+    if not catalog.rows:
+        problems.append(Problem(name, header_line, "row", "the catalog has no requirements"))
+    if problems:
+        raise DataError(problems)
+    return catalog
+
+
+def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> list[Problem]:
+    """Add a catalog's triples to `graph`. `resolve` maps every known CURIE prefix to its namespace,
+    for cross-framework links (refines). Returns the links it could not resolve."""
+    meta = catalog.metadata
+    scheme = iris.scheme(str(meta["scheme"]))
+    framework = iris.framework(str(meta["framework"]))
+    graph.add((framework, RDF.type, GRC.Framework))
+    graph.add((framework, SKOS.prefLabel, Literal(str(meta["framework_title"]))))
+    graph.add((scheme, RDF.type, GRC.FrameworkVersion))
+    graph.add((scheme, GRC.versionOf, framework))
+    graph.add((scheme, DCTERMS.identifier, Literal(str(meta["scheme"]))))
+    graph.add((scheme, SKOS.prefLabel, Literal(str(meta["title"]))))
+    graph.add((scheme, DCTERMS.title, Literal(str(meta["title"]))))
+    graph.add((scheme, GRC.prefix, Literal(catalog.prefix)))
+    graph.add((scheme, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(str(meta["version"]))))
+    graph.add((scheme, GRC.rights, Literal(str(meta["rights"]))))
+    graph.add((scheme, PROV.wasDerivedFrom, Literal(catalog.name)))
+    if meta.get("publisher"):
+        graph.add((scheme, DCTERMS.publisher, Literal(str(meta["publisher"]))))
+    if meta.get("issued"):
+        graph.add((scheme, DCTERMS.issued, Literal(meta["issued"].isoformat(), datatype=XSD.date)))
+    if meta.get("url"):
+        graph.add((scheme, DCTERMS.source, URIRef(str(meta["url"]))))
+    if meta.get("license"):
+        graph.add((scheme, DCTERMS.license, URIRef(str(meta["license"]))))
+    if meta.get("profile_of"):
+        graph.add((scheme, GRC.profileOf, iris.framework(str(meta["profile_of"]))))
+
+    source_nodes: dict[str, URIRef] = {}
+    for key, value in meta["sources"].items():
+        node = iris.source(str(meta["scheme"]), str(key))
+        source_nodes[str(key)] = node
+        graph.add((node, RDF.type, GRC.Source))
+        graph.add((node, DCTERMS.title, Literal(str(value["title"]))))
+        graph.add((node, DCTERMS.rights, Literal(str(meta["rights"]))))
+        if value.get("file"):
+            graph.add((node, DCTERMS.identifier, Literal(str(value["file"]))))
+        if value.get("url"):
+            graph.add((node, DCTERMS.source, URIRef(str(value["url"]))))
+    risk_nodes = {label: iris.genai_risk(catalog.namespace, label) for label in meta.get("risks") or []}
+    for label, node in risk_nodes.items():
+        graph.add((node, RDF.type, GRC.GenAIRisk))
+        graph.add((node, SKOS.prefLabel, Literal(label)))
+        graph.add((node, SKOS.inScheme, scheme))
+
+    unresolved: list[Problem] = []
+    default_source = next(iter(source_nodes.values()))
+    for order, row in enumerate(catalog.rows, start=1):
+        v = row.values
+        node = catalog.iri(v["id"])
+        graph.add((node, RDF.type, KINDS[v["kind"]]))
+        graph.add((node, DCTERMS.identifier, Literal(v["id"])))
+        graph.add((node, SKOS.notation, Literal(v["notation"] or v["id"])))
+        graph.add((node, SKOS.prefLabel, Literal(v["title"])))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, GRC.order, Literal(order)))
+        graph.add((node, DCTERMS.source, source_nodes.get(v["source"], default_source)))
+        if v["parent"]:
+            graph.add((node, SKOS.broader, catalog.iri(v["parent"])))
+        else:
+            graph.add((node, SKOS.topConceptOf, scheme))
+        if v["text"]:
+            graph.add((node, GRC.text, Literal(v["text"])))
+        if v["url"]:
+            graph.add((node, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"), URIRef(v["url"])))
+        if v["refines"]:
+            prefix, local = v["refines"].split(":", 1)
+            if prefix not in resolve:
+                unresolved.append(Problem(catalog.name, row.line, "refines", f"unknown prefix {prefix!r}"))
+            else:
+                graph.add((node, GRC.refines, URIRef(resolve[prefix] + local)))
+        for risk in filter(None, v["risks"].split("|")):
+            graph.add((node, GRC.addressesRisk, risk_nodes[risk]))
+        for task in filter(None, (t.strip() for t in v["actor_tasks"].split(","))):
+            graph.add((node, GRC.actorTask, Literal(task)))
+    return unresolved
+
+
+def prefixes(catalogs: Iterable[Catalog]) -> dict[str, str]:
+    return {catalog.prefix: catalog.namespace for catalog in catalogs}

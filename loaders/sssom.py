@@ -1,0 +1,254 @@
+"""SSSOM TSV mapping sets, read into the reference graph with every column kept.
+
+Each row becomes a grc:Mapping node carrying subject, predicate, object, rationale, justification,
+confidence, creator, comment and any other SSSOM column, plus the direct triple
+`subject predicate object` for path queries. The reader is the project's own so that a faulty row
+is reported with file, line and field; tests also read every bundled file with sssom-py.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV
+
+from grcgraph.errors import DataError, Problem
+from grcgraph.namespace import GRC
+from grcgraph.loaders.header import split_header
+
+NO_TERM_FOUND = "sssom:NoTermFound"
+SSSOM_NS = "https://w3id.org/sssom/"
+SEMAPV_NS = "https://w3id.org/semapv/vocab/"
+
+# Columns with a dedicated property; every other SSSOM column is kept verbatim in grc:extra.
+CORE_COLUMNS = (
+    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "mapping_justification", "confidence", "creator_id", "comment", "rationale",
+)
+REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
+OTHER_SSSOM_COLUMNS = (
+    "predicate_label", "subject_category", "object_category", "subject_type", "object_type",
+    "subject_source", "object_source", "subject_source_version", "object_source_version",
+    "author_id", "author_label", "creator_label", "reviewer_id", "reviewer_label", "license",
+    "mapping_date", "publication_date", "mapping_provider", "mapping_tool", "see_also",
+    "issue_tracker_item", "other", "curation_rule", "curation_rule_text", "mapping_cardinality",
+    "similarity_score", "similarity_measure",
+)
+HEADER_REQUIRED = ("curie_map", "mapping_set_id", "mapping_set_version", "license", "creator_id", "mapping_date")
+
+RATIONALES: dict[str, URIRef] = {
+    "syntactic": GRC.SyntacticRationale,
+    "semantic": GRC.SemanticRationale,
+    "functional": GRC.FunctionalRationale,
+}
+SET_THEORY = {"equal", "subsetOf", "supersetOf", "intersectsWith", "noRelationship"}
+SUPPORTIVE = {
+    "supports", "isSupportedBy", "identical", "equivalent", "contrary",
+    "exampleOf", "hasExample", "integralTo", "hasIntegralPart", "precedes", "precededBy",
+}
+CONCEPT = {"relatedTo"}
+RELATIONSHIPS = SET_THEORY | SUPPORTIVE | CONCEPT
+CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):(\S+)$")
+
+
+@dataclass
+class MappingRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class MappingSet:
+    name: str
+    metadata: dict[str, Any]
+    columns: list[str]
+    rows: list[MappingRow] = field(default_factory=list)
+
+    @property
+    def curie_map(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.metadata["curie_map"].items()}
+
+    @property
+    def set_id(self) -> str:
+        return str(self.metadata["mapping_set_id"])
+
+    def expand(self, curie: str) -> URIRef:
+        prefix, local = curie.split(":", 1)
+        if prefix == "sssom":
+            return URIRef(SSSOM_NS + local)
+        return URIRef(self.curie_map[prefix] + local)
+
+
+def _expandable(curie: str, curie_map: dict[str, str]) -> str | None:
+    """None when the CURIE expands, else why not."""
+    match = CURIE.match(curie)
+    if not match:
+        return f"{curie!r} is not a CURIE (prefix:local)"
+    if match.group(1) not in curie_map and match.group(1) != "sssom":
+        return f"prefix {match.group(1)!r} is not in the header's curie_map"
+    return None
+
+
+def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> MappingSet:
+    """Parse and check one SSSOM TSV file. `requirements` maps every known requirement IRI to its
+    title, so that dangling ids and labels that disagree with the catalog are caught here."""
+    headered = split_header(text, name)
+    meta = headered.metadata
+    problems = [Problem(name, 1, key, "required header key is missing") for key in HEADER_REQUIRED if not meta.get(key)]
+    if problems:
+        raise DataError(problems)
+    if not isinstance(meta["curie_map"], dict):
+        raise DataError([Problem(name, 1, "curie_map", "must map prefixes to IRIs")])
+    if "grc" not in meta["curie_map"] or str(meta["curie_map"]["grc"]) != str(GRC._NS):
+        problems.append(Problem(name, 1, "curie_map", f"must bind grc to {GRC._NS}"))
+    extensions = {str(ext.get("slot_name")) for ext in meta.get("extension_definitions") or [] if isinstance(ext, dict)}
+    reader = csv.DictReader(io.StringIO(headered.table), delimiter="\t", quoting=csv.QUOTE_NONE)
+    columns = list(reader.fieldnames or [])
+    header_line = headered.table_line
+    for column in columns:
+        if column not in CORE_COLUMNS and column not in OTHER_SSSOM_COLUMNS:
+            problems.append(Problem(name, header_line, column, "is neither an SSSOM column nor grcgraph's rationale"))
+        if column == "rationale" and "rationale" not in extensions:
+            problems.append(Problem(name, header_line, column, "needs an extension_definitions entry in the header"))
+    for column in REQUIRED_COLUMNS:
+        if column not in columns:
+            problems.append(Problem(name, header_line, column, "required column is missing"))
+    if problems:
+        raise DataError(problems)
+
+    mapping_set = MappingSet(name=name, metadata=meta, columns=columns)
+    curie_map = mapping_set.curie_map
+    seen: dict[tuple[str, str], tuple[int, str]] = {}
+    for record in reader:
+        line = header_line + reader.line_num - 1
+        if None in record or any(value is None for value in record.values()):
+            problems.append(Problem(name, line, "row", f"the row does not have the {len(columns)} tab-separated cells of the header"))
+            continue
+        values = {column: (record[column] or "").strip() for column in columns}
+        subject, predicate, obj = values["subject_id"], values["predicate_id"], values["object_id"]
+        for column in ("subject_id", "object_id"):
+            curie = values[column]
+            why = _expandable(curie, curie_map)
+            if why:
+                problems.append(Problem(name, line, column, why))
+                continue
+            if curie == NO_TERM_FOUND:
+                if column == "subject_id":
+                    problems.append(Problem(name, line, column, "sssom:NoTermFound may only be an object"))
+                continue
+            iri = str(mapping_set.expand(curie))
+            if iri not in requirements:
+                problems.append(Problem(name, line, column, f"{curie} is not a requirement of any loaded catalog"))
+                continue
+            label = values.get(column.replace("_id", "_label"), "")
+            if label and label != requirements[iri]:
+                problems.append(Problem(name, line, column.replace("_id", "_label"), f"{label!r} differs from the catalog title of {curie}: {requirements[iri]!r}"))
+        if not predicate.startswith("grc:") or predicate[4:] not in RELATIONSHIPS:
+            problems.append(Problem(name, line, "predicate_id", f"{predicate!r} is not a grcgraph relationship; use one of {', '.join(sorted('grc:' + r for r in RELATIONSHIPS))}"))
+        elif obj == NO_TERM_FOUND and predicate != "grc:noRelationship":
+            problems.append(Problem(name, line, "predicate_id", "sssom:NoTermFound goes with grc:noRelationship only"))
+        justification = values["mapping_justification"]
+        if not justification.startswith("semapv:"):
+            problems.append(Problem(name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration"))
+        rationale = values.get("rationale", "")
+        if rationale and rationale not in RATIONALES:
+            problems.append(Problem(name, line, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
+        if predicate[4:] in SET_THEORY and not rationale:
+            problems.append(Problem(name, line, "rationale", "a set-theory relationship needs a rationale (NIST IR 8477)"))
+        confidence = values.get("confidence", "")
+        if confidence:
+            try:
+                number = Decimal(confidence)
+                if not Decimal(0) <= number <= Decimal(1):
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(Problem(name, line, "confidence", f"{confidence!r} is not a number between 0 and 1"))
+        for column in ("creator_id", "author_id", "reviewer_id"):
+            for curie in filter(None, values.get(column, "").split("|")):
+                why = _expandable(curie, curie_map)
+                if why:
+                    problems.append(Problem(name, line, column, why))
+        if subject == obj:
+            problems.append(Problem(name, line, "object_id", "a requirement cannot be mapped to itself"))
+        pair = (subject, obj)
+        if pair in seen:
+            first_line, first_predicate = seen[pair]
+            kind = "conflicting" if first_predicate != predicate else "duplicate"
+            problems.append(Problem(name, line, "predicate_id", f"{kind} statement of {subject} -> {obj}, first on line {first_line} as {first_predicate}"))
+        else:
+            seen[pair] = (line, predicate)
+        mapping_set.rows.append(MappingRow(line=line, values=values))
+    if problems:
+        raise DataError(problems)
+    return mapping_set
+
+
+def mapping_iri(mapping_set: MappingSet, subject: str, obj: str) -> URIRef:
+    digest = hashlib.sha1(f"{subject}\t{obj}".encode()).hexdigest()[:16]
+    return URIRef(f"{mapping_set.set_id}#m-{digest}")
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot keep {type(value).__name__} in a mapping-set header")
+
+
+def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
+    meta = mapping_set.metadata
+    node = URIRef(mapping_set.set_id)
+    graph.add((node, RDF.type, GRC.MappingSet))
+    graph.add((node, DCTERMS.identifier, Literal(mapping_set.set_id)))
+    graph.add((node, OWL.versionInfo, Literal(str(meta["mapping_set_version"]))))
+    graph.add((node, DCTERMS.license, URIRef(str(meta["license"]))))
+    graph.add((node, PROV.wasDerivedFrom, Literal(mapping_set.name)))
+    if meta.get("mapping_set_title"):
+        graph.add((node, DCTERMS.title, Literal(str(meta["mapping_set_title"]))))
+    if meta.get("mapping_set_description"):
+        graph.add((node, DCTERMS.description, Literal(str(meta["mapping_set_description"]))))
+    mapping_date = meta["mapping_date"]
+    graph.add((node, DCTERMS.date, Literal(str(mapping_date), datatype=XSD.date)))
+    for creator in meta.get("creator_id") or []:
+        graph.add((node, DCTERMS.creator, mapping_set.expand(str(creator))))
+    for see_also in meta.get("see_also") or []:
+        graph.add((node, RDFS.seeAlso, URIRef(str(see_also))))
+    if meta.get("comment"):
+        graph.add((node, RDFS.comment, Literal(str(meta["comment"]))))
+    header = {"metadata": meta, "columns": mapping_set.columns}
+    graph.add((node, GRC.header, Literal(json.dumps(header, default=_json_default, sort_keys=True))))
+
+    for row in mapping_set.rows:
+        v = row.values
+        subject = mapping_set.expand(v["subject_id"])
+        predicate = GRC[v["predicate_id"][4:]]
+        obj = mapping_set.expand(v["object_id"])
+        mapping = mapping_iri(mapping_set, v["subject_id"], v["object_id"])
+        graph.add((mapping, RDF.type, GRC.Mapping))
+        graph.add((mapping, GRC.inMappingSet, node))
+        graph.add((mapping, GRC.subject, subject))
+        graph.add((mapping, GRC.predicate, predicate))
+        graph.add((mapping, GRC.object, obj))
+        graph.add((mapping, GRC.row, Literal(row.line)))
+        graph.add((mapping, GRC.justification, URIRef(SEMAPV_NS + v["mapping_justification"].split(":", 1)[1])))
+        if v.get("rationale"):
+            graph.add((mapping, GRC.rationale, RATIONALES[v["rationale"]]))
+        if v.get("confidence"):
+            graph.add((mapping, GRC.confidence, Literal(Decimal(v["confidence"]))))
+        for creator in filter(None, v.get("creator_id", "").split("|")):
+            graph.add((mapping, DCTERMS.creator, mapping_set.expand(creator)))
+        if v.get("comment"):
+            graph.add((mapping, RDFS.comment, Literal(v["comment"])))
+        extra = {c: v[c] for c in mapping_set.columns if c not in CORE_COLUMNS and v.get(c)}
+        if extra:
+            graph.add((mapping, GRC.extra, Literal(json.dumps(extra, sort_keys=True))))
+        if obj != URIRef(SSSOM_NS + "NoTermFound"):
+            graph.add((subject, predicate, obj))

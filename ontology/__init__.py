@@ -1,0 +1,1 @@
+"""Data shipped with grcgraph; read through grcgraph.paths."""
