@@ -75,8 +75,12 @@ class Applicability:
                 OPTIONAL {{ ?rule grc:forCategory ?cat }} OPTIONAL {{ ?rule grc:part ?part }} OPTIONAL {{ ?rule skos:note ?note }} }} }}"""
         ):
             rules[str(rule)] = Rule(
-                iri=str(rule), rule_id=str(rule_id), applies_from=dt.date.fromisoformat(str(date)), source=str(source),
-                category=str(category) if category is not None else None, part=str(part) if part is not None else None,
+                iri=str(rule),
+                rule_id=str(rule_id),
+                applies_from=dt.date.fromisoformat(str(date)),
+                source=str(source),
+                category=str(category) if category is not None else None,
+                part=str(part) if part is not None else None,
                 note=str(note) if note is not None else None,
             )
         for prop, attribute in ((GRC.provision, "provisions"), (GRC.exceptProvision, "excepts"), (GRC.supersedes, "supersedes")):

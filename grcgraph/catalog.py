@@ -25,8 +25,18 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 GRAPH = f"<{iris.REFERENCE_GRAPH}>"
 
 KIND_ORDER = (
-    "Clause", "ControlArea", "Control", "Chapter", "Section", "Article", "Paragraph", "Annex",
-    "Function", "Category", "Subcategory", "GenAIAction",
+    "Clause",
+    "ControlArea",
+    "Control",
+    "Chapter",
+    "Section",
+    "Article",
+    "Paragraph",
+    "Annex",
+    "Function",
+    "Category",
+    "Subcategory",
+    "GenAIAction",
 )
 
 
@@ -118,10 +128,7 @@ class Catalog:
         elif query.startswith(("http://", "https://")):
             return self.ref(query)
         key = normalise(query)
-        found = [
-            row for row in self._index
-            if (scope is None or row[1] == scope) and key in (normalise(row[2]), normalise(row[3]))
-        ]
+        found = [row for row in self._index if (scope is None or row[1] == scope) and key in (normalise(row[2]), normalise(row[3]))]
         if len(found) == 1:
             r, prefix, local, notation, title, kind, _scheme = found[0]
             return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
@@ -178,7 +185,8 @@ class Catalog:
         ancestors = [
             self.ref(str(row[0]))
             for row in self.store.query(
-                PREFIXES + f"SELECT ?a ?r (COUNT(?mid) AS ?depth) WHERE {{ GRAPH {GRAPH} {{ ?r skos:broader+ ?a . ?a skos:broader* ?mid }} }} GROUP BY ?a ?r ORDER BY ?depth",
+                PREFIXES
+                + f"SELECT ?a ?r (COUNT(?mid) AS ?depth) WHERE {{ GRAPH {GRAPH} {{ ?r skos:broader+ ?a . ?a skos:broader* ?mid }} }} GROUP BY ?a ?r ORDER BY ?depth",
                 {"r": node},
             )
         ]
@@ -205,10 +213,17 @@ class Catalog:
         ]
         _r, scheme, fw, text_value, url, source, source_file, rights = detail
         return Requirement(
-            ref=ref, scheme=str(scheme), framework=str(fw),
+            ref=ref,
+            scheme=str(scheme),
+            framework=str(fw),
             text=str(text_value) if isinstance(text_value, Literal) else None,
             url=str(url) if url is not None else None,
-            source=str(source), source_file=str(source_file) if source_file is not None else None,
-            rights=str(rights), ancestors=ancestors, children=children,
-            refines=refines, risks=risks, change_notes=notes,
+            source=str(source),
+            source_file=str(source_file) if source_file is not None else None,
+            rights=str(rights),
+            ancestors=ancestors,
+            children=children,
+            refines=refines,
+            risks=risks,
+            change_notes=notes,
         )

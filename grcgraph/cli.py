@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grcgraph import paths
@@ -27,14 +28,14 @@ DataDirOption = Annotated[
 MemoryOption = Annotated[bool, typer.Option("--memory", help="Use a throw-away in-memory store.")]
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     turtle = "turtle"
     jsonld = "jsonld"
     nt = "nt"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -135,33 +136,35 @@ def show(
         except UnknownRequirementError as error:
             raise fail(str(error)) from None
         dates = Applicability(store).dates(req.ref.iri)  # type: ignore[arg-type]
-    console.print(f"[bold]{req.ref.curie}[/bold]  {req.ref.notation}  ({req.ref.kind})", highlight=False)
-    console.print(f"[bold]{req.ref.title}[/bold]", highlight=False)
-    console.print(f"in: {req.scheme}", highlight=False)
+    console.print(f"[bold]{escape(req.ref.curie)}[/bold]  {escape(req.ref.notation)}  ({req.ref.kind})", highlight=False)
+    console.print(f"[bold]{escape(req.ref.title)}[/bold]", highlight=False)
+    console.print(f"in: {req.scheme}", markup=False, highlight=False)
     if req.ancestors:
-        console.print("parents: " + " > ".join(f"{a.notation} {a.title}" for a in req.ancestors), highlight=False)
+        console.print("parents: " + " > ".join(f"{a.notation} {a.title}" for a in req.ancestors), markup=False, highlight=False)
     if req.text:
-        console.print(f"\n{req.text}\n", highlight=False)
+        console.print(f"\n{req.text}\n", markup=False, highlight=False)
     for ref in req.refines:
-        console.print(f"refines: {ref.curie} {ref.title}", highlight=False)
+        console.print(f"refines: {ref.curie} {ref.title}", markup=False, highlight=False)
     if req.risks:
-        console.print("GAI risks: " + "; ".join(req.risks), highlight=False)
+        console.print("GAI risks: " + "; ".join(req.risks), markup=False, highlight=False)
     for note in req.change_notes:
-        console.print(f"[yellow]amended:[/yellow] {note}", highlight=False)
+        console.print(f"[yellow]amended:[/yellow] {escape(note)}", highlight=False)
     labels = {str(iri): notation for notation, iri in CATEGORY_NOTATIONS.items()}
     for date in dates:
         scope = f"for {labels[date.category]} systems" if date.category else "for every AI system"
         part = f" ({date.part})" if date.part else ""
         was = "".join(f"; was {old.applies_from} under {old.source.split(',')[0]}" for old in date.replaced)
-        console.print(f"applies from {date.applies_from} {scope}{part} [{date.rule.source.split(',')[0]}{was}]", highlight=False)
+        console.print(
+            f"applies from {date.applies_from} {scope}{part} [{date.rule.source.split(',')[0]}{was}]", markup=False, highlight=False
+        )
     if req.children:
         console.print(f"children ({len(req.children)}):")
         for child in req.children:
-            console.print(f"  {child.curie:28} {child.title[:100]}", highlight=False)
-    console.print(f"source: {req.source}" + (f" [{req.source_file}]" if req.source_file else ""), highlight=False)
+            console.print(f"  {child.curie:28} {child.title[:100]}", markup=False, highlight=False)
+    console.print(f"source: {req.source}" + (f" [{req.source_file}]" if req.source_file else ""), markup=False, highlight=False)
     if req.url:
-        console.print(f"official text: {req.url}", highlight=False)
-    console.print(f"rights: {req.rights}", highlight=False)
+        console.print(f"official text: {req.url}", markup=False, highlight=False)
+    console.print(f"rights: {req.rights}", markup=False, highlight=False)
 
 
 @app.command()
@@ -197,7 +200,7 @@ def validate(
     for column in ("severity", "focus node", "path", "message", "value"):
         table.add_column(column, overflow="fold")
     for v in report.violations:
-        table.add_row(v.severity, v.focus, v.path, v.message, v.value)
+        table.add_row(*(escape(cell) for cell in (v.severity, v.focus, v.path, v.message, v.value)))
     console.print(table)
     raise typer.Exit(1)
 
@@ -224,6 +227,100 @@ def export(
     else:
         output.write_bytes(data)
         errors.print(f"wrote {len(graph)} triples to {output}")
+
+
+class MappingFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    sssom = "sssom"
+
+
+@app.command()
+def mappings(
+    source: Annotated[str | None, typer.Option("--from", help="Framework the mappings are read from (e.g. iso42001).")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="Framework they lead to (e.g. euaiact).")] = None,
+    fmt: Annotated[MappingFormat, typer.Option("--format", help="Output format.")] = MappingFormat.table,
+    summary: Annotated[bool, typer.Option("--summary", help="Row counts and predicate shares per mapping set.")] = False,
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """List the mappings between two frameworks (every set, both directions), or a per-set summary."""
+    import csv as csv_module
+
+    from grcgraph.mappings import Mappings
+
+    if not summary and (source is None or target is None):
+        raise fail("give --from and --to (e.g. --from iso42001 --to euaiact), or --summary")
+    with opened_store(data_dir, memory) as store:
+        index = Mappings(store)  # type: ignore[arg-type]
+        if summary:
+            table = Table(title="Mapping sets in the reference graph")
+            for column in ("file", "from", "to", "rows", "predicates (share of rows)"):
+                table.add_column(column, overflow="fold")
+            for s in index.summary():
+                shares = ", ".join(f"{p} {n} ({100 * n / s.rows:.0f}%)" for p, n in s.predicates.items())
+                table.add_row(s.file, ", ".join(s.subject_frameworks), ", ".join(s.object_frameworks), str(s.rows), shares)
+            console.print(table)
+            return
+        assert source is not None and target is not None
+        try:
+            found = index.between(source, target)
+            text = index.export_between(source, target) if fmt is MappingFormat.sssom else ""
+        except ValueError as error:
+            raise fail(str(error)) from None
+    if fmt is MappingFormat.sssom:
+        sys.stdout.write(text)
+    elif fmt is MappingFormat.csv:
+        rows = [m.as_row() for m in found]
+        writer = csv_module.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["subject_id"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=f"{len(found)} mappings from {source} to {target}")
+        for column in ("subject", "relationship", "object", "rationale", "conf.", "comment"):
+            table.add_column(column, overflow="fold")
+        for m in found:
+            obj = f"{m.object.curie} {m.object.title}" if m.object else "(no counterpart)"
+            cells = (
+                f"{m.subject.curie} {m.subject.title[:60]}",
+                m.predicate + (" (inverse)" if m.inverted else ""),
+                obj[:80],
+                m.rationale or "",
+                m.confidence or "",
+                m.comment or "",
+            )
+            table.add_row(*(escape(cell) for cell in cells))
+        console.print(table)
+
+
+@app.command()
+def crosswalk(
+    requirement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")],
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Everything mapped to or from one requirement across all frameworks, in both directions."""
+    from grcgraph.catalog import Catalog
+    from grcgraph.errors import UnknownRequirementError
+    from grcgraph.mappings import Mappings
+
+    with opened_store(data_dir, memory) as store:
+        catalog = Catalog(store)  # type: ignore[arg-type]
+        try:
+            ref = catalog.resolve(requirement_id)
+        except UnknownRequirementError as error:
+            raise fail(str(error)) from None
+        found = Mappings(store, catalog).for_requirement(ref.iri)  # type: ignore[arg-type]
+    console.print(f"[bold]{escape(ref.curie)}[/bold] {escape(ref.title)}: {len(found)} mapping(s)", highlight=False)
+    for m in sorted(found, key=lambda m: (m.object.curie if m.object else "", m.mapping_set)):
+        obj = f"{m.object.curie} {m.object.title}" if m.object else "(no counterpart)"
+        how = f"{m.predicate}" + (f", {m.rationale}" if m.rationale else "") + (f", confidence {m.confidence}" if m.confidence else "")
+        read = " (read from the other end)" if m.inverted else ""
+        console.print(f"\n  {how}{read}\n  -> {obj}", markup=False, highlight=False)
+        if m.comment:
+            console.print(f"     why: {m.comment}", markup=False, highlight=False)
+        author = m.extra.get("author_label")
+        console.print(f"     source: {m.set_title}" + (f" (author: {author})" if author else ""), markup=False, highlight=False)
 
 
 if __name__ == "__main__":

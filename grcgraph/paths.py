@@ -23,11 +23,7 @@ DATA_DIR_ENV = "GRCGRAPH_DATA_DIR"
 
 def catalogs() -> list[Traversable]:
     """The bundled framework catalogs, in a stable order (application rules are not a catalog)."""
-    found = [
-        entry
-        for entry in FRAMEWORKS_DIR.iterdir()
-        if entry.name.endswith(CATALOG_SUFFIX) and entry.name != APPLICATION_RULES.name
-    ]
+    found = [entry for entry in FRAMEWORKS_DIR.iterdir() if entry.name.endswith(CATALOG_SUFFIX) and entry.name != APPLICATION_RULES.name]
     return sorted(found, key=lambda entry: entry.name)
 
 

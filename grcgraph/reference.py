@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from grcgraph import iris, paths
 from grcgraph.errors import DataError, Problem
+from grcgraph.loaders import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.namespace import GRC
 from grcgraph.store import GraphStore
 from grcgraph.validation import validate
-from grcgraph.loaders import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
 
 
 @dataclass(frozen=True)
@@ -80,16 +82,18 @@ def load_reference(
 
 def bind_prefixes(graph: Graph) -> None:
     """Bind the prefixes of the vocabulary and of every framework present, for readable output."""
-    from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
-
-    from grcgraph.namespace import GRC
-
-    for prefix, namespace in (("grc", str(GRC._NS)), ("skos", str(SKOS)), ("dcterms", str(DCTERMS)), ("prov", str(PROV)), ("owl", str(OWL))):
+    for prefix, namespace in (
+        ("grc", str(GRC._NS)),
+        ("skos", str(SKOS)),
+        ("dcterms", str(DCTERMS)),
+        ("prov", str(PROV)),
+        ("owl", str(OWL)),
+    ):
         graph.bind(prefix, namespace)
     for scheme in graph.subjects(predicate=GRC.prefix):
-        prefix = graph.value(scheme, GRC.prefix)
+        scheme_prefix = graph.value(scheme, GRC.prefix)
         member = next(graph.subjects(predicate=URIRef("http://www.w3.org/2004/02/skos/core#inScheme"), object=scheme), None)
-        if prefix is not None and member is not None:
+        if scheme_prefix is not None and member is not None:
             local = graph.value(member, DCTERMS.identifier)
             if local is not None and str(member).endswith(str(local)):
-                graph.bind(str(prefix), str(member)[: -len(str(local))])
+                graph.bind(str(scheme_prefix), str(member)[: -len(str(local))])

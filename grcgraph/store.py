@@ -6,6 +6,7 @@ either the old graph or the new one, and a failed load leaves the old one in pla
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +29,7 @@ class GraphStore:
         self.inner = inner
         self.path = path
         self.dataset = Dataset(store=OxigraphStore(store=inner))
+        self._closed = False
 
     @classmethod
     def open(cls, path: Path | None) -> GraphStore:
@@ -41,8 +43,16 @@ class GraphStore:
             raise RuntimeError(f"cannot open the store in {path}: {error} (is another grcgraph process using it?)") from None
 
     def close(self) -> None:
+        """Flush and release the store; on disk this frees RocksDB's lock for the next process."""
+        if self._closed:
+            return
+        self._closed = True
         self.inner.flush()
+        # Both handles must go for Oxigraph to release the directory lock.
+        del self.dataset
         del self.inner
+        # Query results can sit in reference cycles that still hold the store; collect them now.
+        gc.collect()
 
     def __enter__(self) -> GraphStore:
         return self
@@ -79,8 +89,11 @@ class GraphStore:
         self.inner.flush()
 
     def digest(self, name: URIRef) -> str | None:
-        for quad in self.inner.quads_for_pattern(ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), None, ox.NamedNode(str(name))):
-            return str(quad.object.value)
+        for quad in self.inner.quads_for_pattern(
+            ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), None, ox.NamedNode(str(name))
+        ):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     def read_graph(self, name: URIRef) -> Graph:

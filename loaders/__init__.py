@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from grcgraph.loaders.application import parse_rules, rule_triples
+from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes
+from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError, Problem
 from grcgraph.namespace import GRC
-from grcgraph.loaders.application import parse_rules, rule_triples
-from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes
-from grcgraph.loaders.sssom import parse_mapping_set, mapping_triples
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
 LOADER_VERSION = "1"
@@ -54,7 +54,15 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     before anything is written anywhere."""
     step = progress or (lambda _message: None)
     graph = Graph()
-    for prefix, namespace in (("grc", GRC._NS), ("skos", SKOS), ("dcterms", DCTERMS), ("prov", PROV), ("owl", OWL), ("rdfs", RDFS), ("xsd", XSD)):
+    for prefix, namespace in (
+        ("grc", GRC._NS),
+        ("skos", SKOS),
+        ("dcterms", DCTERMS),
+        ("prov", PROV),
+        ("owl", OWL),
+        ("rdfs", RDFS),
+        ("xsd", XSD),
+    ):
         graph.bind(prefix, namespace)
     graph.parse(data=sources.vocabulary.text, format="turtle")
     problems: list[Problem] = []

@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from grcgraph.loaders.catalog import ID_PATTERN
+from grcgraph.loaders.header import split_header
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph import iris
 from grcgraph.errors import DataError, Problem
 from grcgraph.namespace import GRC
-from grcgraph.loaders.catalog import ID_PATTERN
 
 COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")
 CATEGORIES: dict[str, URIRef] = {
@@ -39,8 +40,6 @@ class RuleSet:
 
 def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
     """Parse and check the application rules against the ids of the EU AI Act catalog."""
-    from grcgraph.loaders.header import split_header
-
     headered = split_header(text, name)
     meta = headered.metadata
     problems: list[Problem] = []

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from grcgraph.loaders.header import split_header
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from grcgraph import iris
 from grcgraph.errors import DataError, Problem
 from grcgraph.namespace import GRC
-from grcgraph.loaders.header import split_header
 
 COLUMNS = ("id", "kind", "parent", "notation", "title", "text", "url", "refines", "risks", "actor_tasks", "source")
 REQUIRED_COLUMNS = ("id", "kind", "title")
@@ -134,7 +134,7 @@ def parse_catalog(text: str, name: str) -> Catalog:
     for record in reader:
         line = header_line + reader.line_num - 1
         if None in record:
-            problems.append(Problem(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}"))  # type: ignore[index]
+            problems.append(Problem(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}"))
             continue
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         local_id = values["id"]

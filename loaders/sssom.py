@@ -18,30 +18,59 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from grcgraph.loaders.header import split_header
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError, Problem
 from grcgraph.namespace import GRC
-from grcgraph.loaders.header import split_header
 
 NO_TERM_FOUND = "sssom:NoTermFound"
 SSSOM_NS = "https://w3id.org/sssom/"
 SEMAPV_NS = "https://w3id.org/semapv/vocab/"
 
-# Columns with a dedicated property; every other SSSOM column is kept verbatim in grc:extra.
+# Columns with a dedicated property; every other SSSOM column (labels included, as written) is kept
+# verbatim in grc:extra, so that export gives back the same rows.
 CORE_COLUMNS = (
-    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-    "mapping_justification", "confidence", "creator_id", "comment", "rationale",
+    "subject_id",
+    "predicate_id",
+    "object_id",
+    "mapping_justification",
+    "confidence",
+    "creator_id",
+    "comment",
+    "rationale",
 )
+LABEL_COLUMNS = ("subject_label", "object_label")
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
 OTHER_SSSOM_COLUMNS = (
-    "predicate_label", "subject_category", "object_category", "subject_type", "object_type",
-    "subject_source", "object_source", "subject_source_version", "object_source_version",
-    "author_id", "author_label", "creator_label", "reviewer_id", "reviewer_label", "license",
-    "mapping_date", "publication_date", "mapping_provider", "mapping_tool", "see_also",
-    "issue_tracker_item", "other", "curation_rule", "curation_rule_text", "mapping_cardinality",
-    "similarity_score", "similarity_measure",
+    "predicate_label",
+    "subject_category",
+    "object_category",
+    "subject_type",
+    "object_type",
+    "subject_source",
+    "object_source",
+    "subject_source_version",
+    "object_source_version",
+    "author_id",
+    "author_label",
+    "creator_label",
+    "reviewer_id",
+    "reviewer_label",
+    "license",
+    "mapping_date",
+    "publication_date",
+    "mapping_provider",
+    "mapping_tool",
+    "see_also",
+    "issue_tracker_item",
+    "other",
+    "curation_rule",
+    "curation_rule_text",
+    "mapping_cardinality",
+    "similarity_score",
+    "similarity_measure",
 )
 HEADER_REQUIRED = ("curie_map", "mapping_set_id", "mapping_set_version", "license", "creator_id", "mapping_date")
 
@@ -52,8 +81,17 @@ RATIONALES: dict[str, URIRef] = {
 }
 SET_THEORY = {"equal", "subsetOf", "supersetOf", "intersectsWith", "noRelationship"}
 SUPPORTIVE = {
-    "supports", "isSupportedBy", "identical", "equivalent", "contrary",
-    "exampleOf", "hasExample", "integralTo", "hasIntegralPart", "precedes", "precededBy",
+    "supports",
+    "isSupportedBy",
+    "identical",
+    "equivalent",
+    "contrary",
+    "exampleOf",
+    "hasExample",
+    "integralTo",
+    "hasIntegralPart",
+    "precedes",
+    "precededBy",
 }
 CONCEPT = {"relatedTo"}
 RELATIONSHIPS = SET_THEORY | SUPPORTIVE | CONCEPT
@@ -115,7 +153,7 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
     columns = list(reader.fieldnames or [])
     header_line = headered.table_line
     for column in columns:
-        if column not in CORE_COLUMNS and column not in OTHER_SSSOM_COLUMNS:
+        if column not in CORE_COLUMNS and column not in LABEL_COLUMNS and column not in OTHER_SSSOM_COLUMNS:
             problems.append(Problem(name, header_line, column, "is neither an SSSOM column nor grcgraph's rationale"))
         if column == "rationale" and "rationale" not in extensions:
             problems.append(Problem(name, header_line, column, "needs an extension_definitions entry in the header"))
@@ -151,14 +189,30 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
                 continue
             label = values.get(column.replace("_id", "_label"), "")
             if label and label != requirements[iri]:
-                problems.append(Problem(name, line, column.replace("_id", "_label"), f"{label!r} differs from the catalog title of {curie}: {requirements[iri]!r}"))
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        column.replace("_id", "_label"),
+                        f"{label!r} differs from the catalog title of {curie}: {requirements[iri]!r}",
+                    )
+                )
         if not predicate.startswith("grc:") or predicate[4:] not in RELATIONSHIPS:
-            problems.append(Problem(name, line, "predicate_id", f"{predicate!r} is not a grcgraph relationship; use one of {', '.join(sorted('grc:' + r for r in RELATIONSHIPS))}"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "predicate_id",
+                    f"{predicate!r} is not a grcgraph relationship; use one of {', '.join(sorted('grc:' + r for r in RELATIONSHIPS))}",
+                )
+            )
         elif obj == NO_TERM_FOUND and predicate != "grc:noRelationship":
             problems.append(Problem(name, line, "predicate_id", "sssom:NoTermFound goes with grc:noRelationship only"))
         justification = values["mapping_justification"]
         if not justification.startswith("semapv:"):
-            problems.append(Problem(name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration"))
+            problems.append(
+                Problem(name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration")
+            )
         rationale = values.get("rationale", "")
         if rationale and rationale not in RATIONALES:
             problems.append(Problem(name, line, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
@@ -183,7 +237,11 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
         if pair in seen:
             first_line, first_predicate = seen[pair]
             kind = "conflicting" if first_predicate != predicate else "duplicate"
-            problems.append(Problem(name, line, "predicate_id", f"{kind} statement of {subject} -> {obj}, first on line {first_line} as {first_predicate}"))
+            problems.append(
+                Problem(
+                    name, line, "predicate_id", f"{kind} statement of {subject} -> {obj}, first on line {first_line} as {first_predicate}"
+                )
+            )
         else:
             seen[pair] = (line, predicate)
         mapping_set.rows.append(MappingRow(line=line, values=values))
@@ -193,7 +251,7 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
 
 
 def mapping_iri(mapping_set: MappingSet, subject: str, obj: str) -> URIRef:
-    digest = hashlib.sha1(f"{subject}\t{obj}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{subject}\t{obj}".encode()).hexdigest()[:16]
     return URIRef(f"{mapping_set.set_id}#m-{digest}")
 
 
@@ -229,7 +287,7 @@ def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
     for row in mapping_set.rows:
         v = row.values
         subject = mapping_set.expand(v["subject_id"])
-        predicate = GRC[v["predicate_id"][4:]]
+        predicate = URIRef(str(GRC._NS) + v["predicate_id"][4:])
         obj = mapping_set.expand(v["object_id"])
         mapping = mapping_iri(mapping_set, v["subject_id"], v["object_id"])
         graph.add((mapping, RDF.type, GRC.Mapping))
@@ -242,7 +300,7 @@ def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
         if v.get("rationale"):
             graph.add((mapping, GRC.rationale, RATIONALES[v["rationale"]]))
         if v.get("confidence"):
-            graph.add((mapping, GRC.confidence, Literal(Decimal(v["confidence"]))))
+            graph.add((mapping, GRC.confidence, Literal(v["confidence"], datatype=XSD.decimal)))
         for creator in filter(None, v.get("creator_id", "").split("|")):
             graph.add((mapping, DCTERMS.creator, mapping_set.expand(creator)))
         if v.get("comment"):

@@ -56,8 +56,11 @@ def iso42001() -> Iterator[dict[str, str]]:
             if parent not in seen:
                 seen.add(parent)
                 yield row(
-                    id=parent, kind="ControlArea", parent=rec["objective_id"],
-                    title=rec["sub_objective_title"], source="annexA",
+                    id=parent,
+                    kind="ControlArea",
+                    parent=rec["objective_id"],
+                    title=rec["sub_objective_title"],
+                    source="annexA",
                 )
         yield row(id=rec["id"], kind="Control", parent=parent, title=rec["title"], source="annexA")
 
@@ -92,15 +95,23 @@ def eu_ai_act() -> Iterator[dict[str, str]]:
             sections.setdefault((art["chapter"], art["section"]), art["section_title"])
     for chapter in sorted(chapters, key=ROMAN.index):
         yield row(
-            id=chapter_id(chapter), kind="Chapter", notation=f"Chapter {chapter}", title=chapters[chapter],
-            url=f"{EURLEX}#cpt_{chapter}", source="oj",
+            id=chapter_id(chapter),
+            kind="Chapter",
+            notation=f"Chapter {chapter}",
+            title=chapters[chapter],
+            url=f"{EURLEX}#cpt_{chapter}",
+            source="oj",
         )
         for (sec_chapter, section), title in sections.items():
             if sec_chapter == chapter:
                 yield row(
-                    id=section_id(chapter, section), kind="Section", parent=chapter_id(chapter),
-                    notation=f"Chapter {chapter}, Section {section}", title=title,
-                    url=f"{EURLEX}#cpt_{chapter}.sct_{section}", source="oj",
+                    id=section_id(chapter, section),
+                    kind="Section",
+                    parent=chapter_id(chapter),
+                    notation=f"Chapter {chapter}, Section {section}",
+                    title=title,
+                    url=f"{EURLEX}#cpt_{chapter}.sct_{section}",
+                    source="oj",
                 )
     by_article: dict[str, list[dict[str, str]]] = {}
     for par in paragraphs:
@@ -110,20 +121,34 @@ def eu_ai_act() -> Iterator[dict[str, str]]:
         number = art["number"]
         parent = section_id(art["chapter"], art["section"]) if art["section"] else chapter_id(art["chapter"])
         yield row(
-            id=f"art-{number}", kind="Article", parent=parent, notation=f"Art. {number}", title=art["title"],
-            text=article_text.get(number, ""), url=f"{EURLEX}#{art['eurlex_anchor']}", source="oj",
+            id=f"art-{number}",
+            kind="Article",
+            parent=parent,
+            notation=f"Art. {number}",
+            title=art["title"],
+            text=article_text.get(number, ""),
+            url=f"{EURLEX}#{art['eurlex_anchor']}",
+            source="oj",
         )
         for par in by_article.get(number, []):
             yield row(
-                id=f"art-{number}-{par['paragraph']}", kind="Paragraph", parent=f"art-{number}",
+                id=f"art-{number}-{par['paragraph']}",
+                kind="Paragraph",
+                parent=f"art-{number}",
                 notation=f"Art. {number}({par['paragraph']})",
-                title=f"{art['title']}, paragraph {par['paragraph']}", text=par["text"],
-                url=f"{EURLEX}#{int(number):03d}.{int(par['paragraph']):03d}", source="oj",
+                title=f"{art['title']}, paragraph {par['paragraph']}",
+                text=par["text"],
+                url=f"{EURLEX}#{int(number):03d}.{int(par['paragraph']):03d}",
+                source="oj",
             )
     for annex in read("eu_ai_act_annexes.csv"):
         yield row(
-            id=f"annex-{annex['annex']}", kind="Annex", notation=f"Annex {annex['annex']}", title=annex["title"],
-            url=f"{EURLEX}#anx_{annex['annex']}", source="oj",
+            id=f"annex-{annex['annex']}",
+            kind="Annex",
+            notation=f"Annex {annex['annex']}",
+            title=annex["title"],
+            url=f"{EURLEX}#anx_{annex['annex']}",
+            source="oj",
         )
 
 
@@ -142,17 +167,27 @@ def nist_ai_rmf() -> Iterator[dict[str, str]]:
         else:
             parent, title = rec["category"], rec["text"]
         yield row(
-            id=nist_local(rec["id"]), kind=kinds[level], parent=nist_local(parent), notation=rec["id"],
-            title=title, text=rec["text"], source="ai-100-1",
+            id=nist_local(rec["id"]),
+            kind=kinds[level],
+            parent=nist_local(parent),
+            notation=rec["id"],
+            title=title,
+            text=rec["text"],
+            source="ai-100-1",
         )
 
 
 def nist_ai_600_1() -> Iterator[dict[str, str]]:
     for rec in read("nist_ai_600_1_actions.csv"):
         yield row(
-            id=rec["action_id"], kind="GenAIAction", title=rec["text"], text=rec["text"],
-            refines=f"nistairmf:{nist_local(rec['subcategory'])}", risks=rec["gai_risks"],
-            actor_tasks=rec["ai_actor_tasks"], source="ai-600-1",
+            id=rec["action_id"],
+            kind="GenAIAction",
+            title=rec["text"],
+            text=rec["text"],
+            refines=f"nistairmf:{nist_local(rec['subcategory'])}",
+            risks=rec["gai_risks"],
+            actor_tasks=rec["ai_actor_tasks"],
+            source="ai-600-1",
         )
 
 

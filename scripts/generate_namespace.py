@@ -16,7 +16,7 @@ VOCAB = "https://w3id.org/grcgraph/vocab#"
 
 def terms() -> list[str]:
     graph = Graph().parse(ROOT / "ontology" / "grcgraph.ttl")
-    found = {str(s)[len(VOCAB):] for s in graph.subjects() if str(s).startswith(VOCAB)}
+    found = {str(s)[len(VOCAB) :] for s in graph.subjects() if str(s).startswith(VOCAB)}
     return sorted(found, key=lambda term: (term[0].islower(), term))
 
 

@@ -1,0 +1,35 @@
+"""Shared fixtures: the bundled reference graph, built once, and stores holding it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from grcgraph.loaders import ReferenceSources, build_reference_graph
+from rdflib import Graph
+
+from grcgraph.reference import bundled_sources, load_reference
+from grcgraph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "reference"
+
+
+@pytest.fixture(scope="session")
+def sources() -> ReferenceSources:
+    return bundled_sources()
+
+
+@pytest.fixture(scope="session")
+def reference_graph(sources: ReferenceSources) -> Graph:
+    return build_reference_graph(sources)
+
+
+@pytest.fixture(scope="session")
+def store(sources: ReferenceSources) -> Iterator[GraphStore]:
+    """An in-memory store holding the bundled reference graph (read-only use)."""
+    loaded = GraphStore.open(None)
+    load_reference(loaded, sources)
+    yield loaded
+    loaded.close()

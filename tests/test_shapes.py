@@ -1,0 +1,87 @@
+"""SHACL: the shipped graph conforms, and the shapes catch the faults users make."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
+
+from grcgraph.namespace import GRC
+from grcgraph.validation import validate
+
+ISO = "https://w3id.org/grcgraph/iso42001-2023/"
+
+
+def test_shipped_reference_graph_conforms(reference_graph: Graph) -> None:
+    report = validate(reference_graph)
+    assert report.conforms, "\n".join(str(v) for v in report.violations[:20])
+
+
+def broken(reference_graph: Graph) -> Graph:
+    copy = Graph()
+    copy += reference_graph
+    return copy
+
+
+def messages(graph: Graph) -> list[str]:
+    report = validate(graph)
+    assert not report.conforms
+    return [f"{v.focus} {v.path} {v.message}" for v in report.violations]
+
+
+def test_requirement_without_title(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    graph.remove((URIRef(ISO + "A.6.2.8"), SKOS.prefLabel, None))
+    assert any("A.6.2.8" in m and "title" in m for m in messages(graph))
+
+
+def test_control_whose_parent_is_missing(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    graph.remove((URIRef(ISO + "A.6.2.8"), SKOS.broader, None))
+    assert any("A.6.2.8" in m and "control area" in m for m in messages(graph))
+
+
+def test_control_whose_parent_is_of_the_wrong_kind(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    node = URIRef(ISO + "A.6.2.8")
+    graph.remove((node, SKOS.broader, None))
+    graph.add((node, SKOS.broader, URIRef(ISO + "8.4")))  # a clause, not a control area
+    assert any("A.6.2.8" in m and "control area" in m for m in messages(graph))
+
+
+def test_parent_that_does_not_exist(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    node = URIRef(ISO + "A.6.2.8")
+    graph.remove((node, SKOS.broader, None))
+    graph.add((node, SKOS.broader, URIRef(ISO + "A.99")))
+    assert any("A.6.2.8" in m for m in messages(graph))
+
+
+def test_malformed_date(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    rule = URIRef("https://w3id.org/grcgraph/eu-ai-act/rule/r2024-general")
+    graph.remove((rule, GRC.appliesFrom, None))
+    graph.add((rule, GRC.appliesFrom, Literal("2026-13-45", datatype=XSD.date)))
+    assert any("r2024-general" in m and "date" in m for m in messages(graph))
+
+
+def test_unknown_framework(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    node = URIRef(ISO + "A.6.2.8")
+    graph.remove((node, SKOS.inScheme, None))
+    graph.add((node, SKOS.inScheme, URIRef("https://w3id.org/grcgraph/scheme/no-such-framework")))
+    assert any("A.6.2.8" in m and "framework version" in m for m in messages(graph))
+
+
+def test_requirement_in_two_frameworks(reference_graph: Graph) -> None:
+    graph = broken(reference_graph)
+    graph.add((URIRef(ISO + "A.6.2.8"), SKOS.inScheme, URIRef("https://w3id.org/grcgraph/scheme/iso27001-2022")))
+    assert any("A.6.2.8" in m for m in messages(graph))
+
+
+@pytest.mark.parametrize("kind", [GRC.Paragraph, GRC.Subcategory, GRC.Section])
+def test_kinds_that_need_a_parent(reference_graph: Graph, kind: URIRef) -> None:
+    graph = broken(reference_graph)
+    node = next(iter(graph.subjects(RDF.type, kind)))
+    graph.remove((node, SKOS.broader, None))
+    assert any(str(node).rsplit("/", 1)[-1] in m for m in messages(graph))
