@@ -87,7 +87,8 @@ class Applicability:
             for rule, target, _p in self.store.query(
                 f"SELECT ?rule ?target ?p WHERE {{ GRAPH {graph} {{ ?rule ?p ?target }} }}", {"p": prop}
             ):
-                getattr(rules[str(rule)], attribute).add(str(target))
+                if str(rule) in rules:  # obligations use grc:provision too
+                    getattr(rules[str(rule)], attribute).add(str(target))
         return rules
 
     @cached_property

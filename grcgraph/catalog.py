@@ -107,14 +107,30 @@ class Catalog:
         return [tuple(str(v) for v in row) for row in rows]  # type: ignore[misc]
 
     @cached_property
+    def _keys(self) -> dict[str, list[tuple[str, str, str, str, str, str, str]]]:
+        """Requirements by the normalised forms of their id and notation."""
+        keys: dict[str, list[tuple[str, str, str, str, str, str, str]]] = {}
+        for row in self._index:
+            for key in {normalise(row[2]), normalise(row[3])}:
+                keys.setdefault(key, []).append(row)
+        return keys
+
+    @cached_property
     def prefixes(self) -> dict[str, str]:
         return {row[1]: row[6] for row in self._index}
 
+    @cached_property
+    def _by_iri(self) -> dict[str, RequirementRef]:
+        return {
+            r: RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
+            for r, prefix, local, notation, title, kind, _scheme in self._index
+        }
+
     def ref(self, iri: str) -> RequirementRef:
-        for r, prefix, local, notation, title, kind, _scheme in self._index:
-            if r == iri:
-                return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
-        raise UnknownRequirementError(iri)
+        found = self._by_iri.get(iri)
+        if found is None:
+            raise UnknownRequirementError(iri)
+        return found
 
     def resolve(self, text: str) -> RequirementRef:
         """Find a requirement from the forms users type: CURIEs, bare ids, 'Art. 12(1)', 'GOVERN 1.1'."""
@@ -128,7 +144,7 @@ class Catalog:
         elif query.startswith(("http://", "https://")):
             return self.ref(query)
         key = normalise(query)
-        found = [row for row in self._index if (scope is None or row[1] == scope) and key in (normalise(row[2]), normalise(row[3]))]
+        found = [row for row in self._keys.get(key, []) if scope is None or row[1] == scope]
         if len(found) == 1:
             r, prefix, local, notation, title, kind, _scheme = found[0]
             return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
@@ -138,10 +154,35 @@ class Catalog:
         parts = key.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             shorter = ".".join(parts[:cut])
-            near = [row for row in self._index if (scope is None or row[1] == scope) and shorter in (normalise(row[2]), normalise(row[3]))]
+            near = [row for row in self._keys.get(shorter, []) if scope is None or row[1] == scope]
             if len(near) == 1:
                 raise UnknownRequirementError(text, nearest=f"{near[0][1]}:{near[0][2]}")
         raise UnknownRequirementError(text)
+
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        rows = self.store.query(PREFIXES + f"SELECT ?r ?o WHERE {{ GRAPH {GRAPH} {{ ?r grc:order ?o }} }}")
+        return {str(r): int(o) for r, o in rows}
+
+    def order(self, iri: str) -> tuple[str, int]:
+        """Document order: framework prefix, then position in its catalog."""
+        return (self.ref(iri).curie.split(":", 1)[0], self._order.get(iri, 0))
+
+    @cached_property
+    def _parents(self) -> dict[str, str]:
+        rows = self.store.query(PREFIXES + f"SELECT ?c ?p WHERE {{ GRAPH {GRAPH} {{ ?c skos:broader ?p }} }}")
+        return {str(c): str(p) for c, p in rows}
+
+    def ancestors(self, iri: str) -> list[str]:
+        found: list[str] = []
+        while iri in self._parents:
+            iri = self._parents[iri]
+            found.append(iri)
+        return found
+
+    def parents(self) -> dict[str, str]:
+        """Every requirement's parent (child IRI -> parent IRI)."""
+        return dict(self._parents)
 
     def frameworks(self) -> list[FrameworkVersion]:
         rows = self.store.query(

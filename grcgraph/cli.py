@@ -3,6 +3,7 @@ at import time."""
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -321,6 +322,279 @@ def crosswalk(
             console.print(f"     why: {m.comment}", markup=False, highlight=False)
         author = m.extra.get("author_label")
         console.print(f"     source: {m.set_title}" + (f" (author: {author})" if author else ""), markup=False, highlight=False)
+
+
+WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace holding your evidence, AI systems and SoA.")]
+OnOption = Annotated[str | None, typer.Option("--on", help="Date to answer for, YYYY-MM-DD (default: today).")]
+evidence_app = typer.Typer(help="Evidence: import and list.", no_args_is_help=True)
+systems_app = typer.Typer(help="The AI inventory: add and list AI systems.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+app.add_typer(systems_app, name="systems")
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def parse_day(text: str | None) -> object:
+    import datetime as dt
+
+    if text is None:
+        return dt.date.today()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--on: {text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@contextmanager
+def opened_api(data_dir: Path | None, memory: bool, workspace: str) -> Iterator[object]:
+    from grcgraph.api import GRCGraph
+    from grcgraph.workspace import InvalidInputError
+
+    with opened_store(data_dir, memory) as store:
+        try:
+            yield GRCGraph(store, workspace)  # type: ignore[arg-type]
+        except InvalidInputError as error:
+            raise fail(str(error)) from None
+
+
+def print_frame(frame: object, title: str) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(escape("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)) for value in row))
+    console.print(table)
+
+
+def write_frames(frames: dict[str, object], fmt: ReportFormat, output: Path | None, title: str) -> None:
+    """Print or write one or more DataFrames as a table, CSV or an XLSX workbook (one sheet each)."""
+    import pandas as pd
+
+    first = next(iter(frames.values()))
+    assert isinstance(first, pd.DataFrame)
+    if fmt is ReportFormat.table:
+        for name, frame in frames.items():
+            print_frame(frame, f"{title}: {name}" if len(frames) > 1 else title)
+    elif fmt is ReportFormat.csv:
+        if output is None:
+            first.to_csv(sys.stdout, index=False)
+        else:
+            first.to_csv(output, index=False)
+            errors.print(f"wrote {len(first)} rows to {output}")
+    else:
+        if output is None:
+            raise fail("--format xlsx needs --output FILE.xlsx")
+        with pd.ExcelWriter(output, engine="openpyxl") as writer:
+            for name, frame in frames.items():
+                assert isinstance(frame, pd.DataFrame)
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        errors.print(f"wrote {output}")
+
+
+@evidence_app.command("import")
+def evidence_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSON evidence file (format: docs/coverage.md).")],
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Import evidence and its links; a bad row is reported with line and field, and nothing is stored."""
+    from grcgraph.errors import DataError
+
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    with opened_api(data_dir, memory, workspace) as api:
+        try:
+            count = api.import_evidence(file)  # type: ignore[attr-defined]
+        except DataError as error:
+            raise fail(f"nothing was imported.\n{error}") from None
+    console.print(f"Imported {count} evidence item(s) into workspace {workspace!r}.")
+
+
+@evidence_app.command("list")
+def evidence_list(workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+    """List the workspace's evidence with the requirements each is linked to."""
+    with opened_api(data_dir, memory, workspace) as api:
+        frame = api.evidence()  # type: ignore[attr-defined]
+    print_frame(frame, f"Evidence in workspace {workspace!r} ({len(frame)})")
+
+
+@app.command()
+def coverage(
+    evidence_id: Annotated[str, typer.Argument(metavar="EVIDENCE_ID")],
+    on: OnOption = None,
+    chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4, help="Mappings to chain (1: direct only).")] = 1,
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """What one piece of evidence covers, in every framework, and how fully."""
+    from grcgraph.workspace import NotFoundError
+
+    day = parse_day(on)
+    with opened_api(data_dir, memory, workspace) as api:
+        try:
+            frame = api.coverage(evidence_id, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
+        except NotFoundError as error:
+            raise fail(str(error)) from None
+    write_frames({"Coverage": frame}, fmt, output, f"Coverage of {evidence_id} on {day}")
+
+
+@app.command()
+def explain(
+    evidence_id: Annotated[str, typer.Argument(metavar="EVIDENCE_ID")],
+    requirement_id: Annotated[str, typer.Argument(metavar="REQUIREMENT")],
+    on: OnOption = None,
+    chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Why a piece of evidence covers a requirement: the link, then each mapping with type, rationale and source."""
+    from grcgraph.errors import UnknownRequirementError
+    from grcgraph.workspace import NotFoundError
+
+    day = parse_day(on)
+    with opened_api(data_dir, memory, workspace) as api:
+        try:
+            paths = api.explain(evidence_id, requirement_id, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
+        except (NotFoundError, UnknownRequirementError) as error:
+            raise fail(str(error)) from None
+    if not paths:
+        console.print(f"{evidence_id} does not reach {requirement_id} (chain length {chain_length}).", markup=False)
+        return
+    for number, path in enumerate(paths, start=1):
+        state = " (stale: past its valid-until date)" if path.stale else ""
+        console.print(f"path {number}: {path.level.label}{' (inferred)' if path.inferred else ''}{state}", markup=False, highlight=False)
+        console.print(
+            f"  {path.evidence} -[{path.link.extent}, asserted by {path.link.asserted_by} at {path.link.asserted_at}]-> "
+            f"{api.catalog.ref(path.link.requirement).curie}",  # type: ignore[attr-defined]
+            markup=False,
+            highlight=False,
+        )
+        for hop in path.hops:
+            confidence = f", confidence {hop.confidence}" if hop.confidence is not None else ""
+            console.print(
+                f"  {hop.subject} -[{hop.predicate}, {hop.rationale or 'no rationale'}{confidence}]-> {hop.object}",
+                markup=False,
+                highlight=False,
+            )
+            console.print(f"      source: {hop.source}", markup=False, highlight=False)
+            if hop.comment:
+                console.print(f"      why: {hop.comment}", markup=False, highlight=False)
+
+
+@app.command()
+def gaps(
+    framework: Annotated[str, typer.Argument(help="iso42001, iso27001, euaiact, nistairmf or nistgai")],
+    system: Annotated[str | None, typer.Option("--system", help="Scope to one AI system of the inventory.")] = None,
+    on: OnOption = None,
+    chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Each requirement of a framework as covered, partial, related, stale, uncovered or not applicable."""
+    from grcgraph.api import GRCGraph
+    from grcgraph.workspace import NotFoundError
+
+    day = parse_day(on)
+    with opened_api(data_dir, memory, workspace) as api:
+        try:
+            frame = api.gaps(framework, system=system, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
+        except (NotFoundError, ValueError) as error:
+            raise fail(str(error)) from None
+    summary = GRCGraph.summary(frame)
+    scope = f" for {system}" if system else ""
+    write_frames({"Gaps": frame, "Summary": summary}, fmt, output, f"Gaps in {framework}{scope} on {day}")
+
+
+@app.command()
+def soa(
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    set_control: Annotated[str | None, typer.Option("--set", help="Control to include or exclude, e.g. A.7.4")] = None,
+    exclude: Annotated[bool, typer.Option("--exclude", help="With --set: exclude the control (default: include).")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --set: the justification.")] = None,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """The Statement of Applicability (ISO/IEC 42001 and 27001 Annex A) with the evidence behind each control."""
+    with opened_api(data_dir, memory, workspace) as api:
+        if set_control is not None:
+            api.set_applicability(set_control, not exclude, reason or "")  # type: ignore[attr-defined]
+            console.print(f"{set_control}: {'excluded' if exclude else 'included'}.", markup=False)
+            return
+        frame = api.soa()  # type: ignore[attr-defined]
+    write_frames({"Statement of Applicability": frame}, fmt, output, "Statement of Applicability")
+
+
+@systems_app.command("add")
+def systems_add(
+    system_id: Annotated[str, typer.Argument(metavar="ID")],
+    name: Annotated[str, typer.Option("--name")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="provider, deployer, importer, distributor, authorised-representative, product-manufacturer")
+    ],
+    category: Annotated[
+        str,
+        typer.Option("--category", help="prohibited, high-risk-annex-i, high-risk-annex-iii, transparency, gpai, gpai-systemic, minimal"),
+    ],
+    generative: Annotated[bool, typer.Option("--generative/--not-generative")] = False,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    purpose: Annotated[str | None, typer.Option("--purpose")] = None,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Add or replace an AI system in the inventory."""
+    with opened_api(data_dir, memory, workspace) as api:
+        api.add_system(system_id, name, role, category, generative=generative, owner=owner, purpose=purpose)  # type: ignore[attr-defined]
+    console.print(f"AI system {system_id!r} saved in workspace {workspace!r}.", markup=False)
+
+
+@systems_app.command("list")
+def systems_list(workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+    """List the AI inventory."""
+    with opened_api(data_dir, memory, workspace) as api:
+        frame = api.systems()  # type: ignore[attr-defined]
+    print_frame(frame, f"AI systems in workspace {workspace!r}")
+
+
+@app.command()
+def applicable(
+    system: Annotated[str, typer.Argument(help="AI system id")],
+    on: OnOption = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    workspace: WorkspaceOption = "default",
+    data_dir: DataDirOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """The EU AI Act provisions that bind you for an AI system, given its roles and category, and from when."""
+    from grcgraph.workspace import NotFoundError
+
+    day = parse_day(on)
+    with opened_api(data_dir, memory, workspace) as api:
+        try:
+            frame = api.applicable(system, on=day)  # type: ignore[attr-defined]
+        except NotFoundError as error:
+            raise fail(str(error)) from None
+    write_frames({"Applicable": frame}, fmt, output, f"EU AI Act provisions for {system} on {day}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ CROSSWALKS_DIR: Traversable = files("grcgraph.crosswalks")
 VOCABULARY = ONTOLOGY_DIR / "grcgraph.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 APPLICATION_RULES = FRAMEWORKS_DIR / "eu-ai-act-application.csv"
+OBLIGATIONS = FRAMEWORKS_DIR / "eu-ai-act-obligations.csv"
 
 CATALOG_SUFFIX = ".csv"
 MAPPING_SET_SUFFIX = ".sssom.tsv"
@@ -22,8 +23,12 @@ DATA_DIR_ENV = "GRCGRAPH_DATA_DIR"
 
 
 def catalogs() -> list[Traversable]:
-    """The bundled framework catalogs, in a stable order (application rules are not a catalog)."""
-    found = [entry for entry in FRAMEWORKS_DIR.iterdir() if entry.name.endswith(CATALOG_SUFFIX) and entry.name != APPLICATION_RULES.name]
+    """The bundled framework catalogs, in a stable order (application rules and obligations are not catalogs)."""
+    found = [
+        entry
+        for entry in FRAMEWORKS_DIR.iterdir()
+        if entry.name.endswith(CATALOG_SUFFIX) and entry.name not in (APPLICATION_RULES.name, OBLIGATIONS.name)
+    ]
     return sorted(found, key=lambda entry: entry.name)
 
 

@@ -38,6 +38,7 @@ def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Seq
         application_rules=read(paths.APPLICATION_RULES, f"frameworks/{paths.APPLICATION_RULES.name}"),
         mapping_sets=[read(entry, f"crosswalks/{entry.name}") for entry in paths.mapping_sets()]
         + [read(path, str(path)) for path in extra_mapping_sets],
+        obligations=read(paths.OBLIGATIONS, f"frameworks/{paths.OBLIGATIONS.name}") if paths.OBLIGATIONS.is_file() else None,
     )
 
 

@@ -53,9 +53,10 @@ def _short(graph: Graph, term: object) -> str:
     return str(term)
 
 
-def validate(data: Graph, *, with_vocabulary: bool = False) -> Report:
+def validate(data: Graph, *, with_vocabulary: bool = False, focus: list[URIRef] | None = None) -> Report:
     """Validate `data` against grcgraph's shapes. With `with_vocabulary`, the vocabulary's class
-    hierarchy is added first, for files that do not carry it (a user's Turtle file)."""
+    hierarchy is added first, for files that do not carry it (a user's Turtle file). With `focus`,
+    only those nodes are checked (the rest of `data` is context they point at)."""
     target = data
     if with_vocabulary:
         target = Graph()
@@ -63,7 +64,9 @@ def validate(data: Graph, *, with_vocabulary: bool = False) -> Report:
             target.bind(prefix, namespace)
         target += vocabulary_graph()
         target += data
-    conforms, results, _text = pyshacl.validate(target, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True)
+    conforms, results, _text = pyshacl.validate(
+        target, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True, focus_nodes=list(focus) if focus else None
+    )
     violations: list[Violation] = []
     assert isinstance(results, Graph)
     for result in results.subjects(RDF.type, SH.ValidationResult):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from grcgraph.loaders.application import parse_rules, rule_triples
-from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes
-from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError, Problem
+from grcgraph.loaders.application import parse_rules, rule_triples
+from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes
+from grcgraph.loaders.obligations import obligation_triples, parse_obligations
+from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set
 from grcgraph.namespace import GRC
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
@@ -32,10 +33,11 @@ class ReferenceSources:
     catalogs: Sequence[SourceFile]
     application_rules: SourceFile | None
     mapping_sets: Sequence[SourceFile]
+    obligations: SourceFile | None = None
 
     def all(self) -> list[SourceFile]:
-        rules = [self.application_rules] if self.application_rules else []
-        return [self.vocabulary, *self.catalogs, *rules, *self.mapping_sets]
+        extras = [f for f in (self.application_rules, self.obligations) if f is not None]
+        return [self.vocabulary, *self.catalogs, *extras, *self.mapping_sets]
 
 
 ProgressCallback = Callable[[str], None]
@@ -102,6 +104,12 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
             parsed_rules = _collect(problems, lambda: parse_rules(rules_file.text, rules_file.name, known))
             if parsed_rules is not None:
                 rule_triples(parsed_rules, graph, eu.namespace)  # type: ignore[arg-type]
+            obligations_file = sources.obligations
+            if obligations_file is not None:
+                step(f"obligations {obligations_file.name}")
+                parsed_obligations = _collect(problems, lambda: parse_obligations(obligations_file.text, obligations_file.name, known))
+                if parsed_obligations is not None:
+                    obligation_triples(parsed_obligations, graph, eu.namespace)  # type: ignore[arg-type]
     for source in sources.mapping_sets:
         step(f"mapping set {source.name}")
         parsed_set = _collect(problems, lambda source=source: parse_mapping_set(source.text, source.name, titles))  # type: ignore[misc]

@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from grcgraph.loaders.catalog import ID_PATTERN
-from grcgraph.loaders.header import split_header
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph import iris
 from grcgraph.errors import DataError, Problem
+from grcgraph.loaders.catalog import ID_PATTERN
+from grcgraph.loaders.header import split_header
 from grcgraph.namespace import GRC
 
 COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")

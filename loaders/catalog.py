@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grcgraph.loaders.header import split_header
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from grcgraph import iris
 from grcgraph.errors import DataError, Problem
+from grcgraph.loaders.header import split_header
 from grcgraph.namespace import GRC
 
 COLUMNS = ("id", "kind", "parent", "notation", "title", "text", "url", "refines", "risks", "actor_tasks", "source")

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from grcgraph.loaders.header import split_header
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError, Problem
+from grcgraph.loaders.header import split_header
 from grcgraph.namespace import GRC
 
 NO_TERM_FOUND = "sssom:NoTermFound"

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from grcgraph.loaders import ReferenceSources, build_reference_graph
 from rdflib import Graph
 
+from grcgraph.loaders import ReferenceSources, build_reference_graph
 from grcgraph.reference import bundled_sources, load_reference
 from grcgraph.store import GraphStore
 

@@ -7,11 +7,11 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from grcgraph.loaders.catalog import parse_catalog
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from grcgraph import paths
+from grcgraph.loaders.catalog import parse_catalog
 from grcgraph.namespace import GRC
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
-from grcgraph.loaders.sssom import parse_mapping_set
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from sssom.parsers import parse_sssom_table
@@ -19,6 +17,8 @@ from sssom.validators import validate as sssom_validate
 
 from grcgraph import paths
 from grcgraph.errors import DataError
+from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.sssom import parse_mapping_set
 from grcgraph.mappings import Mappings
 from grcgraph.namespace import GRC
 from grcgraph.store import GraphStore

@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from grcgraph.loaders import ReferenceSources, SourceFile
 
 from grcgraph import iris
 from grcgraph.errors import DataError
+from grcgraph.loaders import ReferenceSources, SourceFile
 from grcgraph.reference import load_reference
 from grcgraph.store import GraphStore
 

@@ -1,0 +1,136 @@
+"""Evidence files (CSV or JSON) for `grcgraph evidence import`: every fault is reported with line
+(or JSON item) and field, and nothing from the file is stored unless all of it is sound."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from grcgraph.errors import DataError, Problem
+from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "description",
+    "owner",
+    "location",
+    "sha256",
+    "collected_on",
+    "valid_until",
+    "requirements",
+    "extent",
+    "asserted_by",
+    "system",
+)
+REQUIRED = ("id", "title", "kind")
+
+
+def _date(value: str, name: str, line: int, field: str, problems: list[Problem]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem(name, line, field, f"{value!r} is not a date in the form YYYY-MM-DD"))
+        return None
+
+
+def _item(values: dict[str, Any], links: list[EvidenceLinkInput], name: str, line: int, problems: list[Problem]) -> EvidenceInput:
+    for field in REQUIRED:
+        if not str(values.get(field) or "").strip():
+            problems.append(Problem(name, line, field, "is required"))
+    return EvidenceInput(
+        id=str(values.get("id") or "").strip(),
+        title=str(values.get("title") or "").strip(),
+        kind=str(values.get("kind") or "").strip(),
+        description=str(values.get("description") or "") or None,
+        owner=str(values.get("owner") or "") or None,
+        location=str(values.get("location") or "") or None,
+        sha256=str(values.get("sha256") or "") or None,
+        collected_on=_date(str(values.get("collected_on") or ""), name, line, "collected_on", problems),
+        valid_until=_date(str(values.get("valid_until") or ""), name, line, "valid_until", problems),
+        links=links,
+    )
+
+
+def read_csv(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    problems = [Problem(name, 1, c, f"unknown column; known columns: {', '.join(CSV_COLUMNS)}") for c in columns if c not in CSV_COLUMNS]
+    problems += [Problem(name, 1, c, "required column is missing") for c in REQUIRED if c not in columns]
+    if problems:
+        raise DataError(problems)
+    items: list[tuple[int, EvidenceInput]] = []
+    for record in reader:
+        line = reader.line_num
+        if None in record:
+            problems.append(Problem(name, line, "row", f"more cells than the {len(columns)} columns"))
+            continue
+        values = {k: (v or "").strip() for k, v in record.items()}
+        links = [
+            EvidenceLinkInput(
+                requirement=req.strip(),
+                extent=values.get("extent") or "full",
+                asserted_by=values.get("asserted_by") or "",
+                system=values.get("system") or None,
+            )
+            for req in (values.get("requirements") or "").split("|")
+            if req.strip()
+        ]
+        items.append((line, _item(values, links, name, line, problems)))
+    if problems:
+        raise DataError(problems)
+    return items
+
+
+def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError([Problem(name, error.lineno, "json", error.msg)]) from None
+    if isinstance(data, dict):
+        data = data.get("evidence", data)
+    if not isinstance(data, list):
+        raise DataError([Problem(name, 1, "json", 'expected a list of evidence objects (or {"evidence": [...]})')])
+    problems: list[Problem] = []
+    items: list[tuple[int, EvidenceInput]] = []
+    for index, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, index, "item", "each evidence item must be an object"))
+            continue
+        unknown = set(entry) - set(CSV_COLUMNS) - {"links"}
+        for field in sorted(unknown):
+            problems.append(Problem(name, index, field, "unknown field"))
+        links: list[EvidenceLinkInput] = []
+        for link in entry.get("links") or []:
+            if not isinstance(link, dict) or not link.get("requirement"):
+                problems.append(Problem(name, index, "links", "each link is an object with a requirement"))
+                continue
+            links.append(
+                EvidenceLinkInput(
+                    requirement=str(link["requirement"]),
+                    extent=str(link.get("extent") or "full"),
+                    asserted_by=str(link.get("asserted_by") or ""),
+                    system=link.get("system"),
+                )
+            )
+        items.append((index, _item(entry, links, name, index, problems)))
+    if problems:
+        raise DataError(problems)
+    return items
+
+
+def read_evidence_file(path: Path) -> list[tuple[int, EvidenceInput]]:
+    """(line or item number, evidence) pairs from a CSV or JSON file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return read_json(text, str(path))
+    return read_csv(text, str(path))
