@@ -46,6 +46,15 @@ class GRCGraph:
         self.scope = Scope(store, self.catalog, self.dates)
         self.workspace = Workspace(store, workspace, self.catalog)
 
+    def with_workspace(self, workspace: str) -> GRCGraph:
+        """The same store and reference graph (indexes shared, not rebuilt) seen from another workspace."""
+        other = object.__new__(GRCGraph)
+        other.store, other.catalog, other.mapping_index = self.store, self.catalog, self.mapping_index
+        other.dates, other.scope = self.dates, self.scope
+        other.workspace = Workspace(self.store, workspace, self.catalog)
+        other.__dict__["network"] = self.network
+        return other
+
     @classmethod
     def open(cls, path: str | Path | None = None, *, workspace: str = "default") -> GRCGraph:
         """Open the store at `path` (None: in memory), loading the bundled reference graph if needed."""
@@ -168,6 +177,12 @@ class GRCGraph:
             links = [link for link in links if link.system in (None, system)]
         return propagate(self.network, links, self._validity({link.evidence for link in links}), on=on, chain_length=chain_length)
 
+    def covered(
+        self, evidence_ids: Sequence[str] | None = None, *, on: dt.date | None = None, chain_length: int = 1, system: str | None = None
+    ) -> dict[str, Covered]:
+        """Every requirement reached by the evidence (None: all the workspace's), with every path; keyed by requirement IRI."""
+        return self._propagate(evidence_ids, on or dt.date.today(), chain_length, system)
+
     def _links_of(self, evidence_id: str) -> list[EvidenceLink]:
         if not self.workspace.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.workspace.name!r}")
@@ -217,7 +232,8 @@ class GRCGraph:
         """The EU AI Act provisions that bind the organisation for an AI system, and from when."""
         item = self.workspace.system(system)
         rows = [p.__dict__ for p in self.scope.eu_provisions(item, on or dt.date.today())]
-        return pd.DataFrame(rows).drop(columns=["provision"]) if rows else pd.DataFrame()
+        columns = ["curie", "title", "basis", "roles", "conditional", "note", "applies_from", "in_force", "date_source"]
+        return pd.DataFrame(rows, columns=["provision", *columns]).drop(columns=["provision"])
 
     def gaps(self, framework: str, *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1) -> pd.DataFrame:
         """Every requirement of a framework as covered, partial, related, stale, uncovered or not
@@ -268,10 +284,10 @@ class GRCGraph:
         ]
         return pd.DataFrame(rows)
 
-    def soa(self) -> pd.DataFrame:
+    def soa(self, *, on: dt.date | None = None) -> pd.DataFrame:
         """The Statement of Applicability for ISO/IEC 42001 and 27001 Annex A, with the evidence behind each control."""
         entries = {e.control: e for e in self.workspace.soa()}
-        covered = self._propagate(None, dt.date.today(), 1)
+        covered = self._propagate(None, on or dt.date.today(), 1)
         rows = []
         for iri, prefix, _local, _notation, title, kind, _scheme in self.catalog._index:
             if prefix not in ("iso42001", "iso27001") or kind != "Control":

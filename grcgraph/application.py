@@ -18,16 +18,9 @@ from grcgraph import iris
 from grcgraph.catalog import PREFIXES
 from grcgraph.namespace import GRC
 from grcgraph.store import GraphStore
+from grcgraph.terms import AI_CATEGORIES
 
-CATEGORY_NOTATIONS = {
-    "prohibited": GRC.ProhibitedPractice,
-    "high-risk-annex-i": GRC.HighRiskAnnexI,
-    "high-risk-annex-iii": GRC.HighRiskAnnexIII,
-    "transparency": GRC.TransparencyArt50,
-    "gpai": GRC.GPAIModel,
-    "gpai-systemic": GRC.GPAIModelSystemicRisk,
-    "minimal": GRC.MinimalRisk,
-}
+CATEGORY_NOTATIONS = AI_CATEGORIES
 
 
 @dataclass

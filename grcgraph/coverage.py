@@ -54,22 +54,35 @@ def carried(relationship: str) -> Level:
     return Level.NONE
 
 
+SUPERSET_LIKE = {"supersetOf", "hasIntegralPart"}
+SUBSET_LIKE = {"subsetOf", "integralTo"}
+SUPPORT_LIKE = {"supports", "exampleOf", "precedes"}
+
+
 def compose(first: str, second: str) -> str | None:
     """The relationship of R to R'' through R -first-> R' -second-> R''. IR 8477 defines no
-    transitivity; this table is grcgraph's, and never stronger than either hop."""
+    transitivity; this table is grcgraph's. A chain stays partial only where set reasoning
+    guarantees an overlap (R contains R' and R' meets R''; R meets R' and R' is inside R''), and
+    is otherwise a lead ("related"): two overlaps in a row do not imply an overlap."""
     if first in NOTHING or second in NOTHING:
         return None
     if first in EQUALISH:
         return second
     if second in EQUALISH:
         return first
-    if first == second and first in {"subsetOf", "supersetOf"}:
-        return first
-    if first in {"supersetOf", "hasIntegralPart"} and second in {"supersetOf", "hasIntegralPart"}:
+    if first in SUBSET_LIKE and second in SUBSET_LIKE:
+        return "subsetOf"
+    if first in SUPERSET_LIKE and second in SUPERSET_LIKE:
         return "supersetOf"
-    if first in RELATED_ONLY or second in RELATED_ONLY:
-        return "relatedTo"
-    return "intersectsWith"
+    if first in SUPERSET_LIKE and second in {"intersectsWith"} | SUBSET_LIKE:
+        return "intersectsWith"
+    if first == "intersectsWith" and second in SUBSET_LIKE:
+        return "intersectsWith"
+    if first in SUPERSET_LIKE and second in SUPPORT_LIKE:
+        return "supports"  # R holds all of R', which helps R''
+    if first in SUPPORT_LIKE and second in SUBSET_LIKE:
+        return "supports"  # R helps R', which is part of R''
+    return "relatedTo"
 
 
 @dataclass(frozen=True)

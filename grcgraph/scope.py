@@ -122,10 +122,13 @@ class Scope:
                         not_applicable.setdefault(p.provision, f"applies from {p.applies_from} ({p.date_source.split(',')[0]})")
             units = self.units(sorted(binding))
             later = {u: reason for p, reason in not_applicable.items() for u in self.units([p]) if u not in units}
+            for provision, reason in not_applicable.items():
+                for ancestor in self.catalog.ancestors(provision):
+                    later.setdefault(ancestor, reason)
             ancestors = {a for u in units for a in self.catalog.ancestors(u)}
             others = {
                 m: "not an obligation of this organisation for its AI systems" for m in members if m not in units and m not in ancestors
             }
-            others.update(later)
+            others.update({node: reason for node, reason in later.items() if node not in units and node not in ancestors})
             return units | ancestors, others
         return set(members), {}

@@ -25,33 +25,12 @@ from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
 from grcgraph.namespace import GRC
 from grcgraph.store import GraphStore
+from grcgraph.terms import EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
 from grcgraph.validation import validate, vocabulary_graph
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 WORKSPACE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-EVIDENCE_KINDS: dict[str, URIRef] = {
-    "policy": GRC.Policy,
-    "procedure": GRC.Procedure,
-    "record": GRC.Record,
-    "configuration": GRC.Configuration,
-    "log": GRC.Log,
-    "test-result": GRC.TestResult,
-    "metric": GRC.Metric,
-    "attestation": GRC.Attestation,
-    "assessment": GRC.Assessment,
-    "documentation": GRC.Documentation,
-    "training": GRC.Training,
-    "other": GRC.OtherEvidence,
-}
-EXTENTS: dict[str, URIRef] = {"full": GRC.FullExtent, "partial": GRC.PartialExtent}
-ROLES: dict[str, URIRef] = {
-    "provider": GRC.Provider,
-    "deployer": GRC.Deployer,
-    "importer": GRC.Importer,
-    "distributor": GRC.Distributor,
-    "authorised-representative": GRC.AuthorisedRepresentative,
-    "product-manufacturer": GRC.ProductManufacturer,
-}
+ROLES = OPERATOR_ROLES
 
 
 class InvalidInputError(ValueError):

@@ -17,17 +17,10 @@ from grcgraph.errors import DataError, Problem
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
 from grcgraph.namespace import GRC
+from grcgraph.terms import AI_CATEGORIES
 
 COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")
-CATEGORIES: dict[str, URIRef] = {
-    "prohibited": GRC.ProhibitedPractice,
-    "high-risk-annex-i": GRC.HighRiskAnnexI,
-    "high-risk-annex-iii": GRC.HighRiskAnnexIII,
-    "transparency": GRC.TransparencyArt50,
-    "gpai": GRC.GPAIModel,
-    "gpai-systemic": GRC.GPAIModelSystemicRisk,
-    "minimal": GRC.MinimalRisk,
-}
+CATEGORIES = AI_CATEGORIES
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

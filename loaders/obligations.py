@@ -16,16 +16,10 @@ from grcgraph.loaders.application import CATEGORIES
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
 from grcgraph.namespace import GRC
+from grcgraph.terms import OPERATOR_ROLES
 
 COLUMNS = ("id", "provision", "roles", "categories", "conditional", "basis", "source", "note")
-ROLES: dict[str, URIRef] = {
-    "provider": GRC.Provider,
-    "deployer": GRC.Deployer,
-    "importer": GRC.Importer,
-    "distributor": GRC.Distributor,
-    "authorised-representative": GRC.AuthorisedRepresentative,
-    "product-manufacturer": GRC.ProductManufacturer,
-}
+ROLES = OPERATOR_ROLES
 
 
 @dataclass

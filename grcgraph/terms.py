@@ -1,0 +1,40 @@
+"""The notations users type for grcgraph's enumerated terms, each mapped to its vocabulary IRI."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from grcgraph.namespace import GRC
+
+AI_CATEGORIES: dict[str, URIRef] = {
+    "prohibited": GRC.ProhibitedPractice,
+    "high-risk-annex-i": GRC.HighRiskAnnexI,
+    "high-risk-annex-iii": GRC.HighRiskAnnexIII,
+    "transparency": GRC.TransparencyArt50,
+    "gpai": GRC.GPAIModel,
+    "gpai-systemic": GRC.GPAIModelSystemicRisk,
+    "minimal": GRC.MinimalRisk,
+}
+OPERATOR_ROLES: dict[str, URIRef] = {
+    "provider": GRC.Provider,
+    "deployer": GRC.Deployer,
+    "importer": GRC.Importer,
+    "distributor": GRC.Distributor,
+    "authorised-representative": GRC.AuthorisedRepresentative,
+    "product-manufacturer": GRC.ProductManufacturer,
+}
+EVIDENCE_KINDS: dict[str, URIRef] = {
+    "policy": GRC.Policy,
+    "procedure": GRC.Procedure,
+    "record": GRC.Record,
+    "configuration": GRC.Configuration,
+    "log": GRC.Log,
+    "test-result": GRC.TestResult,
+    "metric": GRC.Metric,
+    "attestation": GRC.Attestation,
+    "assessment": GRC.Assessment,
+    "documentation": GRC.Documentation,
+    "training": GRC.Training,
+    "other": GRC.OtherEvidence,
+}
+EXTENTS: dict[str, URIRef] = {"full": GRC.FullExtent, "partial": GRC.PartialExtent}
