@@ -244,6 +244,7 @@ class GRCGraph:
         applicable, reasons = self.scope.applicable(prefix, self.workspace, item, day)
         covered = self._propagate(None, day, chain_length, system)
         status = roll_up(self.network, covered, applicable)
+        has_children = set(self.catalog.parents().values())
         rows = []
         for iri, pfx, _local, _notation, title, kind, _scheme in self.catalog._index:
             if pfx != prefix:
@@ -263,6 +264,7 @@ class GRCGraph:
                     "evidence": "|".join(sorted({p.evidence for p in entry.paths if not p.stale})) if entry else "",
                     "stale_evidence": "|".join(sorted({p.evidence for p in entry.paths if p.stale})) if entry else "",
                     "inferred": bool(entry and entry.inferred and entry.level > Level.NONE),
+                    "leaf": iri not in has_children,
                     "_order": self.catalog.order(iri),
                 }
             )
@@ -271,9 +273,12 @@ class GRCGraph:
 
     @staticmethod
     def summary(gaps: pd.DataFrame) -> pd.DataFrame:
-        """Counts and percentages of each status (over applicable requirements for the percentages)."""
-        counts = gaps["status"].value_counts()
-        applicable = int(len(gaps) - counts.get("not applicable", 0))
+        """Counts and percentages of each status over the assessable requirements, those without
+        sub-requirements (controls, lowest clauses, paragraphs, subcategories); parents are rolled
+        up from them and would count them twice."""
+        leaves = gaps[gaps["leaf"]]
+        counts = leaves["status"].value_counts()
+        applicable = int(len(leaves) - counts.get("not applicable", 0))
         rows = [
             {
                 "status": s,
