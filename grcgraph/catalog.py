@@ -162,7 +162,7 @@ class Catalog:
     @cached_property
     def _order(self) -> dict[str, int]:
         rows = self.store.query(PREFIXES + f"SELECT ?r ?o WHERE {{ GRAPH {GRAPH} {{ ?r grc:order ?o }} }}")
-        return {str(r): int(o) for r, o in rows}
+        return {str(r): int(str(o)) for r, o in rows}
 
     def order(self, iri: str) -> tuple[str, int]:
         """Document order: framework prefix, then position in its catalog."""
@@ -200,7 +200,7 @@ class Catalog:
                 str(s),
                 FrameworkVersion(str(s), str(scheme), str(prefix), str(fw), str(title), str(version), str(rights), {}),
             )
-            entry.counts[str(kind)] = int(n)
+            entry.counts[str(kind)] = int(str(n))
         for entry in versions.values():
             ordered = sorted(entry.counts.items(), key=lambda item: KIND_ORDER.index(item[0]) if item[0] in KIND_ORDER else 99)
             entry.counts.clear()

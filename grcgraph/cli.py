@@ -597,5 +597,71 @@ def applicable(
     write_frames({"Applicable": frame}, fmt, output, f"EU AI Act provisions for {system} on {day}")
 
 
+token_app = typer.Typer(help="API tokens for the GraphQL server: create and revoke.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+class TokenRole(StrEnum):
+    reader = "reader"
+    editor = "editor"
+    admin = "admin"
+
+
+@token_app.command("create")
+def token_create(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace the token reads (and, for editors, writes).")],
+    role: Annotated[TokenRole, typer.Option("--role", help="reader, editor or admin.")] = TokenRole.reader,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Create an API token and print it once: only its SHA-256 is stored. Run it while the server is stopped."""
+    from grcgraph.server.auth import create_token
+    from grcgraph.workspace import InvalidInputError
+
+    with opened_store(data_dir, ensure_loaded=False) as store:
+        try:
+            token = create_token(store, workspace, role.value)  # type: ignore[arg-type]
+        except InvalidInputError as error:
+            raise fail(str(error)) from None
+    token_id = token.split("_")[1]
+    errors.print(f"token {token_id} ({role.value} of workspace {workspace!r}); store it now, it is not shown again:", markup=False)
+    console.print(token, markup=False, highlight=False)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID")], data_dir: DataDirOption = None) -> None:
+    """Revoke an API token by its id (the 16 hex digits after 'grc_')."""
+    from grcgraph.server.auth import revoke_token
+    from grcgraph.workspace import NotFoundError
+
+    with opened_store(data_dir, ensure_loaded=False) as store:
+        try:
+            revoke_token(store, token_id)  # type: ignore[arg-type]
+        except NotFoundError as error:
+            raise fail(str(error)) from None
+    console.print(f"token {token_id} revoked.", markup=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default: $GRCGRAPH_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="TCP port (default: $GRCGRAPH_PORT or 8000).")] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Serve the GraphQL API (/graphql), SPARQL (/sparql), /healthz and /readyz over the store."""
+    import uvicorn
+
+    from grcgraph.server.app import create_app
+    from grcgraph.server.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.load(host=host, port=port, data_dir=data_dir)
+    except SettingsError as error:
+        raise fail(str(error)) from None
+    if settings.read_only_local and settings.host not in ("127.0.0.1", "::1", "localhost"):
+        raise fail("GRCGRAPH_READ_ONLY_LOCAL serves without tokens: it is allowed on a loopback host only")
+    with opened_store(settings.data_dir) as store:
+        uvicorn.run(create_app(store, settings), host=settings.host, port=settings.port, log_level="info")  # type: ignore[arg-type]
+
+
 if __name__ == "__main__":
     app()

@@ -134,7 +134,7 @@ class Mappings:
                     confidence=str(confidence) if confidence is not None else None,
                     creators=tuple(sorted(creators.get(str(m), []))),
                     comment=str(comment) if comment is not None else None,
-                    row=int(row),
+                    row=int(str(row)),
                     extra=json.loads(str(extra)) if extra is not None else {},
                 )
             )

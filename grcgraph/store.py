@@ -14,9 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.query import ResultRow
-from rdflib.term import Identifier
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
 
 from grcgraph import iris
 from grcgraph.namespace import GRC
@@ -28,6 +27,8 @@ class GraphStore:
     def __init__(self, inner: ox.Store, path: Path | None) -> None:
         self.inner = inner
         self.path = path
+        # rdflib's API over the same Oxigraph store (oxrdflib), for users and notebooks; grcgraph's own
+        # reads go to pyoxigraph directly (see `query`).
         self.dataset = Dataset(store=OxigraphStore(store=inner))
         self._closed = False
 
@@ -60,15 +61,20 @@ class GraphStore:
     def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.close()
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[ResultRow]:
-        """Run a SELECT query; user values reach it only through `bindings`, never the text."""
-        result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
-        for row in result:
-            assert isinstance(row, ResultRow)
-            yield row
-
-    def ask(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> bool:
-        return bool(self.dataset.query(sparql, initBindings=dict(bindings or {})).askAnswer)
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple[Node | None, ...]]:
+        """Run a SELECT query and return its rows as rdflib terms; user values reach it only through
+        `bindings`, never the text. Rows are read in full here, so Oxigraph's result set is released
+        in the calling thread (it may not be dropped on another one, as a garbage-collected rdflib
+        Result would)."""
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()
+        }
+        solutions = self.inner.query(sparql, substitutions=substitutions)
+        assert isinstance(solutions, ox.QuerySolutions)
+        width = len(solutions.variables)
+        rows = [tuple(None if solution[i] is None else from_ox(solution[i]) for i in range(width)) for solution in solutions]
+        del solutions
+        return iter(rows)
 
     def has_graph(self, name: URIRef) -> bool:
         return bool(self.inner.contains_named_graph(ox.NamedNode(str(name))))
@@ -107,3 +113,29 @@ class GraphStore:
 
 def literal_value(term: Any) -> Any:
     return term.toPython() if isinstance(term, Literal) else term
+
+
+def to_ox(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term, for query substitutions."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise TypeError(f"cannot bind a {type(term).__name__} in a query")
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """A pyoxigraph term as the rdflib term the rest of grcgraph works with."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError("RDF-star triples are not used by grcgraph")

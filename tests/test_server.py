@@ -1,0 +1,547 @@
+"""The GraphQL server end to end: `grcgraph serve` in a subprocess on a free loopback port with a
+temporary store, driven over HTTP with httpx. Tokens are made with `grcgraph token create` while
+the server is stopped (one process per store directory). A few settings (read-only local mode,
+introspection off) are checked in process over the shared in-memory store."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from grcgraph.server.schema import build_schema
+from grcgraph.server.settings import Settings, SettingsError
+from grcgraph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "grcgraph.cli"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cli(*args: str, data_dir: Path) -> str:
+    result = subprocess.run([*CLI, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip()
+
+
+class Server:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.tokens: dict[str, str] = {}
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GRCGRAPH_")}
+        self.process = subprocess.Popen(
+            [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("server not ready in 90 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+    def gql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
+        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=60)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def data(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
+        body = self.gql(query, variables, token)
+        assert "errors" not in body, body["errors"]
+        result: dict[str, Any] = body["data"]
+        return result
+
+
+def error(body: dict[str, Any]) -> dict[str, Any]:
+    assert body.get("errors"), body
+    found: dict[str, Any] = body["errors"][0]
+    return found
+
+
+def code(body: dict[str, Any]) -> str:
+    return str(error(body)["extensions"]["code"])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("store")
+    srv = Server(data_dir)
+    for name, workspace, role in (("editor", "acme", "editor"), ("reader", "acme", "reader"), ("other", "globex", "editor")):
+        srv.tokens[name] = cli("token", "create", "--workspace", workspace, "--role", role, data_dir=data_dir)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+# --- plumbing -----------------------------------------------------------------------------------
+def test_health_ready_and_graphiql(server: Server) -> None:
+    assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{server.url}/readyz").json() == {"status": "ready"}
+    page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+def test_token_is_stored_hashed(server: Server) -> None:
+    token = server.tokens["editor"]
+    assert token.startswith("grc_")
+    # the secret never reaches the store: the SPARQL endpoint cannot see the token graph, so look at the files
+    raw = b"".join(p.read_bytes() for p in server.data_dir.rglob("*") if p.is_file())
+    assert token.encode() not in raw
+
+
+# --- queries ------------------------------------------------------------------------------------
+def test_frameworks(server: Server) -> None:
+    found = {
+        f["prefix"]: f for f in server.data("{ frameworks { prefix name version requirementCount counts { kind count } } }")["frameworks"]
+    }
+    assert set(found) == {"iso42001", "iso27001", "euaiact", "nistairmf", "nistgai"}
+    assert {c["kind"]: c["count"] for c in found["iso42001"]["counts"]}["Control"] == 38
+
+
+@pytest.mark.parametrize(
+    ("given", "curie"),
+    [
+        ("A.6.2.8", "iso42001:A.6.2.8"),
+        ("iso42001:A.6.2.8", "iso42001:A.6.2.8"),
+        ("Art. 12(1)", "euaiact:art-12-1"),
+        ("article 12 (1)", "euaiact:art-12-1"),
+        ("GOVERN 1.1", "nistairmf:GOVERN-1.1"),
+        ("GV-1.1-001", "nistgai:GV-1.1-001"),
+    ],
+)
+def test_requirement_id_forms(server: Server, given: str, curie: str) -> None:
+    found = server.data("query($id: String!) { requirement(id: $id) { id title kind } }", {"id": given}, token="reader")
+    assert found["requirement"]["id"] == curie
+
+
+def test_requirement_relations_and_mappings(server: Server) -> None:
+    req = server.data(
+        """{ requirement(id: "Art. 12(1)") { id text parents { id } children { id }
+             mappings { predicate inverted rationale confidence source comment object { id } subject { id } } } }"""
+    )["requirement"]
+    assert [p["id"] for p in req["parents"]][-1] == "euaiact:art-12"
+    assert "log" in req["text"].lower()
+    assert req["mappings"], "Art. 12(1) is mapped from ISO/IEC 42001 and NIST"
+    assert all(m["subject"]["id"] == "euaiact:art-12-1" for m in req["mappings"])
+    assert any(m["inverted"] for m in req["mappings"]), "rows stated from the other end are read from this side"
+    article = server.data('{ requirement(id: "Art. 12") { children { id } } }')["requirement"]
+    assert "euaiact:art-12-1" in [c["id"] for c in article["children"]]
+    between = server.data('{ mappings(from: "iso42001", to: "euaiact") { predicate subject { id } object { id } } }')["mappings"]
+    assert between
+    assert all(m["subject"]["id"].startswith("iso42001:") for m in between)
+    assert code(server.gql('{ mappings(from: "iso9001", to: "euaiact") { predicate } }')) == "INVALID_INPUT"
+
+
+def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
+    query = """query($after: String) { requirements(framework: "euaiact", kind: "Article", first: 50, after: $after) {
+        totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        conn = server.data(query, {"after": after}, token="reader")["requirements"]
+        pages += 1
+        seen += [e["node"]["id"] for e in conn["edges"]]
+        assert conn["pageInfo"]["hasPreviousPage"] == (after is not None)
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert conn["totalCount"] == 113
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 113
+    assert seen[0] == "euaiact:art-1"
+    too_many = server.gql("{ requirements(first: 101) { totalCount } }")
+    assert code(too_many) == "QUERY_TOO_COMPLEX"
+    assert error(too_many)["extensions"]["maxPageSize"] == 100
+    assert code(server.gql('{ requirements(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } }')) == "INVALID_INPUT"
+    text = server.data('{ requirements(framework: "euaiact", text: "record-keeping", first: 100) { totalCount edges { node { id } } } }')
+    assert text["requirements"]["totalCount"] >= 1
+
+
+# --- mutations, coverage, gaps ------------------------------------------------------------------
+SYSTEM = {"id": "credit", "name": "Credit scoring", "roles": ["provider"], "category": "high-risk-annex-iii", "nextReview": "2027-01-31"}
+
+
+def test_every_mutation_and_the_reports(server: Server) -> None:
+    created = server.data(
+        "mutation($i: CreateSystemInput!) { createSystem(input: $i) { id name roles category nextReview } }", {"i": SYSTEM}
+    )["createSystem"]
+    assert created == {**SYSTEM, "nextReview": "2027-01-31"}
+    again = server.gql("mutation($i: CreateSystemInput!) { createSystem(input: $i) { id } }", {"i": SYSTEM})
+    assert code(again) == "INVALID_INPUT"
+    updated = server.data('mutation { updateSystem(input: {id: "credit", purpose: "Loan decisions"}) { name purpose roles } }')
+    assert updated["updateSystem"] == {"name": "Credit scoring", "purpose": "Loan decisions", "roles": ["provider"]}
+    assert [s["id"] for s in server.data("{ systems { id } }")["systems"]] == ["credit"]
+
+    evidence = {
+        "id": "log-retention",
+        "title": "Log retention 12 months",
+        "kind": "configuration",
+        "collectedOn": "2026-01-15",
+        "links": [
+            {"requirement": "A.6.2.8", "assertedBy": "ciso@example.org"},
+            {"requirement": "Art. 12(1)", "assertedBy": "ciso@example.org", "extent": "partial", "system": "credit"},
+        ],
+    }
+    made = server.data(
+        "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { id kind collectedOn links { requirement { id } extent system } } }",
+        {"i": evidence},
+    )["createEvidence"]
+    assert made["collectedOn"] == "2026-01-15"
+    assert {(k["requirement"]["id"], k["extent"], k["system"]) for k in made["links"]} == {
+        ("iso42001:A.6.2.8", "full", None),
+        ("euaiact:art-12-1", "partial", "credit"),
+    }
+    changed = server.data('mutation { updateEvidence(input: {id: "log-retention", owner: "SecOps"}) { title owner links { extent } } }')
+    assert changed["updateEvidence"]["owner"] == "SecOps"
+    assert changed["updateEvidence"]["title"] == "Log retention 12 months"
+    assert len(changed["updateEvidence"]["links"]) == 2, "links left out of an update are kept"
+    linked = server.data(
+        'mutation { linkEvidence(evidenceId: "log-retention", links: [{requirement: "iso27001:A.8.15", assertedBy: "ciso"}]) { links { requirement { id } } } }'
+    )
+    assert "iso27001:A.8.15" in [k["requirement"]["id"] for k in linked["linkEvidence"]["links"]]
+    unlinked = server.data(
+        'mutation { unlinkEvidence(evidenceId: "log-retention", requirement: "iso27001:A.8.15") { links { requirement { id } } } }'
+    )
+    assert "iso27001:A.8.15" not in [k["requirement"]["id"] for k in unlinked["unlinkEvidence"]["links"]]
+    assert (
+        code(server.gql('mutation { unlinkEvidence(evidenceId: "log-retention", requirement: "iso27001:A.8.15") { id } }')) == "NOT_FOUND"
+    )
+
+    soa = server.data(
+        'mutation { setApplicability(control: "A.10.4", included: false, reason: "No customers") { control { id } included reason } }'
+    )
+    assert soa["setApplicability"] == {"control": {"id": "iso42001:A.10.4"}, "included": False, "reason": "No customers"}
+    rows = {
+        r["control"]["id"]: r
+        for r in server.data("{ statementOfApplicability { control { id } included justification status evidence } }")[
+            "statementOfApplicability"
+        ]
+    }
+    assert rows["iso42001:A.10.4"]["included"] is False
+    assert rows["iso42001:A.6.2.8"]["evidence"] == ["log-retention"]
+
+    # coverage with explanations: the link, then each mapping hop with its relationship and source
+    coverage = server.data(
+        """{ coverage(evidenceIds: ["log-retention"], frameworks: ["euaiact"], on: "2027-01-01") { requirement { id } coverage direct
+             paths { evidenceId level link { requirement { id } extent assertedBy } hops { subject predicate object rationale source inverted } } } }"""
+    )["coverage"]
+    by_id = {row["requirement"]["id"]: row for row in coverage}
+    assert by_id["euaiact:art-12-1"]["direct"] is True
+    through = [p for row in coverage for p in row["paths"] if p["hops"]]
+    assert through, "A.6.2.8 reaches EU AI Act paragraphs through the curated crosswalk"
+    hop = through[0]["hops"][0]
+    assert hop["subject"] == "iso42001:A.6.2.8"
+    assert hop["predicate"] and hop["source"]
+    assert all(row["requirement"]["id"].startswith("euaiact:") for row in coverage)
+
+    covering = server.data('{ requirement(id: "A.6.2.8") { evidence { evidence { id } coverage direct } } }')["requirement"]["evidence"]
+    assert covering == [{"evidence": {"id": "log-retention"}, "coverage": "full", "direct": True}]
+
+    gaps = server.data(
+        '{ gaps(framework: "euaiact", system: "credit", on: "2028-01-01") { framework rows { requirement { id } status reason evidence } summary { status count percentOfApplicable } } }'
+    )["gaps"]
+    statuses = {row["requirement"]["id"]: row["status"] for row in gaps["rows"]}
+    assert statuses["euaiact:art-12-1"] in ("covered", "partial")
+    assert {s["status"] for s in gaps["summary"]} == {"covered", "partial", "related", "stale", "uncovered", "not applicable"}
+    assert code(server.gql('{ gaps(framework: "euaiact", system: "nope") { framework } }')) == "NOT_FOUND"
+
+    applicable = server.data('{ applicable(system: "credit", on: "2028-01-01") { requirement { id } inForce appliesFrom roles } }')[
+        "applicable"
+    ]
+    assert any(p["requirement"]["id"] == "euaiact:art-12" and p["inForce"] for p in applicable)
+
+    listed = server.data("{ evidenceList(first: 10) { totalCount edges { node { id } } } }")["evidenceList"]
+    assert listed["totalCount"] == 1
+
+    assert server.data('mutation { deleteEvidence(id: "log-retention") }')["deleteEvidence"] == "log-retention"
+    gone = server.gql('{ evidence(id: "log-retention") { id } }')
+    assert code(gone) == "NOT_FOUND"
+    assert gone["data"] is None
+
+
+# --- errors ---------------------------------------------------------------------------------------
+CREATE = "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { id title description } }"
+
+
+def problems(body: dict[str, Any]) -> dict[str, str]:
+    assert code(body) == "INVALID_INPUT", body
+    return {p["field"]: p["message"] for p in error(body)["extensions"]["problems"]}
+
+
+def test_unknown_ids_are_not_found(server: Server) -> None:
+    assert code(server.gql('{ requirement(id: "A.99.9") { id } }')) == "NOT_FOUND"
+    assert code(server.gql('{ evidence(id: "no-such-evidence") { id } }')) == "NOT_FOUND"
+    assert code(server.gql('{ applicable(system: "no-such-system") { basis } }')) == "NOT_FOUND"
+    ambiguous = server.gql('{ requirement(id: "4.1") { id } }')
+    assert code(ambiguous) == "INVALID_INPUT"
+    assert "iso42001:4.1" in error(ambiguous)["extensions"]["candidates"]
+
+
+@pytest.mark.parametrize(
+    ("item", "field", "words"),
+    [
+        ({"id": "e1", "title": "t", "kind": "poster"}, "input.kind", "is not one of"),
+        ({"id": "a b", "title": "t", "kind": "policy"}, "input.id", "must be 1-128"),
+        ({"id": "e1", "title": "x" * 501, "kind": "policy"}, "input.title", "1 to 500"),
+        ({"id": "e1", "title": "t", "kind": "policy", "collectedOn": "2026/01/15"}, "input.collectedOn", "YYYY-MM-DD"),
+        ({"id": "e1", "title": "t", "kind": "policy", "validUntil": "15-01-2026"}, "input.validUntil", "YYYY-MM-DD"),
+        ({"id": "e1", "title": "t", "kind": "policy", "description": "d" * 20_000}, "input.description", "at most 10000"),
+        (
+            {"id": "e1", "title": "t", "kind": "policy", "links": [{"requirement": "A.99.9", "assertedBy": "me"}]},
+            "input.links[0].requirement",
+            "no requirement",
+        ),
+        (
+            {"id": "e1", "title": "t", "kind": "policy", "links": [{"requirement": "A.2.2", "assertedBy": ""}]},
+            "input.links[0].assertedBy",
+            "is empty",
+        ),
+    ],
+)
+def test_bad_input_names_the_field(server: Server, item: dict[str, Any], field: str, words: str) -> None:
+    found = problems(server.gql(CREATE, {"i": item}))
+    assert field in found, found
+    assert words in found[field]
+    assert code(server.gql('{ evidence(id: "e1") { id } }')) == "NOT_FOUND", "nothing was stored"
+
+
+def test_wrong_types_and_dates_in_arguments(server: Server) -> None:
+    assert problems(server.gql('{ gaps(framework: "euaiact", on: "01/01/2028") { framework } }')) == {
+        "on": "'01/01/2028' is not a date in the form YYYY-MM-DD"
+    }
+    assert code(server.gql('{ requirements(first: "ten") { totalCount } }')) == "GRAPHQL_VALIDATION_FAILED"
+    assert code(server.gql("query($n: Int!) { requirements(first: $n) { totalCount } }", {"n": "x"})) == "INVALID_INPUT"
+    assert code(server.gql("{ coverage(chainLength: 9) { coverage } }")) == "INVALID_INPUT"
+
+
+def test_sparql_fragments_in_text_fields_are_stored_as_text(server: Server) -> None:
+    nasty = "'; DROP GRAPH <https://w3id.org/grcgraph/graph/reference> ; } INSERT DATA { <a> <b> <c> } #"
+    stored = server.data(CREATE, {"i": {"id": "nasty", "title": nasty, "kind": "policy", "description": '""" } ; DROP ALL ; """'}})
+    assert stored["createEvidence"]["title"] == nasty
+    assert stored["createEvidence"]["description"] == '""" } ; DROP ALL ; """'
+    assert server.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8", "the reference graph is intact"
+    assert code(server.gql('{ requirement(id: "A.2.2 } ; DROP ALL") { id } }')) in ("NOT_FOUND", "INVALID_INPUT")
+    server.data('mutation { deleteEvidence(id: "nasty") }')
+
+
+# --- access ---------------------------------------------------------------------------------------
+def test_access_rules(server: Server) -> None:
+    assert code(server.gql("{ frameworks { prefix } }", token=None)) == "UNAUTHENTICATED"
+    bad = httpx.post(
+        f"{server.url}/graphql",
+        json={"query": "{ frameworks { prefix } }"},
+        headers={"Authorization": "Bearer grc_0123456789abcdef_not-the-right-secret-at-all"},
+    )
+    assert code(bad.json()) == "UNAUTHENTICATED"
+    basic = httpx.post(f"{server.url}/graphql", json={"query": "{ frameworks { prefix } }"}, headers={"Authorization": "Basic abc"})
+    assert code(basic.json()) == "UNAUTHENTICATED"
+
+    assert server.data("{ viewer { workspace role } }", token="reader")["viewer"] == {"workspace": "acme", "role": "reader"}
+    assert server.data("{ frameworks { prefix } }", token="reader")["frameworks"]
+    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: "policy"}) { id } }', token="reader")
+    assert code(write) == "FORBIDDEN"
+    assert write["data"] is None
+
+    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: "policy"}) { id } }')
+    theirs = server.gql('{ evidence(id: "acme-secret") { id title } }', token="other")
+    assert code(theirs) == "NOT_FOUND"
+    assert theirs["data"] is None
+    assert "Acme only" not in str(theirs)
+    assert server.data("{ evidenceList { totalCount } }", token="other")["evidenceList"]["totalCount"] == 0
+    assert code(server.gql('mutation { deleteEvidence(id: "acme-secret") }', token="other")) == "NOT_FOUND"
+    assert (
+        code(
+            server.gql(
+                'mutation { linkEvidence(evidenceId: "acme-secret", links: [{requirement: "A.2.2", assertedBy: "x"}]) { id } }',
+                token="other",
+            )
+        )
+        == "NOT_FOUND"
+    )
+    assert code(server.gql('{ coverage(evidenceIds: ["acme-secret"]) { coverage } }', token="other")) == "NOT_FOUND"
+    assert server.data('{ evidence(id: "acme-secret") { title } }', token="reader")["evidence"]["title"] == "Acme only"
+
+
+# --- guards ---------------------------------------------------------------------------------------
+def test_guards(server: Server) -> None:
+    deep = '{ requirement(id: "A.6.2.8") { ' + "children { " * 11 + "id" + " }" * 11 + " } }"
+    assert code(server.gql(deep)) == "QUERY_TOO_COMPLEX"
+    aliases = "{ " + " ".join(f"a{i}: frameworks {{ prefix }}" for i in range(31)) + " }"
+    assert code(server.gql(aliases)) == "QUERY_TOO_COMPLEX"
+    tokens = "{ " + "frameworks { prefix } " * 700 + "}"
+    assert code(server.gql(tokens)) == "QUERY_TOO_COMPLEX"
+    big = httpx.post(f"{server.url}/graphql", content=b"{" + b" " * 1_100_000 + b"}", headers={"Content-Type": "application/json"})
+    assert big.status_code == 413
+    assert code(big.json()) == "REQUEST_TOO_LARGE"
+
+
+def test_malformed_requests_never_give_500(server: Server) -> None:
+    headers = {"Authorization": f"Bearer {server.tokens['editor']}"}
+    for body, kind in (
+        (b"{not json", "application/json"),
+        (b'{"query": 42}', "application/json"),
+        (b"[1, 2", "application/json"),
+        (b"\xff\xfe\x00", "application/json"),
+        (b"query=%7B", "text/plain"),
+    ):
+        response = httpx.post(f"{server.url}/graphql", content=body, headers={**headers, "Content-Type": kind})
+        assert 400 <= response.status_code < 500, (body, response.status_code, response.text)
+        assert "Traceback" not in response.text
+    syntax = server.gql("{ frameworks { ")
+    assert code(syntax) == "GRAPHQL_PARSE_FAILED"
+
+
+# --- SPARQL ---------------------------------------------------------------------------------------
+def sparql(server: Server, query: str, token: str | None = "reader", method: str = "GET") -> httpx.Response:
+    headers = {"Authorization": f"Bearer {server.tokens[token]}"} if token else {}
+    if method == "GET":
+        return httpx.get(f"{server.url}/sparql", params={"query": query}, headers=headers, timeout=30)
+    return httpx.post(
+        f"{server.url}/sparql", content=query.encode(), headers={**headers, "Content-Type": "application/sparql-query"}, timeout=30
+    )
+
+
+def test_sparql_select_and_refusals(server: Server) -> None:
+    select = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?label WHERE { GRAPH ?g { <https://w3id.org/grcgraph/framework/iso42001> skos:prefLabel ?label } }"
+    for method in ("GET", "POST"):
+        response = sparql(server, select, method=method)
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"][0]["label"]["value"]
+    assert sparql(server, select, token=None).status_code == 401
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/grcgraph/graph/tokens> { ?s ?p ?o } }"
+    assert sparql(server, count).json()["results"]["bindings"][0]["n"]["value"] == "0", "the token graph is never visible"
+    hidden = (
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/grcgraph/graph/tokens> WHERE { ?s ?p ?o . FILTER(CONTAINS(STR(?p), 'tokenHash')) }"
+    )
+    assert sparql(server, hidden).json()["results"]["bindings"][0]["n"]["value"] == "0"
+    mine = "SELECT ?t WHERE { GRAPH <https://w3id.org/grcgraph/graph/workspace/acme> { ?e <http://purl.org/dc/terms/title> ?t } }"
+    assert sparql(server, mine).json()["results"]["bindings"]
+    assert not sparql(server, mine, token="other").json()["results"]["bindings"], "another workspace's graph is not visible"
+
+    headers = {"Authorization": f"Bearer {server.tokens['editor']}"}
+    for response in (
+        sparql(server, "DROP ALL"),
+        httpx.post(f"{server.url}/sparql", content=b"DROP ALL", headers={**headers, "Content-Type": "application/sparql-update"}),
+        httpx.post(f"{server.url}/sparql", data={"update": "DROP ALL"}, headers=headers),
+        httpx.get(f"{server.url}/sparql", params={"update": "DROP ALL"}, headers=headers),
+    ):
+        assert response.status_code == 400, response.text
+    assert server.data("{ frameworks { prefix } }")["frameworks"], "the store is intact"
+
+
+# --- persistence (runs last: restarts the server) ---------------------------------------------------
+def test_persistence_across_restart_and_revocation(server: Server) -> None:
+    server.data(
+        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: "record", validUntil: "2030-12-31"}) { id } }'
+    )
+    server.stop()
+    reader_id = server.tokens["reader"].split("_")[1]
+    cli("token", "revoke", reader_id, data_dir=server.data_dir)
+    server.start()
+    kept = server.data('{ evidence(id: "kept") { title validUntil } }')["evidence"]
+    assert kept == {"title": "Survives a restart", "validUntil": "2030-12-31"}
+    assert server.data("{ systems { id purpose } }")["systems"] == [{"id": "credit", "purpose": "Loan decisions"}]
+    assert code(server.gql("{ frameworks { prefix } }", token="reader")) == "UNAUTHENTICATED", "a revoked token is refused"
+
+
+# --- no server needed -------------------------------------------------------------------------------
+def test_schema_snapshot() -> None:
+    """Regenerate after a schema change: python -m grcgraph.server.schema > server/schema.graphql"""
+    committed = (ROOT / "server" / "schema.graphql").read_text(encoding="utf-8")
+    assert build_schema().as_str() + "\n" == committed, "the schema changed: python -m grcgraph.server.schema > server/schema.graphql"
+
+
+def test_settings_env_wins_over_file(tmp_path: Path) -> None:
+    config = tmp_path / "grcgraph.toml"
+    config.write_text("[server]\nport = 9100\nmax_depth = 5\nread_only_local = true\n", encoding="utf-8")
+    settings = Settings.load({"GRCGRAPH_CONFIG": str(config), "GRCGRAPH_PORT": "9200", "GRCGRAPH_DATA_DIR": str(tmp_path)})
+    assert (settings.port, settings.max_depth, settings.read_only_local, settings.data_dir) == (9200, 5, True, tmp_path)
+    assert Settings.load({}).max_page_size == 100
+    with pytest.raises(SettingsError, match="GRCGRAPH_MAX_ALIASES"):
+        Settings.load({"GRCGRAPH_MAX_ALIASES": "many"})
+    config.write_text("colour = 'blue'\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown setting"):
+        Settings.load({"GRCGRAPH_CONFIG": str(config)})
+
+
+def in_process(store: GraphStore, **settings: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+        from grcgraph.server.app import create_app
+
+        return TestClient(create_app(store, Settings(**settings)))
+
+
+def test_read_only_local_mode(store: GraphStore) -> None:
+    client = in_process(store, read_only_local=True, local_workspace="local-ro")
+    read = client.post("/graphql", json={"query": "{ viewer { workspace role tokenId } frameworks { prefix } }"}).json()
+    assert read["data"]["viewer"] == {"workspace": "local-ro", "role": "reader", "tokenId": None}
+    write = client.post(
+        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: "policy"}) { id } }'}
+    ).json()
+    assert code(write) == "FORBIDDEN"
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json() == {"head": {}, "boolean": True}
+
+
+def test_introspection_can_be_turned_off(store: GraphStore) -> None:
+    closed = in_process(store, read_only_local=True, introspection=False)
+    body = closed.post("/graphql", json={"query": "{ __schema { types { name } } }"}).json()
+    assert code(body) == "GRAPHQL_VALIDATION_FAILED"
+    assert closed.post("/graphql", json={"query": "{ frameworks { prefix } }"}).json()["data"]["frameworks"]
+    opened = in_process(store, read_only_local=True)
+    assert (
+        opened.post("/graphql", json={"query": "{ __schema { queryType { name } } }"}).json()["data"]["__schema"]["queryType"]["name"]
+        == "Query"
+    )
+
+
+def test_sparql_timeout_and_result_limit(store: GraphStore) -> None:
+    limited = in_process(store, read_only_local=True, sparql_result_limit=3)
+    rows = limited.get("/sparql", params={"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"}).json()["results"]["bindings"]
+    assert len(rows) == 3
+    slow = in_process(store, read_only_local=True, sparql_timeout=0.2, sparql_result_limit=10**9)
+    response = slow.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
+    assert response.status_code == 503
+    assert code(response.json()) == "QUERY_TOO_COMPLEX"
