@@ -341,14 +341,14 @@ class ReportFormat(StrEnum):
 def parse_day(text: str | None) -> object:
     import datetime as dt
 
+    from grcgraph.dates import parse_date
+
     if text is None:
         return dt.date.today()
     try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"--on: {text!r} is not a date in the form YYYY-MM-DD") from None
+        return parse_date(text)
+    except ValueError as error:
+        raise fail(f"--on: {error}") from None
 
 
 @contextmanager

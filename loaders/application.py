@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +11,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph import iris
+from grcgraph.dates import parse_date
 from grcgraph.errors import DataError, Problem
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
@@ -21,7 +20,6 @@ from grcgraph.terms import AI_CATEGORIES
 
 COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")
 CATEGORIES = AI_CATEGORIES
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -68,11 +66,9 @@ def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
         if values["category"] and values["category"] not in CATEGORIES:
             problems.append(Problem(name, line, "category", f"{values['category']!r} is not one of {', '.join(CATEGORIES)}"))
         try:
-            if not DATE_PATTERN.match(values["applies_from"]):
-                raise ValueError
-            dt.date.fromisoformat(values["applies_from"])
-        except ValueError:
-            problems.append(Problem(name, line, "applies_from", f"{values['applies_from']!r} is not a date in the form YYYY-MM-DD"))
+            parse_date(values["applies_from"])
+        except ValueError as error:
+            problems.append(Problem(name, line, "applies_from", str(error)))
         if values["source"] not in sources:
             problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
         rows.append((line, values))

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grcgraph.dates import parse_date
 from grcgraph.errors import DataError, Problem
 from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
 
@@ -35,11 +36,9 @@ def _date(value: str, name: str, line: int, field: str, problems: list[Problem])
     if not value:
         return None
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        problems.append(Problem(name, line, field, f"{value!r} is not a date in the form YYYY-MM-DD"))
+        return parse_date(value)
+    except ValueError as error:
+        problems.append(Problem(name, line, field, str(error)))
         return None
 
 

@@ -37,6 +37,7 @@ from grcgraph.catalog import Requirement as RequirementDetail
 from grcgraph.coverage import Covered
 from grcgraph.coverage import Hop as HopData
 from grcgraph.coverage import Path as PathData
+from grcgraph.dates import parse_date
 from grcgraph.errors import UnknownRequirementError
 from grcgraph.iris import REFERENCE_GRAPH
 from grcgraph.mappings import Mapping as MappingData
@@ -169,11 +170,9 @@ def parse_day(text: str | None, field: str) -> dt.date:
     if text is None:
         return dt.date.today()
     try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise invalid(field, f"{text[:40]!r} is not a date in the form YYYY-MM-DD") from None
+        return parse_date(text)
+    except ValueError as error:
+        raise invalid(field, str(error)) from None
 
 
 def optional_day(text: str | None, field: str, problems: list[tuple[str, str]]) -> dt.date | None:
