@@ -163,9 +163,6 @@ class GRCGraph:
         self.workspace.set_applicability(control, included, reason)
 
     # --- engine -----------------------------------------------------------------------------
-    def _validity(self, evidence_ids: set[str]) -> dict[str, dt.date | None]:
-        return {e: self.workspace.evidence(e).valid_until for e in evidence_ids}
-
     def _propagate(
         self, evidence_ids: Sequence[str] | None, on: dt.date, chain_length: int, system: str | None = None
     ) -> dict[str, Covered]:
@@ -175,7 +172,7 @@ class GRCGraph:
             links = [link for e in evidence_ids for link in self._links_of(e)]
         if system is not None:
             links = [link for link in links if link.system in (None, system)]
-        return propagate(self.network, links, self._validity({link.evidence for link in links}), on=on, chain_length=chain_length)
+        return propagate(self.network, links, self.workspace.expiry({link.evidence for link in links}), on=on, chain_length=chain_length)
 
     def covered(
         self, evidence_ids: Sequence[str] | None = None, *, on: dt.date | None = None, chain_length: int = 1, system: str | None = None

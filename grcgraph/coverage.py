@@ -16,7 +16,7 @@ Rules (docs/coverage.md; each has a scenario test):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -157,7 +157,7 @@ def _hop(graph: nx.MultiDiGraph, source: str, target: str, data: dict[str, objec
 def propagate(
     graph: nx.MultiDiGraph,
     links: Iterable[EvidenceLink],
-    valid_until: dict[str, dt.date | None],
+    valid_until: Mapping[str, dt.date],
     *,
     on: dt.date,
     chain_length: int = 1,

@@ -207,6 +207,24 @@ class Workspace:
         )
         return sorted(quad.subject.value[len(self.base) + len("evidence/") :] for quad in found if isinstance(quad.subject, ox.NamedNode))
 
+    def expiry(self, evidence_ids: set[str]) -> dict[str, dt.date]:
+        """Valid-until dates of the given evidence that has one: one index read per item, or a
+        single scan of the property when asked about many."""
+        g = ox.NamedNode(str(self.graph))
+        prop = ox.NamedNode(str(GRC.validUntil))
+        if len(evidence_ids) <= 32:
+            quads = [
+                q for e in evidence_ids for q in self.store.inner.quads_for_pattern(ox.NamedNode(str(self.evidence_iri(e))), prop, None, g)
+            ]
+        else:
+            quads = list(self.store.inner.quads_for_pattern(None, prop, None, g))
+        found: dict[str, dt.date] = {}
+        for quad in quads:
+            evidence_id = quad.subject.value[len(self.base) + len("evidence/") :] if isinstance(quad.subject, ox.NamedNode) else ""
+            if evidence_id in evidence_ids and isinstance(quad.object, ox.Literal):
+                found[evidence_id] = dt.date.fromisoformat(quad.object.value)
+        return found
+
     def links(self, evidence_id: str | None = None) -> list[EvidenceLink]:
         """Links of one piece of evidence (index lookup, cost proportional to its links) or of all."""
         g = ox.NamedNode(str(self.graph))
