@@ -268,3 +268,33 @@ def test_full_carrying_relationships(strong: GRCGraph, evidence_on: str, target:
     if not strong.workspace.has_evidence(evidence_id):
         strong.add_evidence(evidence_id, "Evidence", "record", requirements=[evidence_on], asserted_by="auditor")
     assert status(strong, evidence_id, target) == expected
+
+
+def test_stale_evidence_among_many(g: GRCGraph) -> None:
+    """Expiry dates are read in bulk when a gap report covers many items; staleness must survive that."""
+    from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+
+    items = [
+        EvidenceInput(
+            id=f"p{n}",
+            title=f"Policy {n}",
+            kind="policy",
+            links=[EvidenceLinkInput("A.2.2", asserted_by="ceo")],
+            valid_until=dt.date(2030, 1, 1),
+        )
+        for n in range(40)
+    ]
+    items.append(
+        EvidenceInput(
+            id="old",
+            title="Old log setting",
+            kind="configuration",
+            links=[EvidenceLinkInput("A.6.2.8", asserted_by="ciso")],
+            valid_until=dt.date(2025, 1, 1),
+        )
+    )
+    g.workspace.put_evidence(items)
+    assert len(g.workspace.expiry({item.id for item in items})) == 41
+    gaps = g.gaps("iso42001", on=DAY).set_index("requirement")
+    assert gaps.loc["iso42001:A.6.2.8", "status"] == "stale" and gaps.loc["iso42001:A.6.2.8", "stale_evidence"] == "old"
+    assert gaps.loc["iso42001:A.2.2", "status"] == "covered"
