@@ -20,6 +20,8 @@ from rdflib.term import Identifier, Node
 from grcgraph import iris
 from grcgraph.namespace import GRC
 
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
 
 class GraphStore:
     """An Oxigraph store with the few operations grcgraph needs."""
@@ -75,6 +77,31 @@ class GraphStore:
         rows = [tuple(None if solution[i] is None else from_ox(solution[i]) for i in range(width)) for solution in solutions]
         del solutions
         return iter(rows)
+
+    # --- the primitive operations every other module uses (never `inner` directly) -----------
+    def quads(
+        self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode
+    ) -> list[ox.Quad]:
+        """The quads of one named graph matching a pattern (None matches anything)."""
+        return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
+
+    def update(self, sparql: str) -> None:
+        """One SPARQL update, applied atomically; its text holds only IRIs grcgraph built itself."""
+        self.inner.update(sparql)
+
+    def load(self, data: bytes, graph: ox.NamedNode) -> None:
+        """Add N-Triples `data` to `graph`."""
+        if data:
+            self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def extend(self, quads: list[ox.Quad]) -> None:
+        self.inner.extend(quads)
+
+    def add_graph(self, graph: ox.NamedNode) -> None:
+        self.inner.add_graph(graph)
+
+    def flush(self) -> None:
+        self.inner.flush()
 
     def has_graph(self, name: URIRef) -> bool:
         return bool(self.inner.contains_named_graph(ox.NamedNode(str(name))))

@@ -158,7 +158,7 @@ class Workspace:
     def _exists(self, node: URIRef, kind: URIRef) -> bool:
         return any(
             True
-            for _ in self.store.inner.quads_for_pattern(
+            for _ in self.store.quads(
                 ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(kind)), ox.NamedNode(str(self.graph))
             )
         )
@@ -171,7 +171,7 @@ class Workspace:
 
     def _values(self, node: URIRef) -> dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
         values: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]] = {}
-        for quad in self.store.inner.quads_for_pattern(ox.NamedNode(str(node)), None, None, ox.NamedNode(str(self.graph))):
+        for quad in self.store.quads(ox.NamedNode(str(node)), None, None, ox.NamedNode(str(self.graph))):
             values.setdefault(quad.predicate.value, []).append(quad.object)
         return values
 
@@ -202,9 +202,7 @@ class Workspace:
         )
 
     def evidence_ids(self) -> list[str]:
-        found = self.store.inner.quads_for_pattern(
-            None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.Evidence)), ox.NamedNode(str(self.graph))
-        )
+        found = self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.Evidence)), ox.NamedNode(str(self.graph)))
         return sorted(quad.subject.value[len(self.base) + len("evidence/") :] for quad in found if isinstance(quad.subject, ox.NamedNode))
 
     def expiry(self, evidence_ids: set[str]) -> dict[str, dt.date]:
@@ -213,11 +211,9 @@ class Workspace:
         g = ox.NamedNode(str(self.graph))
         prop = ox.NamedNode(str(GRC.validUntil))
         if len(evidence_ids) <= 32:
-            quads = [
-                q for e in evidence_ids for q in self.store.inner.quads_for_pattern(ox.NamedNode(str(self.evidence_iri(e))), prop, None, g)
-            ]
+            quads = [q for e in evidence_ids for q in self.store.quads(ox.NamedNode(str(self.evidence_iri(e))), prop, None, g)]
         else:
-            quads = list(self.store.inner.quads_for_pattern(None, prop, None, g))
+            quads = list(self.store.quads(None, prop, None, g))
         found: dict[str, dt.date] = {}
         for quad in quads:
             evidence_id = quad.subject.value[len(self.base) + len("evidence/") :] if isinstance(quad.subject, ox.NamedNode) else ""
@@ -231,19 +227,14 @@ class Workspace:
         if evidence_id is not None:
             nodes = [
                 q.subject
-                for q in self.store.inner.quads_for_pattern(
-                    None, ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g
-                )
+                for q in self.store.quads(None, ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g)
             ]
         else:
-            nodes = [
-                q.subject
-                for q in self.store.inner.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)
-            ]
+            nodes = [q.subject for q in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)]
         result: list[EvidenceLink] = []
         for node in nodes:
             values: dict[str, str] = {}
-            for quad in self.store.inner.quads_for_pattern(node, None, None, g):
+            for quad in self.store.quads(node, None, None, g):
                 values[quad.predicate.value] = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""
             system = values.get(str(GRC.forSystem))
             result.append(
@@ -278,16 +269,14 @@ class Workspace:
         )
 
     def systems(self) -> list[AISystem]:
-        found = self.store.inner.quads_for_pattern(
-            None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph))
-        )
+        found = self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph)))
         ids = sorted(q.subject.value[len(self.base) + len("system/") :] for q in found if isinstance(q.subject, ox.NamedNode))
         return [self.system(system_id) for system_id in ids]
 
     def soa(self) -> list[SoAEntry]:
         g = ox.NamedNode(str(self.graph))
         entries = []
-        for quad in self.store.inner.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
+        for quad in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
             if not isinstance(quad.subject, ox.NamedNode):
                 continue
             v = self._values(URIRef(quad.subject.value))
@@ -411,7 +400,7 @@ class Workspace:
                 if kind is not None and self._exists(node, kind):
                     context.add((node, RDF.type, kind))
             else:
-                for quad in self.store.inner.quads_for_pattern(
+                for quad in self.store.quads(
                     ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), None, ox.NamedNode(str(iris.REFERENCE_GRAPH))
                 ):
                     if isinstance(quad.object, ox.NamedNode):
@@ -423,11 +412,9 @@ class Workspace:
     def _write(self, data: Graph, replace: Sequence[URIRef] = (), remove_links_of: Sequence[URIRef] = ()) -> None:
         """Remove what `replace` nodes said before, then add `data`, in one atomic update."""
         staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
-        self.store.inner.add_graph(ox.NamedNode(str(staging)))
+        self.store.add_graph(ox.NamedNode(str(staging)))
         if len(data):
-            self.store.inner.load(
-                data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(staging))
-            )
+            self.store.load(data.serialize(format="nt", encoding="utf-8"), ox.NamedNode(str(staging)))
         operations = []
         for node in replace:
             operations.append(f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{node}> ?p ?o }} }}")
@@ -437,7 +424,7 @@ class Workspace:
             )
         operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
         operations.append(f"DROP SILENT GRAPH <{staging}>")
-        self.store.inner.update(" ;\n".join(operations))
+        self.store.update(" ;\n".join(operations))
 
     # --- writes -----------------------------------------------------------------------------
     def put_evidence(self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True) -> list[str]:

@@ -69,7 +69,7 @@ def create_token(store: GraphStore, workspace: str, role: str) -> str:
     token = f"grc_{token_id}_{secrets.token_urlsafe(32)}"
     node, graph = _node(token_id), ox.NamedNode(TOKEN_GRAPH)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    store.inner.extend(
+    store.extend(
         [
             ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), graph),
             ox.Quad(node, ox.NamedNode(f"{AUTH}tokenHash"), ox.Literal(_hash(token)), graph),
@@ -79,7 +79,7 @@ def create_token(store: GraphStore, workspace: str, role: str) -> str:
             ox.Quad(node, ox.NamedNode(f"{AUTH}revoked"), ox.Literal("false", datatype=ox.NamedNode(f"{XSD}boolean")), graph),
         ]
     )
-    store.inner.flush()
+    store.flush()
     return token
 
 
@@ -87,7 +87,7 @@ def token_record(store: GraphStore, token_id: str) -> TokenRecord | None:
     node = _node(token_id)
     values = {
         quad.predicate.value[len(AUTH) :]: quad.object.value
-        for quad in store.inner.quads_for_pattern(node, None, None, ox.NamedNode(TOKEN_GRAPH))
+        for quad in store.quads(node, None, None, ox.NamedNode(TOKEN_GRAPH))
         if isinstance(quad.object, ox.Literal)
     }
     if "tokenHash" not in values or values.get("role") not in Role.__members__:
@@ -96,7 +96,7 @@ def token_record(store: GraphStore, token_id: str) -> TokenRecord | None:
 
 
 def tokens(store: GraphStore) -> list[TokenRecord]:
-    found = store.inner.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), ox.NamedNode(TOKEN_GRAPH))
+    found = store.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), ox.NamedNode(TOKEN_GRAPH))
     ids = sorted(q.subject.value.rsplit("/", 1)[-1] for q in found if isinstance(q.subject, ox.NamedNode))
     return [record for record in (token_record(store, i) for i in ids if TOKEN_ID.match(i)) if record is not None]
 
@@ -107,11 +107,11 @@ def revoke_token(store: GraphStore, token_id: str) -> None:
     if token_record(store, token_id) is None:
         raise NotFoundError(f"no token {token_id!r}")
     # The node IRI is built from a token id matching TOKEN_ID (hex only): nothing else reaches the text.
-    store.inner.update(
+    store.update(
         f"DELETE WHERE {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> ?old }} }} ;\n"
         f'INSERT DATA {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> "true"^^<{XSD}boolean> }} }}'
     )
-    store.inner.flush()
+    store.flush()
 
 
 def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
@@ -123,7 +123,7 @@ def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
     stored = next(
         (
             q.object.value
-            for q in store.inner.quads_for_pattern(node, ox.NamedNode(f"{AUTH}tokenHash"), None, ox.NamedNode(TOKEN_GRAPH))
+            for q in store.quads(node, ox.NamedNode(f"{AUTH}tokenHash"), None, ox.NamedNode(TOKEN_GRAPH))
             if isinstance(q.object, ox.Literal)
         ),
         None,
