@@ -33,6 +33,8 @@ class GraphStore:
         # reads go to pyoxigraph directly (see `query`).
         self.dataset = Dataset(store=OxigraphStore(store=inner))
         self._closed = False
+        # Store round trips made so far (quads and queries): tests use it to check that reads are batched.
+        self.reads = 0
 
     @classmethod
     def open(cls, path: Path | None) -> GraphStore:
@@ -68,6 +70,7 @@ class GraphStore:
         `bindings`, never the text. Rows are read in full here, so Oxigraph's result set is released
         in the calling thread (it may not be dropped on another one, as a garbage-collected rdflib
         Result would)."""
+        self.reads += 1
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()
         }
@@ -83,6 +86,7 @@ class GraphStore:
         self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode
     ) -> list[ox.Quad]:
         """The quads of one named graph matching a pattern (None matches anything)."""
+        self.reads += 1
         return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
 
     def update(self, sparql: str) -> None:
