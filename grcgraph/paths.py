@@ -13,6 +13,7 @@ CROSSWALKS_DIR: Traversable = files("grcgraph.crosswalks")
 
 VOCABULARY = ONTOLOGY_DIR / "grcgraph.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
+AUTH_VOCABULARY = ONTOLOGY_DIR / "auth.ttl"  # the server's API-token terms
 APPLICATION_RULES = FRAMEWORKS_DIR / "eu-ai-act-application.csv"
 OBLIGATIONS = FRAMEWORKS_DIR / "eu-ai-act-obligations.csv"
 

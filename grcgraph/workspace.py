@@ -31,6 +31,7 @@ from grcgraph.validation import validate, vocabulary_graph
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 WORKSPACE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ROLES = OPERATOR_ROLES
+BATCH_SIZE = 500  # ids per query in the batch reads: one query for a page, a bounded query text
 
 
 class InvalidInputError(ValueError):
@@ -288,6 +289,67 @@ class Workspace:
                 )
             )
         return sorted(entries, key=lambda e: e.control)
+
+    # --- batch reads: many items in one store query (the GraphQL server's DataLoaders use these) ---
+    def _batched(self, evidence_ids: Iterable[str], pattern: str, variables: str) -> list[tuple[str, ...]]:
+        """Rows of `SELECT variables` over `pattern` (which uses ?e for the evidence node) for every
+        valid id, BATCH_SIZE ids per query. The VALUES list holds only IRIs built from ids matching
+        ID_PATTERN, so no user text reaches the query."""
+        wanted = sorted({i for i in evidence_ids if ID_PATTERN.match(i)})
+        rows: list[tuple[str, ...]] = []
+        for start in range(0, len(wanted), BATCH_SIZE):
+            nodes = " ".join(f"<{self.evidence_iri(i)}>" for i in wanted[start : start + BATCH_SIZE])
+            sparql = f"SELECT {variables} WHERE {{ GRAPH <{self.graph}> {{ VALUES ?e {{ {nodes} }} {pattern} }} }}"
+            rows += [tuple("" if term is None else str(term) for term in row) for row in self.store.query(sparql)]
+        return rows
+
+    def _evidence_id(self, iri: str) -> str:
+        return iri[len(self.base) + len("evidence/") :]
+
+    def evidence_many(self, evidence_ids: Iterable[str]) -> dict[str, Evidence]:
+        """The evidence items among `evidence_ids` that exist in this workspace, by id; one store
+        query per BATCH_SIZE ids."""
+        values: dict[str, dict[str, str]] = {}
+        for node, prop, value in self._batched(evidence_ids, f"?e a <{GRC.Evidence}> ; ?p ?o .", "?e ?p (STR(?o) AS ?v)"):
+            values.setdefault(self._evidence_id(node), {}).setdefault(prop, value)
+        found: dict[str, Evidence] = {}
+        for evidence_id, v in values.items():
+            collected, valid = v.get(str(GRC.collectedOn)), v.get(str(GRC.validUntil))
+            found[evidence_id] = Evidence(
+                id=evidence_id,
+                title=v.get(str(DCTERMS.title), ""),
+                kind=_notation(EVIDENCE_KINDS, v.get(str(GRC.evidenceKind), "")),
+                description=v.get(str(DCTERMS.description)),
+                owner=v.get(str(GRC.owner)),
+                location=v.get(str(GRC.location)),
+                sha256=v.get(str(GRC.sha256)),
+                collected_on=dt.date.fromisoformat(collected) if collected else None,
+                valid_until=dt.date.fromisoformat(valid) if valid else None,
+            )
+        return found
+
+    def links_many(self, evidence_ids: Iterable[str]) -> dict[str, list[EvidenceLink]]:
+        """The links of each of `evidence_ids` (an empty list for evidence without links or not in
+        this workspace), sorted as `links` sorts them; one store query per BATCH_SIZE ids."""
+        ids = list(evidence_ids)
+        by_node: dict[str, dict[str, str]] = {}
+        for node, prop, value in self._batched(ids, f"?l <{GRC.evidence}> ?e ; ?p ?o .", "?l ?p (STR(?o) AS ?v)"):
+            by_node.setdefault(node, {})[prop] = value
+        found: dict[str, list[EvidenceLink]] = {i: [] for i in ids}
+        for values in by_node.values():
+            system = values.get(str(GRC.forSystem))
+            link = EvidenceLink(
+                evidence=self._evidence_id(values[str(GRC.evidence)]),
+                requirement=values[str(GRC.requirement)],
+                extent=_notation(EXTENTS, values[str(GRC.extent)]),
+                asserted_by=values.get(str(GRC.assertedBy), ""),
+                asserted_at=values.get(str(GRC.assertedAt), ""),
+                system=system[len(self.base) + len("system/") :] if system else None,
+            )
+            found.setdefault(link.evidence, []).append(link)
+        for links in found.values():
+            links.sort(key=lambda link: (link.requirement, link.system or ""))
+        return found
 
     # --- building triples -------------------------------------------------------------------
     def _requirement(self, text: str, path: str, problems: list[tuple[str, str]]) -> URIRef | None:

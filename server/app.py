@@ -13,16 +13,21 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from grcgraph.api import GRCGraph
 from grcgraph.iris import REFERENCE_GRAPH
 from grcgraph.server.auth import Role, authenticate
-from grcgraph.server.schema import Context, Principal, Registry, build_schema, format_error
+from grcgraph.server.context import Context, Principal, Registry
+from grcgraph.server.errors import format_error
+from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
 from grcgraph.store import GraphStore
 from grcgraph.workspace import Workspace
@@ -90,7 +95,43 @@ class BodyTooLargeError(Exception):
     pass
 
 
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 class Router(GraphQLRouter[Context, None]):
+    """strawberry's router, answering every refusal in GraphQL's JSON error shape with a stable code."""
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+        # strawberry answers a request it cannot read with a plain-text body; callers get JSON instead.
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as error:
+            return JSONResponse(error_body(HTTP_CODES.get(error.status_code, "BAD_REQUEST"), error.reason), status_code=error.status_code)
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Check a JSON body's shape before strawberry reads it: one object, a `query` string,
+        `variables` an object, `operationName` a string (strawberry would fail on a non-object)."""
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method == "POST" and "application/json" in content_type:
+            body = await request.get_body()
+            if not body.strip():
+                raise HTTPException(400, "the request body is empty: send a JSON object with a 'query' string")
+            try:
+                data = json.loads(body)
+            except ValueError as error:  # not JSON, or not UTF-8
+                raise HTTPException(400, f"the request body is not JSON: {str(error)[:200]}") from None
+            if not isinstance(data, dict):
+                raise HTTPException(400, f"the request body must be a JSON object, not {type(data).__name__}; batches are not accepted")
+            if not isinstance(data.get("query"), str) or not data["query"].strip():
+                raise HTTPException(400, "the request has no 'query' string")
+            if not isinstance(data.get("variables"), dict | None):
+                raise HTTPException(400, "'variables' must be a JSON object")
+            if not isinstance(data.get("operationName"), str | None):
+                raise HTTPException(400, "'operationName' must be a string")
+        elif request.method == "POST":
+            raise HTTPException(400, f"send the request as application/json, not {content_type or 'no content type'}")
+        return await super().parse_http_body(request)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
@@ -122,8 +163,8 @@ def create_app(store: GraphStore, settings: Settings) -> FastAPI:
         return Principal(record.workspace, record.role, record.id), None
 
     async def get_context(request: Request) -> Context:
-        found, failure = principal(request)
-        return Context(registry, settings, found, failure)
+        # Authenticated when a resolver first needs the caller: a query refused before it runs reads nothing.
+        return Context(registry, settings, lambda: principal(request))
 
     app = FastAPI(title="grcgraph", summary="AI-governance frameworks, crosswalks, evidence and coverage", docs_url=None, redoc_url=None)
     router = Router(

@@ -35,6 +35,7 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     max_page_size: int = 100
+    max_query_cost: int = 10_000  # see grcgraph.server.cost
     max_body_bytes: int = 1_000_000
     sparql_timeout: float = 10.0
     sparql_result_limit: int = 10_000
@@ -63,6 +64,7 @@ class Settings:
             "max_aliases",
             "max_tokens",
             "max_page_size",
+            "max_query_cost",
             "max_body_bytes",
             "sparql_result_limit",
             "sparql_concurrency",

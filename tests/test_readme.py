@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from graphql import parse, validate
 
+from grcgraph.server.cost import query_cost
 from grcgraph.server.schema import build_schema
+from grcgraph.server.settings import Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -24,6 +26,7 @@ def example_operations() -> list[str]:
 def test_readme_example_is_valid(operation: str) -> None:
     schema = build_schema()._schema
     assert validate(schema, parse(operation)) == []
+    assert query_cost(schema, parse(operation), None, None) <= Settings().max_query_cost, "the example is within the default cost limit"
 
 
 def test_readme_shows_at_least_three_examples() -> None:

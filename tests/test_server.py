@@ -165,10 +165,21 @@ def test_requirement_relations_and_mappings(server: Server) -> None:
     assert any(m["inverted"] for m in req["mappings"]), "rows stated from the other end are read from this side"
     article = server.data('{ requirement(id: "Art. 12") { children { id } } }')["requirement"]
     assert "euaiact:art-12-1" in [c["id"] for c in article["children"]]
-    between = server.data('{ mappings(from: "iso42001", to: "euaiact") { predicate subject { id } object { id } } }')["mappings"]
-    assert between
+    query = """query($after: String) { mappings(from: "iso42001", to: "euaiact", first: 100, after: $after) {
+        totalCount edges { cursor node { id predicate subject { id } object { id } } } pageInfo { hasNextPage endCursor } } }"""
+    between: list[dict[str, Any]] = []
+    after = None
+    while True:
+        conn = server.data(query, {"after": after})["mappings"]
+        between += [e["node"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert len(between) == conn["totalCount"] > 100, "the curated ISO/IEC 42001 -> EU AI Act set alone has 122 rows"
+    assert len({m["id"] for m in between}) == len(between), "pages neither repeat nor skip rows"
     assert all(m["subject"]["id"].startswith("iso42001:") for m in between)
-    assert code(server.gql('{ mappings(from: "iso9001", to: "euaiact") { predicate } }')) == "INVALID_INPUT"
+    assert code(server.gql('{ mappings(from: "iso9001", to: "euaiact") { totalCount } }')) == "INVALID_INPUT"
+    assert code(server.gql('{ mappings(from: "iso42001", to: "euaiact", first: 101) { totalCount } }')) == "QUERY_TOO_COMPLEX"
 
 
 def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
@@ -277,12 +288,23 @@ def test_every_mutation_and_the_reports(server: Server) -> None:
     covering = server.data('{ requirement(id: "A.6.2.8") { evidence { evidence { id } coverage direct } } }')["requirement"]["evidence"]
     assert covering == [{"evidence": {"id": "log-retention"}, "coverage": "full", "direct": True}]
 
-    gaps = server.data(
-        '{ gaps(framework: "euaiact", system: "credit", on: "2028-01-01") { framework rows { requirement { id } status reason evidence } summary { status count percentOfApplicable } } }'
-    )["gaps"]
-    statuses = {row["requirement"]["id"]: row["status"] for row in gaps["rows"]}
+    gap_query = """query($after: String) { gaps(framework: "euaiact", system: "credit", on: "2028-01-01", first: 100, after: $after) {
+        framework totalCount edges { node { requirement { id } status reason evidence leaf } } pageInfo { hasNextPage endCursor }
+        summary { status count percentOfApplicable } } }"""
+    gap_rows: list[dict[str, Any]] = []
+    after = None
+    while True:
+        gaps = server.data(gap_query, {"after": after})["gaps"]
+        gap_rows += [e["node"] for e in gaps["edges"]]
+        if not gaps["pageInfo"]["hasNextPage"]:
+            break
+        after = gaps["pageInfo"]["endCursor"]
+    assert len(gap_rows) == gaps["totalCount"] > 600, "every requirement of the EU AI Act, over several pages"
+    statuses = {row["requirement"]["id"]: row["status"] for row in gap_rows}
+    assert len(statuses) == len(gap_rows)
     assert statuses["euaiact:art-12-1"] in ("covered", "partial")
     assert {s["status"] for s in gaps["summary"]} == {"covered", "partial", "related", "stale", "uncovered", "not applicable"}
+    assert sum(s["count"] for s in gaps["summary"]) == sum(1 for row in gap_rows if row["leaf"]), "the summary counts the whole framework"
     assert code(server.gql('{ gaps(framework: "euaiact", system: "nope") { framework } }')) == "NOT_FOUND"
 
     applicable = server.data('{ applicable(system: "credit", on: "2028-01-01") { requirement { id } inForce appliesFrom roles } }')[

@@ -1,0 +1,459 @@
+"""The GraphQL output types over the engine's records: requirements, mappings, evidence and its
+links, coverage with its explanations, gap rows, applicability, the AI inventory and the SoA."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import strawberry
+
+from grcgraph.api import STATUSES, GRCGraph
+from grcgraph.catalog import Requirement as RequirementDetail
+from grcgraph.catalog import RequirementRef
+from grcgraph.coverage import Covered
+from grcgraph.coverage import Hop as HopData
+from grcgraph.coverage import Path as PathData
+from grcgraph.mappings import Mapping as MappingData
+from grcgraph.server.arguments import chain, parse_day
+from grcgraph.server.context import Info
+from grcgraph.server.errors import invalid
+from grcgraph.workspace import AISystem as SystemData
+from grcgraph.workspace import Evidence as EvidenceData
+from grcgraph.workspace import EvidenceLink as LinkData
+
+
+@strawberry.type
+class Viewer:
+    workspace: str
+    role: str
+    token_id: str | None
+
+
+@strawberry.type
+class KindCount:
+    kind: str
+    count: int
+
+
+@strawberry.type
+class Framework:
+    prefix: str
+    name: str
+    version: str
+    title: str
+    scheme: str
+    rights: str
+    requirement_count: int
+    counts: list[KindCount]
+
+
+@strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
+class Requirement:
+    ref: strawberry.Private[RequirementRef]
+    api: strawberry.Private[GRCGraph]
+    cache: strawberry.Private[dict[str, RequirementDetail]] = dataclasses.field(default_factory=dict)
+
+    def _detail(self) -> RequirementDetail:
+        if "detail" not in self.cache:
+            self.cache["detail"] = self.api.catalog.requirement(self.ref.iri)
+        return self.cache["detail"]
+
+    @strawberry.field(description="CURIE, e.g. iso42001:A.6.2.8")
+    def id(self) -> str:
+        return self.ref.curie
+
+    @strawberry.field
+    def iri(self) -> str:
+        return self.ref.iri
+
+    @strawberry.field
+    def notation(self) -> str:
+        return self.ref.notation
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.ref.title
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @strawberry.field(description="Framework prefix, e.g. euaiact")
+    def framework(self) -> str:
+        return self.ref.curie.split(":", 1)[0]
+
+    @strawberry.field(description="Title of the framework version")
+    def scheme(self) -> str:
+        return self._detail().scheme
+
+    @strawberry.field(description="Official text where the framework's rights allow it (EU AI Act, NIST); null for ISO")
+    def text(self) -> str | None:
+        return self._detail().text
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self._detail().url
+
+    @strawberry.field
+    def source(self) -> str:
+        return self._detail().source
+
+    @strawberry.field
+    def rights(self) -> str:
+        return self._detail().rights
+
+    @strawberry.field(description="Enclosing requirements, outermost first")
+    def parents(self) -> list[Requirement]:
+        return [Requirement(ref=r, api=self.api) for r in self._detail().ancestors]
+
+    @strawberry.field
+    def children(self) -> list[Requirement]:
+        return [Requirement(ref=r, api=self.api) for r in self._detail().children]
+
+    @strawberry.field(description="Every mapping to or from this requirement, read from its side (inverted: read from the other end)")
+    def mappings(self) -> list[Mapping]:
+        return [Mapping(data=m, api=self.api) for m in self.api.mapping_index.for_requirement(self.ref.iri)]
+
+    @strawberry.field(description="Evidence of the caller's workspace covering this requirement, directly or through mappings")
+    async def evidence(self, info: Info, on: str | None = None, chain_length: int = 1) -> list[CoveringEvidence]:
+        entry = info.context.covered(parse_day(on, "on"), chain(chain_length)).get(self.ref.iri)
+        if entry is None:
+            return []
+        api = info.context.api()
+        by_evidence: dict[str, list[PathData]] = {}
+        for path in entry.paths:
+            by_evidence.setdefault(path.evidence, []).append(path)
+        items = await info.context.loaders.evidence.load_many(sorted(by_evidence))
+        result = []
+        for item, (_evidence_id, paths) in zip(items, sorted(by_evidence.items()), strict=True):
+            if item is None:  # deleted since coverage was computed
+                continue
+            fresh = [p for p in paths if not p.stale]
+            best = max((p.level for p in fresh), default=None)
+            result.append(
+                CoveringEvidence(
+                    evidence=Evidence(data=item, api=api),
+                    coverage=best.label if best is not None else "stale",
+                    direct=any(not p.hops for p in fresh),
+                    inferred=bool(fresh) and all(p.inferred for p in fresh),
+                    stale=not fresh,
+                    paths=[CoveragePath.of(p, api) for p in paths],
+                )
+            )
+        return result
+
+
+@strawberry.type
+class Mapping:
+    data: strawberry.Private[MappingData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.iri
+
+    @strawberry.field
+    def subject(self) -> Requirement:
+        return Requirement(ref=self.data.subject, api=self.api)
+
+    @strawberry.field(description="IR 8477 relationship, as read from the subject")
+    def predicate(self) -> str:
+        return self.data.predicate
+
+    @strawberry.field(description="null: the set records that nothing corresponds (sssom:NoTermFound)")
+    def object(self) -> Requirement | None:
+        return Requirement(ref=self.data.object, api=self.api) if self.data.object else None
+
+    @strawberry.field
+    def rationale(self) -> str | None:
+        return self.data.rationale
+
+    @strawberry.field
+    def confidence(self) -> float | None:
+        return float(self.data.confidence) if self.data.confidence else None
+
+    @strawberry.field
+    def justification(self) -> str:
+        return self.data.justification
+
+    @strawberry.field(description="Title of the mapping set the row comes from")
+    def source(self) -> str:
+        return self.data.set_title
+
+    @strawberry.field
+    def mapping_set(self) -> str:
+        return self.data.mapping_set
+
+    @strawberry.field
+    def comment(self) -> str | None:
+        return self.data.comment
+
+    @strawberry.field(description="True when the row was stated from the other end and its inverse relationship is shown")
+    def inverted(self) -> bool:
+        return self.data.inverted
+
+    @strawberry.field
+    def creators(self) -> list[str]:
+        return list(self.data.creators)
+
+
+@strawberry.type
+class EvidenceLink:
+    data: strawberry.Private[LinkData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def evidence_id(self) -> str:
+        return self.data.evidence
+
+    @strawberry.field
+    def requirement(self) -> Requirement:
+        return Requirement(ref=self.api.catalog.ref(self.data.requirement), api=self.api)
+
+    @strawberry.field(description="full or partial")
+    def extent(self) -> str:
+        return self.data.extent
+
+    @strawberry.field
+    def asserted_by(self) -> str:
+        return self.data.asserted_by
+
+    @strawberry.field
+    def asserted_at(self) -> str:
+        return self.data.asserted_at
+
+    @strawberry.field(description="AI system the link is for; null: every system")
+    def system(self) -> str | None:
+        return self.data.system
+
+
+@strawberry.type
+class Evidence:
+    data: strawberry.Private[EvidenceData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.data.title
+
+    @strawberry.field
+    def kind(self) -> str:
+        return self.data.kind
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.data.description
+
+    @strawberry.field
+    def owner(self) -> str | None:
+        return self.data.owner
+
+    @strawberry.field
+    def location(self) -> str | None:
+        return self.data.location
+
+    @strawberry.field
+    def sha256(self) -> str | None:
+        return self.data.sha256
+
+    @strawberry.field
+    def collected_on(self) -> dt.date | None:
+        return self.data.collected_on
+
+    @strawberry.field
+    def valid_until(self) -> dt.date | None:
+        return self.data.valid_until
+
+    @strawberry.field
+    async def links(self, info: Info) -> list[EvidenceLink]:
+        return [EvidenceLink(data=link, api=self.api) for link in await info.context.loaders.links.load(self.data.id)]
+
+    @strawberry.field(description="What this evidence covers on its own, in every framework or those named, with every path")
+    async def coverage(
+        self, info: Info, frameworks: list[str] | None = None, on: str | None = None, chain_length: int = 1
+    ) -> list[CoverageRow]:
+        wanted = framework_prefixes(self.api, frameworks)
+        covered = await info.context.loaders.coverage.load((self.data.id, parse_day(on, "on"), chain(chain_length)))
+        return coverage_rows(self.api, covered, wanted)
+
+
+@strawberry.type
+class Hop:
+    subject: str
+    predicate: str
+    object: str
+    rationale: str | None
+    confidence: float | None
+    mapping: str
+    mapping_set: str
+    source: str
+    comment: str | None
+    inverted: bool
+
+    @classmethod
+    def of(cls, hop: HopData) -> Hop:
+        return cls(**{f.name: getattr(hop, f.name) for f in dataclasses.fields(HopData)})
+
+
+@strawberry.type(description="One explanation: the evidence link, then each mapping followed")
+class CoveragePath:
+    evidence_id: str
+    level: str
+    stale: bool
+    inferred: bool
+    link: EvidenceLink
+    hops: list[Hop]
+
+    @classmethod
+    def of(cls, path: PathData, api: GRCGraph) -> CoveragePath:
+        return cls(
+            evidence_id=path.evidence,
+            level=path.level.label,
+            stale=path.stale,
+            inferred=path.inferred,
+            link=EvidenceLink(data=path.link, api=api),
+            hops=[Hop.of(h) for h in path.hops],
+        )
+
+
+@strawberry.type
+class CoveringEvidence:
+    evidence: Evidence
+    coverage: str
+    direct: bool
+    inferred: bool
+    stale: bool
+    paths: list[CoveragePath]
+
+
+@strawberry.type
+class CoverageRow:
+    requirement: Requirement
+    coverage: str = strawberry.field(description="covered, partial, related, stale or uncovered")
+    direct: bool
+    inferred: bool
+    evidence: list[str]
+    paths: list[CoveragePath]
+
+
+@strawberry.type
+class GapRow:
+    requirement: Requirement
+    parent: str | None
+    status: str = strawberry.field(description=", ".join(STATUSES))
+    reason: str
+    evidence: list[str]
+    stale_evidence: list[str]
+    inferred: bool
+    leaf: bool = strawberry.field(description="No sub-requirements: counted in the summary (parents are rolled up from these)")
+
+
+@strawberry.type
+class StatusCount:
+    status: str
+    count: int
+    percent_of_applicable: float | None
+
+
+@strawberry.type
+class ApplicableProvision:
+    requirement: Requirement
+    basis: str
+    roles: list[str]
+    conditional: bool
+    note: str
+    applies_from: dt.date | None
+    in_force: bool
+    date_source: str
+
+
+@strawberry.type
+class AISystem:
+    id: str
+    name: str
+    roles: list[str]
+    category: str
+    generative: bool
+    owner: str | None
+    purpose: str | None
+    data_used: str | None
+    next_review: dt.date | None
+
+    @classmethod
+    def of(cls, system: SystemData) -> AISystem:
+        values = dataclasses.asdict(system)
+        values["roles"] = list(system.roles)
+        return cls(**values)
+
+
+@strawberry.type
+class SoAEntry:
+    control: Requirement
+    included: bool
+    reason: str
+
+
+@strawberry.type
+class SoARow:
+    framework: str
+    control: Requirement
+    included: bool | None
+    justification: str
+    status: str
+    evidence: list[str]
+
+
+@strawberry.type(description="An API token's record; its secret is never stored, and its hash is never shown")
+class Token:
+    id: str
+    workspace: str
+    role: str
+    created: str
+    revoked: bool
+
+
+@strawberry.type(description="A new API token: `token` is the secret, shown this once only")
+class NewToken:
+    id: str
+    workspace: str
+    role: str
+    token: str
+
+
+def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] | None:
+    """The framework prefixes named (any accepted form), or None for every framework."""
+    if not frameworks:
+        return None
+    wanted = set()
+    for index, name in enumerate(frameworks):
+        try:
+            wanted.add(api.mapping_index.framework(name[:200]))
+        except ValueError as error:
+            raise invalid(f"frameworks[{index}]", str(error)) from None
+    return wanted
+
+
+def coverage_rows(api: GRCGraph, covered: dict[str, Covered], wanted: set[str] | None) -> list[CoverageRow]:
+    """One row per requirement reached, in document order, limited to the `wanted` frameworks."""
+    rows = []
+    for iri, entry in sorted(covered.items(), key=lambda item: api.catalog.order(item[0])):
+        ref = api.catalog.ref(iri)
+        if wanted and ref.curie.split(":", 1)[0] not in wanted:
+            continue
+        counted = [p for p in entry.paths if not p.stale]
+        rows.append(
+            CoverageRow(
+                requirement=Requirement(ref=ref, api=api),
+                coverage=entry.status,
+                direct=any(not p.hops for p in counted),
+                inferred=entry.inferred,
+                evidence=sorted({p.evidence for p in entry.paths}),
+                paths=[CoveragePath.of(p, api) for p in entry.paths],
+            )
+        )
+    return rows

@@ -1,0 +1,228 @@
+"""The GraphQL API in process, over the shared in-memory store: batched store reads (DataLoaders),
+the query cost limit, JSON answers to malformed requests (with random bodies from hypothesis), and
+the API-token vocabulary. Each test writes to a workspace of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import warnings
+from typing import Any
+
+import pyoxigraph as ox
+from graphql import parse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+
+from grcgraph import paths
+from grcgraph.api import GRCGraph
+from grcgraph.server import auth
+from grcgraph.server.auth import Role
+from grcgraph.server.context import Context, Principal, Registry
+from grcgraph.server.cost import LIST_SIZE, query_cost
+from grcgraph.server.schema import build_schema
+from grcgraph.server.settings import Settings
+from grcgraph.store import GraphStore
+from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+    from grcgraph.server.app import create_app
+
+REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2"]
+LISTING = """query($n: Int!) { evidenceList(first: $n) { totalCount edges { node { id title validUntil
+    links { requirement { id } extent system }
+    coverage(on: "2027-06-01") { requirement { id } coverage direct } } } } }"""
+
+
+def fill(store: GraphStore, workspace: str, count: int) -> GRCGraph:
+    """`count` evidence items with 1-3 links each, some expiring before the date asked."""
+    api = GRCGraph(store, workspace)
+    items = [
+        EvidenceInput(
+            id=f"ev-{i:03d}",
+            title=f"Evidence {i}",
+            kind="policy",
+            valid_until=dt.date(2027, 1, 1) if i % 4 == 0 else None,
+            links=[
+                EvidenceLinkInput(
+                    requirement=REQUIREMENTS[(i + k) % len(REQUIREMENTS)], asserted_by="auditor", extent="full" if k else "partial"
+                )
+                for k in range(1 + i % 3)
+            ],
+        )
+        for i in range(count)
+    ]
+    api.workspace.put_evidence(items)
+    return api
+
+
+def execute(registry: Registry, workspace: str, query: str, variables: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
+    settings = Settings(**options)
+    context = Context(registry, settings, lambda: (Principal(workspace, Role.reader, "0123456789abcdef"), None))
+    result = asyncio.run(build_schema(settings).execute(query, variable_values=variables, context_value=context))
+    assert not result.errors, result.errors
+    assert isinstance(result.data, dict)
+    return result.data
+
+
+def client(store: GraphStore, workspace: str, **options: Any) -> TestClient:
+    return TestClient(create_app(store, Settings(read_only_local=True, local_workspace=workspace, **options)))
+
+
+# --- DataLoader batching --------------------------------------------------------------------------
+def reads_for_listing(store: GraphStore, workspace: str, count: int) -> tuple[int, dict[str, Any]]:
+    registry = Registry(GRCGraph(store, workspace))
+    _ = registry.base.network  # the reference indexes are built once per server, as create_app does, not per request
+    before = store.reads
+    data = execute(registry, workspace, LISTING, {"n": count})
+    return store.reads - before, data
+
+
+def test_listing_evidence_with_links_and_coverage_costs_a_bounded_number_of_reads(store: GraphStore) -> None:
+    fill(store, "batch-small", 10)
+    api = fill(store, "batch-large", 100)
+    small, _ = reads_for_listing(store, "batch-small", 10)
+    large, data = reads_for_listing(store, "batch-large", 100)
+    assert small == large, f"10 items took {small} store reads, 100 items {large}: reads must not grow with the page"
+    assert large <= 5, f"{large} store reads for a page of 100 evidence items"
+    nodes = [edge["node"] for edge in data["evidenceList"]["edges"]]
+    assert len(nodes) == 100
+    for node in nodes[::7]:  # the batched answers are the ones item-by-item reads give
+        expiry = api.workspace.evidence(node["id"]).valid_until
+        assert node["validUntil"] == (expiry.isoformat() if expiry else None)
+        expected_links = [(api.catalog.ref(k.requirement).curie, k.extent) for k in api.workspace.links(node["id"])]
+        assert [(k["requirement"]["id"], k["extent"]) for k in node["links"]] == expected_links
+        frame = api.coverage(node["id"], on=dt.date(2027, 6, 1))
+        assert [(r["requirement"]["id"], r["coverage"]) for r in node["coverage"]] == list(
+            zip(frame["requirement"], frame["coverage"], strict=True)
+        )
+    assert any(row["coverage"] == "stale" for node in nodes for row in node["coverage"]), "expired evidence shows as stale"
+
+
+def test_batching_over_http(store: GraphStore) -> None:
+    fill(store, "batch-http", 100)
+    http = client(store, "batch-http")
+    http.post("/graphql", json={"query": LISTING, "variables": {"n": 1}})  # builds the last lazy reference index (document order)
+    counts = []
+    for n in (10, 100):
+        before = store.reads
+        body = http.post("/graphql", json={"query": LISTING, "variables": {"n": n}}).json()
+        counts.append(store.reads - before)
+        assert "errors" not in body, body
+        assert len(body["data"]["evidenceList"]["edges"]) == n
+    assert counts[0] == counts[1] <= 5, counts
+
+
+def test_one_evidence_item_and_a_missing_one(store: GraphStore) -> None:
+    fill(store, "batch-one", 3)
+    http = client(store, "batch-one")
+    found = http.post("/graphql", json={"query": '{ evidence(id: "ev-001") { id links { requirement { id } } } }'}).json()
+    assert found["data"]["evidence"]["id"] == "ev-001"
+    missing = http.post("/graphql", json={"query": '{ evidence(id: "no such id") { id } }'}).json()
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+# --- query cost ------------------------------------------------------------------------------------
+def cost(query: str, variables: dict[str, Any] | None = None) -> int:
+    return query_cost(build_schema()._schema, parse(query), None, variables)
+
+
+def test_cost_rules() -> None:
+    assert cost("{ frameworks { prefix name } }") == 1 + LIST_SIZE * 2
+    # a connection multiplies what is under `edges` by `first`, not totalCount or pageInfo
+    assert cost("{ requirements(first: 50) { totalCount edges { node { id } } } }") == 1 + 1 + (1 + 50 * (1 + 1))
+    assert cost("{ requirements { edges { node { id } } } }") == 2 + 20 * 2, "the argument's default page size"
+    assert cost("query($n: Int!) { requirements(first: $n) { edges { node { id } } } }", {"n": 7}) == 2 + 7 * 2
+    assert cost("query($n: Int = 3) { requirements(first: $n) { edges { node { id } } } }") == 2 + 3 * 2
+    nested = "{ coverage { paths { hops { predicate } } } }"
+    assert cost(nested) == 1 + LIST_SIZE * (1 + LIST_SIZE * (1 + LIST_SIZE * 1)), "nested lists multiply"
+    spread = "query { ...F } fragment F on Query { frameworks { prefix } }"
+    assert cost(spread) == cost("{ frameworks { prefix } }"), "fragments count as if written out"
+
+
+def test_cost_limit_refuses_before_touching_the_store(store: GraphStore) -> None:
+    fill(store, "cost", 2)
+    query = "query($n: Int!) { requirements(first: $n) { edges { node { id } } } }"  # costs 2 + 2n
+    http = client(store, "cost", max_query_cost=102)
+    just_under = http.post("/graphql", json={"query": query, "variables": {"n": 50}}).json()
+    assert len(just_under["data"]["requirements"]["edges"]) == 50
+    before = store.reads
+    over = http.post("/graphql", json={"query": query, "variables": {"n": 51}})
+    assert store.reads == before, "a refused query reads nothing"
+    error = over.json()["errors"][0]
+    assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 104, "maxCost": 102}
+    assert "104" in error["message"] and "102" in error["message"]
+    assert over.json()["data"] is None
+
+
+def test_cost_limit_is_a_setting(tmp_path: Any) -> None:
+    config = tmp_path / "grcgraph.toml"
+    config.write_text("[server]\nmax_query_cost = 500\n", encoding="utf-8")
+    assert Settings.load({"GRCGRAPH_CONFIG": str(config)}).max_query_cost == 500
+    assert Settings.load({"GRCGRAPH_CONFIG": str(config), "GRCGRAPH_MAX_QUERY_COST": "700"}).max_query_cost == 700
+
+
+# --- malformed requests ----------------------------------------------------------------------------
+def answer_is_json(response: Any) -> dict[str, Any]:
+    assert response.status_code < 500, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    body: dict[str, Any] = response.json()
+    assert "Traceback" not in response.text
+    return body
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.sampled_from(["query", "variables", "operationName", "x"]), inner, max_size=4)
+            ),
+            max_leaves=10,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.fixed_dictionaries(
+            {
+                "query": st.text(max_size=80),
+                "variables": st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3),
+            }
+        ).map(lambda value: json.dumps(value).encode()),
+    ),
+    kind=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=latin-1"]),
+)
+def test_random_bodies_always_get_json_below_500(store: GraphStore, body: bytes, kind: str) -> None:
+    response = random_client(store).post("/graphql", content=body, headers={"Content-Type": kind} if kind else {})
+    found = answer_is_json(response)
+    assert "errors" in found or "data" in found
+
+
+_clients: dict[int, TestClient] = {}
+
+
+def random_client(store: GraphStore) -> TestClient:
+    if id(store) not in _clients:
+        _clients[id(store)] = client(store, "random")
+    return _clients[id(store)]
+
+
+# --- token vocabulary --------------------------------------------------------------------------------
+def test_every_token_term_is_declared_in_the_auth_vocabulary() -> None:
+    vocabulary = Graph().parse(data=paths.AUTH_VOCABULARY.read_text(encoding="utf-8"), format="turtle")
+    with GraphStore.open(None) as scratch:
+        token_id = auth.create_token(scratch, "acme", "editor").split("_")[1]
+        auth.revoke_token(scratch, token_id)
+        written = scratch.quads(None, None, None, ox.NamedNode(auth.TOKEN_GRAPH))
+    terms = {q.predicate.value for q in written} | {q.object.value for q in written if q.predicate.value == str(RDF.type)}
+    used = {URIRef(t) for t in terms if t.startswith(auth.AUTH)}
+    assert len(used) == 6, used
+    for term in used:
+        kind = OWL.Class if term == URIRef(f"{auth.AUTH}ApiToken") else OWL.DatatypeProperty
+        assert (term, RDF.type, kind) in vocabulary, f"{term} is not declared in ontology/auth.ttl"
+        assert vocabulary.value(term, RDFS.label) and vocabulary.value(term, RDFS.comment), f"{term} needs a label and a comment"
