@@ -234,6 +234,8 @@ class Workspace:
             nodes = [q.subject for q in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)]
         result: list[EvidenceLink] = []
         for node in nodes:
+            if not isinstance(node, ox.NamedNode):  # link nodes are IRIs grcgraph mints
+                continue
             values: dict[str, str] = {}
             for quad in self.store.quads(node, None, None, g):
                 values[quad.predicate.value] = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""

@@ -101,7 +101,7 @@ HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 class Router(GraphQLRouter[Context, None]):
     """strawberry's router, answering every refusal in GraphQL's JSON error shape with a stable code."""
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         # strawberry answers a request it cannot read with a plain-text body; callers get JSON instead.
         try:
             return await super().run(request, context=context, root_value=root_value)

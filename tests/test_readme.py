@@ -16,9 +16,9 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 
 def example_operations() -> list[str]:
-    block = re.search(r"```graphql\n(.*?)```", README, re.S)
-    assert block, "the README shows example queries"
-    text = "\n".join(line for line in block.group(1).splitlines() if not line.startswith("#"))
+    blocks = re.findall(r"```graphql\n(.*?)```", README, re.S)
+    assert blocks, "the README shows example queries"
+    text = "\n".join(line for block in blocks for line in block.splitlines() if not line.startswith("#"))
     return [op.strip() for op in re.split(r"\n(?=\{|mutation)", text) if op.strip()]
 
 

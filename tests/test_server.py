@@ -104,7 +104,12 @@ def code(body: dict[str, Any]) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("store")
     srv = Server(data_dir)
-    for name, workspace, role in (("editor", "acme", "editor"), ("reader", "acme", "reader"), ("other", "globex", "editor")):
+    for name, workspace, role in (
+        ("editor", "acme", "editor"),
+        ("reader", "acme", "reader"),
+        ("other", "globex", "editor"),
+        ("admin", "acme", "admin"),
+    ):
         srv.tokens[name] = cli("token", "create", "--workspace", workspace, "--role", role, data_dir=data_dir)
     srv.start()
     yield srv
@@ -424,6 +429,50 @@ def test_access_rules(server: Server) -> None:
     assert server.data('{ evidence(id: "acme-secret") { title } }', token="reader")["evidence"]["title"] == "Acme only"
 
 
+# --- tokens while the server runs ------------------------------------------------------------------
+TOKENS = "{ tokens { id workspace role created revoked } }"
+
+
+def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
+    listed = server.data(TOKENS, token="admin")["tokens"]
+    by_id = {t["id"]: t for t in listed}
+    editor_id = server.tokens["editor"].split("_")[1]
+    assert by_id[editor_id] == {**by_id[editor_id], "workspace": "acme", "role": "editor", "revoked": False}
+    assert {t["workspace"] for t in listed} >= {"acme", "globex"}
+    raw = server.gql(TOKENS, token="admin")
+    assert not any(secret in str(raw) for secret in server.tokens.values()), "never a secret"
+    assert not any(len(word) == 64 for word in str(raw).replace("'", " ").split()), "never a hash"
+
+    made = server.data('mutation { createToken(workspace: "initech", role: "reader") { id workspace role token } }', token="admin")
+    new = made["createToken"]
+    assert new["token"].startswith(f"grc_{new['id']}_")
+    server.tokens["initech"] = new["token"]
+    assert server.data("{ viewer { workspace role } }", token="initech")["viewer"] == {"workspace": "initech", "role": "reader"}
+    assert new["id"] in {t["id"] for t in server.data(TOKENS, token="admin")["tokens"]}
+
+    revoked = server.data(f'mutation {{ revokeToken(id: "{new["id"]}") {{ id revoked }} }}', token="admin")["revokeToken"]
+    assert revoked == {"id": new["id"], "revoked": True}
+    assert code(server.gql("{ viewer { workspace } }", token="initech")) == "UNAUTHENTICATED", "refused from the next request on"
+
+    bad = server.gql('mutation { createToken(workspace: "Not A Workspace", role: "owner") { id } }', token="admin")
+    assert set(problems(bad)) == {"workspace", "role"}, "both problems at once"
+    assert code(server.gql('mutation { revokeToken(id: "0000000000000000") { id } }', token="admin")) == "NOT_FOUND"
+    assert code(server.gql('mutation { revokeToken(id: "} ; DROP ALL") { id } }', token="admin")) == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("who", ["reader", "editor", "other"])
+def test_only_admins_see_or_change_tokens(server: Server, who: str) -> None:
+    for operation in (
+        TOKENS,
+        'mutation { createToken(workspace: "acme", role: "admin") { token } }',
+        f'mutation {{ revokeToken(id: "{server.tokens["admin"].split("_")[1]}") {{ id }} }}',
+    ):
+        answer = server.gql(operation, token=who)
+        assert code(answer) == "FORBIDDEN", (who, operation, answer)
+        assert answer["data"] is None
+    assert server.data("{ viewer { role } }", token="admin")["viewer"]["role"] == "admin", "the admin token was not revoked"
+
+
 # --- guards ---------------------------------------------------------------------------------------
 def test_guards(server: Server) -> None:
     deep = '{ requirement(id: "A.6.2.8") { ' + "children { " * 11 + "id" + " }" * 11 + " } }"
@@ -437,18 +486,38 @@ def test_guards(server: Server) -> None:
     assert code(big.json()) == "REQUEST_TOO_LARGE"
 
 
-def test_malformed_requests_never_give_500(server: Server) -> None:
-    headers = {"Authorization": f"Bearer {server.tokens['editor']}"}
-    for body, kind in (
-        (b"{not json", "application/json"),
-        (b'{"query": 42}', "application/json"),
-        (b"[1, 2", "application/json"),
-        (b"\xff\xfe\x00", "application/json"),
-        (b"query=%7B", "text/plain"),
-    ):
-        response = httpx.post(f"{server.url}/graphql", content=body, headers={**headers, "Content-Type": kind})
-        assert 400 <= response.status_code < 500, (body, response.status_code, response.text)
-        assert "Traceback" not in response.text
+@pytest.mark.parametrize(
+    ("method", "body", "kind", "words"),
+    [
+        ("POST", b"{not json", "application/json", "not JSON"),
+        ("POST", b"\xff\xfe\x00", "application/json", "not JSON"),
+        ("POST", b"[1, 2", "application/json", "not JSON"),
+        ("POST", b'[{"query": "{ frameworks { prefix } }"}]', "application/json", "JSON object"),
+        ("POST", b"42", "application/json", "JSON object"),
+        ("POST", b"null", "application/json", "JSON object"),
+        ("POST", b'{"variables": {}}', "application/json", "no 'query'"),
+        ("POST", b'{"query": 42}', "application/json", "no 'query'"),
+        ("POST", b'{"query": "{ frameworks { prefix } }", "variables": [1]}', "application/json", "'variables'"),
+        ("POST", b'{"query": "{ frameworks { prefix } }", "operationName": 7}', "application/json", "'operationName'"),
+        ("POST", b"query=%7B", "text/plain", "application/json"),
+        ("POST", b'{"query": "{ frameworks { prefix } }"}', "", "application/json"),
+        ("POST", b"", "application/json", "empty"),
+        ("GET", b"", "", "mutation"),
+    ],
+)
+def test_malformed_requests_get_json_errors(server: Server, method: str, body: bytes, kind: str, words: str) -> None:
+    headers = {"Authorization": f"Bearer {server.tokens['editor']}", **({"Content-Type": kind} if kind else {})}
+    if method == "GET":
+        response = httpx.get(f"{server.url}/graphql", params={"query": 'mutation { deleteEvidence(id: "x") }'}, headers=headers)
+    else:
+        response = httpx.post(f"{server.url}/graphql", content=body, headers=headers)
+    assert response.status_code == 400, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json")
+    assert code(response.json()) == "BAD_REQUEST"
+    assert words in error(response.json())["message"]
+
+
+def test_syntax_errors_are_graphql_errors(server: Server) -> None:
     syntax = server.gql("{ frameworks { ")
     assert code(syntax) == "GRAPHQL_PARSE_FAILED"
 
