@@ -202,7 +202,9 @@ class DurableWriter:
         data.add((link, GRC.assertedAt, Literal(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)))
         context = data + self.vocabulary
         context.add((requirement, RDF.type, requirement_type))
-        conforms, _report, _text = validate(context, shacl_graph=self.shapes, inference="none")
+        conforms, _report, _text = validate(
+            context, shacl_graph=self.shapes, inference="none", advanced=True, allow_warnings=True, focus_nodes=[node, link]
+        )
         if conforms:
             with self.path.open("ab") as out:
                 out.write(data.serialize(format="nt", encoding="utf-8"))
