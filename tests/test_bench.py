@@ -1,0 +1,106 @@
+"""The benchmark harness's correctness checks, never its timings: the synthetic organisation is
+reproducible, and grcgraph and the rdflib + SPARQL baseline give the same answers for coverage
+and gaps on a small generated organisation, in process and over HTTP against `grcgraph serve`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from bench.baseline import Baseline
+from bench.run import (
+    WORKSPACE,
+    baseline_graph,
+    build,
+    check,
+    check_gaps,
+    coverage_in_process,
+    coverage_over_http,
+    gaps_in_process,
+    gaps_over_http,
+)
+from bench.server import Server
+from bench.synthetic import ON, Organisation, assessable, generate
+from grcgraph.api import GRCGraph
+from grcgraph.store import GraphStore
+
+SIZE = 150
+
+
+@pytest.fixture(scope="module")
+def network(store: GraphStore) -> nx.MultiDiGraph:
+    return GRCGraph(store).to_networkx()
+
+
+@pytest.fixture(scope="module")
+def organisation(network: nx.MultiDiGraph) -> Organisation:
+    return generate(network, SIZE, seed=3)
+
+
+@pytest.fixture(scope="module")
+def data_dir(organisation: Organisation, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bench") / "store"
+    build(organisation, folder)
+    return folder
+
+
+def test_same_seed_same_file(network: nx.MultiDiGraph, organisation: Organisation, tmp_path: Path) -> None:
+    again = generate(network, SIZE, seed=3)
+    first = organisation.write_evidence(tmp_path / "a.json").read_bytes()
+    assert again.write_evidence(tmp_path / "b.json").read_bytes() == first
+    assert again.systems == organisation.systems and again.soa == organisation.soa
+    assert generate(network, SIZE, seed=4).write_evidence(tmp_path / "c.json").read_bytes() != first
+
+
+def test_organisation_is_realistic(network: nx.MultiDiGraph, organisation: Organisation) -> None:
+    known = {curie for curies in assessable(network).values() for curie in curies}
+    links = [link for item in organisation.evidence for link in item["links"]]
+    assert all(1 <= len(item["links"]) <= 5 for item in organisation.evidence)
+    assert {link["requirement"] for link in links} <= known
+    shares = {prefix: sum(link["requirement"].startswith(prefix + ":") for link in links) for prefix in ("iso42001", "iso27001", "euaiact")}
+    assert shares["iso42001"] > shares["iso27001"] > 0 and shares["euaiact"] > 0
+    assert any(item.get("valid_until", "9999") < ON.isoformat() for item in organisation.evidence)
+    assert 0 < len(organisation.excluded) < len(organisation.soa)
+
+
+def test_same_answers_in_process(organisation: Organisation, data_dir: Path) -> None:
+    with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
+        assert len(g.workspace.evidence_ids()) == SIZE
+        baseline = Baseline(baseline_graph(g))
+        for item in organisation.evidence[:10]:
+            ours = coverage_in_process(g, item["id"])
+            assert ours, item["id"]
+            check(item["id"], ours, baseline.coverage(g.workspace.evidence_iri(item["id"]), ON))
+        ours_gaps = gaps_in_process(g, "iso42001")
+        expected = baseline.gaps("iso42001", ON)
+        check_gaps("gaps", ours_gaps, expected)
+        statuses = {state for state, _, _ in expected.values()}
+        assert {"covered", "not applicable"} <= statuses  # the check compares more than one kind of answer
+
+
+def test_same_answers_over_http(organisation: Organisation, data_dir: Path) -> None:
+    with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
+        baseline = Baseline(baseline_graph(g))
+        expected = {item["id"]: baseline.coverage(g.workspace.evidence_iri(item["id"]), ON) for item in organisation.evidence[:5]}
+        expected_gaps = baseline.gaps("iso42001", ON)
+    with Server(data_dir, WORKSPACE) as server:
+        for evidence_id, answer in expected.items():
+            check(evidence_id, coverage_over_http(server, evidence_id), answer)
+        check_gaps("gaps over HTTP", gaps_over_http(server, "iso42001"), expected_gaps)
+        assert server.peak_memory() > 0
+
+
+def test_a_wrong_answer_is_caught(organisation: Organisation, data_dir: Path) -> None:
+    with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
+        baseline = Baseline(baseline_graph(g))
+        expected = baseline.gaps("iso42001", ON)
+    curie, (state, evidence, stale) = next((k, v) for k, v in expected.items() if v[0] == "covered")
+    altered = {k: (v[0], set(v[1]), set(v[2])) for k, v in expected.items()}
+    altered[curie] = ("partial", set(evidence), set(stale))
+    with pytest.raises(AssertionError, match="disagree"):
+        check_gaps("gaps", altered, expected)
+    altered[curie] = (state, {*evidence, "ev-invented"}, set(stale))
+    with pytest.raises(AssertionError, match="does not find"):
+        check_gaps("gaps", altered, expected)
