@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -42,8 +43,10 @@ WORKSPACE = "bench"
 COVERAGE_QUERY = """query($ids: [String!], $on: String) { coverage(evidenceIds: $ids, on: $on) {
   requirement { id } coverage paths { evidenceId level stale link { extent assertedBy }
   hops { subject predicate object rationale confidence mappingSet source comment } } } }"""
-GAPS_QUERY = """query($framework: String!, $on: String) { gaps(framework: $framework, on: $on) {
-  rows { requirement { id } status evidence staleEvidence leaf } summary { status count } } }"""
+GAPS_QUERY = """query($framework: String!, $on: String, $after: String) {
+  gaps(framework: $framework, on: $on, first: 100, after: $after) {
+  edges { node { requirement { id } status evidence staleEvidence leaf } }
+  pageInfo { hasNextPage endCursor } summary { status count } } }"""
 FLOOR_QUERY = "{ viewer { workspace } }"
 WRITE_MUTATION = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"""
 
@@ -137,7 +140,16 @@ def gaps_in_process(g: GRCGraph, framework: str) -> dict[str, tuple[str, set[str
 
 
 def gaps_over_http(server: Server, framework: str) -> dict[str, tuple[str, set[str], set[str]]]:
-    rows = server.data(GAPS_QUERY, {"framework": framework, "on": ON.isoformat()})["gaps"]["rows"]
+    """The whole gap report, page by page (100 rows, the API's largest page), as a dashboard reads it."""
+    rows: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        variables = {"framework": framework, "on": ON.isoformat(), "after": after}
+        page = server.data(GAPS_QUERY, variables)["gaps"]
+        rows.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
     return {row["requirement"]["id"]: (row["status"], set(row["evidence"]), set(row["staleEvidence"])) for row in rows}
 
 
