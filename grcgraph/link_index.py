@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF
 
 from grcgraph import revision
 from grcgraph.coverage import Covered, Hop, Level, Path, propagate
@@ -56,12 +55,20 @@ class _Group:
         return self.earliest is not None and self.earliest < on
 
 
+Sources = list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]]  # the groups reaching one target, with their paths to it
+# Per target: its sources, and the first links (position, source) that give its first paths, in link order.
+Plan = dict[str, tuple[Sources, list[tuple[int, int]]]]
+PLANS = 32  # plans kept per snapshot: (system, chain length, targets) combinations asked for
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     revision: str | None
     links: list[EvidenceLink]  # sorted as Workspace.links sorts them
     expiry: dict[str, dt.date]
-    groups: list[_Group]
+    groups: list[_Group]  # per requirement, system and extent
+    combined: list[_Group]  # per requirement and extent, every system together (no system asked for)
+    plans: dict[tuple[object, ...], Plan]  # what does not depend on the date asked, per question
 
 
 class LinkIndex:
@@ -97,12 +104,6 @@ class LinkIndex:
         # in between makes the next check rebuild, never serve older data.
         self.builds += 1
         ws = self.workspace
-        g = ox.NamedNode(str(ws.graph))
-        nodes = [
-            q.subject.value
-            for q in ws.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)
-            if isinstance(q.subject, ox.NamedNode)
-        ]
         columns = {
             name: dict(self._scan(ox.NamedNode(str(prop))))
             for name, prop in (
@@ -119,7 +120,8 @@ class LinkIndex:
         extents = {str(iri): name for name, iri in EXTENTS.items()}
         interned: dict[str, str] = {}
         links = []
-        for node in nodes:
+        # Every link node has exactly one evidence, requirement and extent (SHACL checks each write).
+        for node in columns["evidence"]:
             system = columns["system"].get(node)
             asserted_by = columns["asserted_by"].get(node, "")
             links.append(
@@ -139,19 +141,20 @@ class LinkIndex:
             if subject.startswith(ws.base)
         }
         groups: dict[tuple[str, str | None, str], _Group] = {}
+        combined: dict[tuple[str, str | None, str], _Group] = {}
         for position, link in enumerate(links):
-            key = (link.requirement, link.system, link.extent)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = _Group(link.requirement, link.system, link.extent, [])
-            group.positions.append(position)
             until = expiry.get(link.evidence)
-            if until is None:
-                group.undated = True
-            else:
-                group.latest = until if group.latest is None else max(group.latest, until)
-                group.earliest = until if group.earliest is None else min(group.earliest, until)
-        return _Snapshot(stamp, links, expiry, list(groups.values()))
+            for found, key in ((groups, (link.requirement, link.system, link.extent)), (combined, (link.requirement, None, link.extent))):
+                group = found.get(key)
+                if group is None:
+                    group = found[key] = _Group(link.requirement, link.system, link.extent, [])
+                group.positions.append(position)
+                if until is None:
+                    group.undated = True
+                else:
+                    group.latest = until if group.latest is None else max(group.latest, until)
+                    group.earliest = until if group.earliest is None else min(group.earliest, until)
+        return _Snapshot(stamp, links, expiry, list(groups.values()), list(combined.values()), {})
 
     def links(self) -> list[EvidenceLink]:
         """Every link of the workspace, as `Workspace.links()` gives them."""
@@ -187,15 +190,9 @@ class LinkIndex:
         if chain_length < 0:
             raise ValueError("chain_length must be 0 or more")
         snap = self.snapshot()
-        groups = [g for g in snap.groups if system is None or g.system in (None, system)]
-        by_target: dict[str, list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]]] = {}
-        with self._lock:
-            for group in groups:
-                for target, paths in self._reach_of(network, group.requirement, chain_length).items():
-                    if targets is None or target in targets:
-                        by_target.setdefault(target, []).append((group, paths))
+        plan = self._plan(snap, network, chain_length=chain_length, system=system, targets=targets, max_paths=max_paths)
         result: dict[str, Covered] = {}
-        for target, sources in by_target.items():
+        for target, (sources, first) in plan.items():
             entry = result[target] = Covered(target)
             for group, paths in sources:
                 start = START[group.extent]
@@ -204,24 +201,53 @@ class LinkIndex:
                     entry.level = max(entry.level, best)
                 if group.stale(on):
                     entry.stale_level = max(entry.stale_level, best)
-            entry.paths = self._first_paths(snap, sources, on, max_paths)
+            chosen: list[Path] = []
+            for position, index in first:
+                group, paths = sources[index]
+                link = snap.links[position]
+                until = snap.expiry.get(link.evidence)
+                stale = until is not None and until < on
+                start = START[group.extent]
+                chosen.extend(Path(link.evidence, link, hops, min(start, level), stale) for hops, level in paths)
+            entry.paths = chosen[:max_paths]
         return result
 
-    @staticmethod
-    def _first_paths(
-        snap: _Snapshot, sources: list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]], on: dt.date, max_paths: int
-    ) -> list[Path]:
-        """The first `max_paths` paths to one target in link order, as `propagate` records them."""
-        runs = [[(position, index) for position in group.positions[:max_paths]] for index, (group, _paths) in enumerate(sources)]
-        chosen: list[Path] = []
-        for position, index in heapq.merge(*runs):
-            group, paths = sources[index]
-            link = snap.links[position]
-            until = snap.expiry.get(link.evidence)
-            stale = until is not None and until < on
-            start = START[group.extent]
-            for hops, level in paths:
-                chosen.append(Path(link.evidence, link, hops, min(start, level), stale))
-                if len(chosen) >= max_paths:
-                    return chosen
-        return chosen
+    def _plan(
+        self,
+        snap: _Snapshot,
+        network: nx.MultiDiGraph,
+        *,
+        chain_length: int,
+        system: str | None,
+        targets: Collection[str] | None,
+        max_paths: int,
+    ) -> Plan:
+        """For each target reached: the groups of links reaching it, and the first links in link order
+        whose paths are the first `max_paths` to it (as `propagate` records them). None of this depends
+        on the date asked, so it is kept with the snapshot."""
+        key = (id(network), chain_length, system, None if targets is None else frozenset(targets), max_paths)
+        with self._lock:
+            found = snap.plans.get(key)
+            if found is not None:
+                return found
+            groups = snap.combined if system is None else [g for g in snap.groups if g.system in (None, system)]
+            by_target: dict[str, Sources] = {}
+            for group in groups:
+                for target, paths in self._reach_of(network, group.requirement, chain_length).items():
+                    if targets is None or target in targets:
+                        by_target.setdefault(target, []).append((group, paths))
+            plan: Plan = {}
+            for target, sources in by_target.items():
+                runs = [[(position, index) for position in group.positions[:max_paths]] for index, (group, _paths) in enumerate(sources)]
+                first: list[tuple[int, int]] = []
+                count = 0
+                for position, index in heapq.merge(*runs):
+                    if count >= max_paths:
+                        break
+                    first.append((position, index))
+                    count += len(sources[index][1])
+                plan[target] = (sources, first)
+            if len(snap.plans) >= PLANS:
+                snap.plans.clear()
+            snap.plans[key] = plan
+            return plan
