@@ -155,11 +155,12 @@ def cold_start(work: Path, runs: int) -> None:
 def gaps_at(size: int, work: Path, *, with_baseline: bool, http: bool) -> None:
     label = f"{size:,}"
     data_dir = work / f"store-{size}"
-    with GRCGraph.open(None) as probe:
-        org = generate(probe.network, size)
-    began = time.perf_counter()
-    build_workspace(org, data_dir)
-    print(f"(built the {label}-item workspace in {time.perf_counter() - began:.0f} s)", flush=True)
+    if not data_dir.exists():  # with --work, a store built by an earlier run is reused
+        with GRCGraph.open(None) as probe:
+            org = generate(probe.network, size)
+        began = time.perf_counter()
+        build_workspace(org, data_dir)
+        print(f"(built the {label}-item workspace in {time.perf_counter() - began:.0f} s)", flush=True)
     with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
         start = time.perf_counter()
         ours = gaps_in_process(g, FRAMEWORK)
@@ -200,10 +201,12 @@ def main() -> None:
     parser.add_argument("--baseline-up-to", type=int, default=10_000, help="run the rdflib baseline up to this size")
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--work", type=Path, help="keep the stores here (store-<size>) and reuse them in later runs")
     args = parser.parse_args()
     print("| figure | grcgraph | compared with | ratio | compared with is |\n|---|---:|---:|---:|---|", flush=True)
     with tempfile.TemporaryDirectory(prefix="grcgraph-reads-") as tmp:
-        work = Path(tmp)
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         if args.cold_runs:
             cold_start(work, args.cold_runs)
         for size in args.sizes:

@@ -18,8 +18,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from grcgraph import revision
+from grcgraph import iris, revision
 from grcgraph.api import GRCGraph
+from grcgraph.server.context import Registry
+from grcgraph.workspace import WORKSPACE_PATTERN
 
 REPORTS = 16  # per workspace
 
@@ -74,3 +76,21 @@ def reports_for(api: GRCGraph) -> GapReports:
         if found is None:
             found = _by_api[api] = GapReports()
         return found
+
+
+def warm_link_indexes(registry: Registry) -> threading.Thread:
+    """Build the link index of every workspace in the store in a background thread, so the first gap
+    report after a start does not wait for it (seconds at 100,000 items). A request that arrives
+    during the build waits for it rather than building again (the index holds a lock)."""
+    store = registry.base.store
+    prefix = f"{iris.BASE}graph/workspace/"
+
+    def build() -> None:
+        names = sorted(graph.value[len(prefix) :] for graph in store.named_graphs() if graph.value.startswith(prefix))
+        for name in names:
+            if WORKSPACE_PATTERN.match(name):
+                registry.get(name).link_index.snapshot()
+
+    thread = threading.Thread(target=build, name="grcgraph-link-index", daemon=True)
+    thread.start()
+    return thread
