@@ -488,7 +488,7 @@ class Workspace:
             )
         operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
         operations.append(f"DROP SILENT GRAPH <{staging}>")
-        operations += revision.stamp_operations(self.graph)  # in the same update: readers never see data newer than the stamp
+        operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
         self.store.update(" ;\n".join(operations))
 
     # --- writes -----------------------------------------------------------------------------
