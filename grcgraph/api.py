@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +24,7 @@ from grcgraph.catalog import Catalog, Requirement
 from grcgraph.coverage import Covered, Level, propagate, roll_up
 from grcgraph.coverage import Path as CoveragePath
 from grcgraph.errors import DataError, Problem
+from grcgraph.link_index import LinkIndex
 from grcgraph.loaders.evidence import read_evidence_file
 from grcgraph.mappings import Mappings
 from grcgraph.network import requirement_graph
@@ -89,6 +90,11 @@ class GRCGraph:
     def crosswalk(self, requirement_id: str) -> pd.DataFrame:
         ref = self.catalog.resolve(requirement_id)
         return pd.DataFrame([m.as_row() for m in self.mapping_index.for_requirement(ref.iri)])
+
+    @cached_property
+    def link_index(self) -> LinkIndex:
+        """The workspace's links held in memory for whole-workspace coverage, kept current by its revision stamp."""
+        return LinkIndex(self.workspace)
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -164,12 +170,18 @@ class GRCGraph:
 
     # --- engine -----------------------------------------------------------------------------
     def _propagate(
-        self, evidence_ids: Sequence[str] | None, on: dt.date, chain_length: int, system: str | None = None
+        self,
+        evidence_ids: Sequence[str] | None,
+        on: dt.date,
+        chain_length: int,
+        system: str | None = None,
+        targets: Collection[str] | None = None,
     ) -> dict[str, Covered]:
+        """Coverage from the given evidence (read per item), or from the whole workspace (through the
+        link index, limited to `targets` when given)."""
         if evidence_ids is None:
-            links = self.workspace.links()
-        else:
-            links = [link for e in evidence_ids for link in self._links_of(e)]
+            return self.link_index.covered(self.network, on=on, chain_length=chain_length, system=system, targets=targets)
+        links = [link for e in evidence_ids for link in self._links_of(e)]
         if system is not None:
             links = [link for link in links if link.system in (None, system)]
         return propagate(self.network, links, self.workspace.expiry({link.evidence for link in links}), on=on, chain_length=chain_length)
@@ -239,7 +251,8 @@ class GRCGraph:
         prefix = self.mapping_index.framework(framework)
         item = self.workspace.system(system) if system else None
         applicable, reasons = self.scope.applicable(prefix, self.workspace, item, day)
-        covered = self._propagate(None, day, chain_length, system)
+        members = {row[0] for row in self.catalog._index if row[1] == prefix}
+        covered = self._propagate(None, day, chain_length, system, targets=members)
         status = roll_up(self.network, covered, applicable)
         has_children = set(self.catalog.parents().values())
         rows = []

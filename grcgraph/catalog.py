@@ -185,6 +185,12 @@ class Catalog:
         return dict(self._parents)
 
     def frameworks(self) -> list[FrameworkVersion]:
+        """Each framework version with its counts per requirement kind (read once: the reference graph
+        is read-only while grcgraph runs, and every gap report names its framework through this)."""
+        return list(self._frameworks)
+
+    @cached_property
+    def _frameworks(self) -> list[FrameworkVersion]:
         rows = self.store.query(
             PREFIXES
             + f"""SELECT ?s ?scheme ?prefix ?fw ?title ?version ?rights ?kind (COUNT(?r) AS ?n) WHERE {{ GRAPH {GRAPH} {{

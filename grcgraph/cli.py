@@ -660,7 +660,7 @@ def serve(
     if settings.read_only_local and settings.host not in ("127.0.0.1", "::1", "localhost"):
         raise fail("GRCGRAPH_READ_ONLY_LOCAL serves without tokens: it is allowed on a loopback host only")
     with opened_store(settings.data_dir) as store:
-        uvicorn.run(create_app(store, settings), host=settings.host, port=settings.port, log_level="info")  # type: ignore[arg-type]
+        uvicorn.run(create_app(store, settings, warm_indexes=True), host=settings.host, port=settings.port, log_level="info")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ class GRC(DefinedNamespace):
     refines: URIRef
     relatedTo: URIRef
     requirement: URIRef
+    revision: URIRef
     rights: URIRef
     row: URIRef
     sha256: URIRef

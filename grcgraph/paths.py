@@ -14,6 +14,9 @@ CROSSWALKS_DIR: Traversable = files("grcgraph.crosswalks")
 VOCABULARY = ONTOLOGY_DIR / "grcgraph.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 AUTH_VOCABULARY = ONTOLOGY_DIR / "auth.ttl"  # the server's API-token terms
+# The reference graph as built and SHACL-checked by scripts/build_reference.py, loaded at first start
+# when its source digest matches the bundled files (tests/test_prebuilt.py keeps it current).
+PREBUILT_REFERENCE: Traversable = files("grcgraph") / "prebuilt" / "reference.nt.gz"
 APPLICATION_RULES = FRAMEWORKS_DIR / "eu-ai-act-application.csv"
 OBLIGATIONS = FRAMEWORKS_DIR / "eu-ai-act-obligations.csv"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
@@ -62,6 +64,50 @@ def build_checked(sources: ReferenceSources, progress: ProgressCallback | None =
     return graph
 
 
+PREBUILT_HEADER = "# grcgraph reference graph, SHACL-checked; source digest "
+
+
+def prebuilt_text(graph: Graph, source_digest: str) -> bytes:
+    """The prebuilt file's content before compression: a header naming the source digest, then the
+    graph as N-Triples, one sorted line per triple (the same build gives the same bytes)."""
+    lines = sorted(line for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines() if line.strip())
+    return (PREBUILT_HEADER + source_digest + "\n" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_prebuilt(path: Path, graph: Graph, source_digest: str) -> None:
+    """Write the prebuilt reference graph (gzip without a timestamp, so a rebuild is byte-identical)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(prebuilt_text(graph, source_digest), compresslevel=9, mtime=0))
+
+
+def read_prebuilt() -> tuple[str, bytes] | None:
+    """(source digest, N-Triples) of the bundled prebuilt reference graph, or None if it is missing."""
+    if not paths.PREBUILT_REFERENCE.is_file():
+        return None
+    data = gzip.decompress(paths.PREBUILT_REFERENCE.read_bytes())
+    header, _, _rest = data.partition(b"\n")
+    text = header.decode("utf-8")
+    if not text.startswith(PREBUILT_HEADER):
+        return None
+    return text[len(PREBUILT_HEADER) :], data
+
+
+def _store_prebuilt(store: GraphStore, data: bytes, source_digest: str) -> int:
+    """Replace the reference graph by the prebuilt N-Triples in one update (MOVE from staging), as
+    `GraphStore.replace_graph` does for a graph built here; returns the triples stored."""
+    staging = ox.NamedNode(str(iris.STAGING_GRAPH))
+    store.update(f"DROP SILENT GRAPH <{iris.STAGING_GRAPH}>")
+    store.add_graph(staging)
+    store.load(data, staging)
+    # The digest is hex from `digest`, the IRIs grcgraph's own.
+    store.update(
+        f'INSERT DATA {{ GRAPH <{iris.STAGING_GRAPH}> {{ <{iris.REFERENCE_GRAPH}> <{GRC.sourceDigest}> "{source_digest}" }} }} ;\n'
+        f"MOVE SILENT GRAPH <{iris.STAGING_GRAPH}> TO GRAPH <{iris.REFERENCE_GRAPH}>"
+    )
+    store.flush()
+    return store.graph_size(iris.REFERENCE_GRAPH)
+
+
 def load_reference(
     store: GraphStore,
     sources: ReferenceSources | None = None,
@@ -69,11 +115,17 @@ def load_reference(
     force: bool = False,
     progress: ProgressCallback | None = None,
 ) -> LoadResult:
-    """Build and store the reference graph, unless the store already holds this exact build."""
+    """Store the reference graph, unless the store already holds this exact build: the prebuilt
+    graph when it was built from exactly these sources (the bundled ones), else built and checked here."""
     sources = sources or bundled_sources()
     wanted = digest(sources)
     if not force and store.digest(iris.REFERENCE_GRAPH) == wanted:
         return LoadResult(loaded=False, triples=store.graph_size(iris.REFERENCE_GRAPH), digest=wanted)
+    prebuilt = read_prebuilt()
+    if prebuilt is not None and prebuilt[0] == wanted:
+        if progress:
+            progress("writing the store (prebuilt reference graph)")
+        return LoadResult(loaded=True, triples=_store_prebuilt(store, prebuilt[1], wanted), digest=wanted)
     graph = build_checked(sources, progress)
     if progress:
         progress("writing the store")

@@ -107,6 +107,10 @@ class GraphStore:
     def flush(self) -> None:
         self.inner.flush()
 
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
+        return [graph for graph in self.inner.named_graphs() if isinstance(graph, ox.NamedNode)]
+
     def has_graph(self, name: URIRef) -> bool:
         return bool(self.inner.contains_named_graph(ox.NamedNode(str(name))))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -64,6 +63,9 @@ def validate(data: Graph, *, with_vocabulary: bool = False, focus: list[URIRef] 
             target.bind(prefix, namespace)
         target += vocabulary_graph()
         target += data
+    # Imported here: pyshacl takes a noticeable share of start-up, and reads never validate.
+    import pyshacl  # noqa: PLC0415
+
     conforms, results, _text = pyshacl.validate(
         target, shacl_graph=shapes_graph(), advanced=True, allow_warnings=True, focus_nodes=list(focus) if focus else None
     )

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from grcgraph import iris
+from grcgraph import iris, revision
 from grcgraph.application import CATEGORY_NOTATIONS
 from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
@@ -488,6 +488,7 @@ class Workspace:
             )
         operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
         operations.append(f"DROP SILENT GRAPH <{staging}>")
+        operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
         self.store.update(" ;\n".join(operations))
 
     # --- writes -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from grcgraph.iris import REFERENCE_GRAPH
 from grcgraph.server.auth import Role, authenticate
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
+from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
 from grcgraph.store import GraphStore
@@ -139,14 +140,17 @@ class Router(GraphQLRouter[Context, None]):
         return response  # type: ignore[return-value]
 
 
-def create_app(store: GraphStore, settings: Settings) -> FastAPI:
-    """The application over one open store; the reference graph should already be loaded."""
+def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = False) -> FastAPI:
+    """The application over one open store; the reference graph should already be loaded. With
+    `warm_indexes` (`grcgraph serve`), each workspace's link index is built in the background."""
     registry = Registry(GRCGraph(store, settings.local_workspace))
     ready = threading.Event()
     sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)
     if store.digest(REFERENCE_GRAPH) is not None:
         _ = registry.base.network  # build the catalog and mapping indexes once, before the first request
         ready.set()
+        if warm_indexes:
+            warm_link_indexes(registry)
 
     def principal(request: Request) -> tuple[Principal | None, str | None]:
         header = request.headers.get("authorization")

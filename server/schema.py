@@ -43,6 +43,7 @@ from grcgraph.server.connections import (
 )
 from grcgraph.server.context import Info
 from grcgraph.server.errors import expected, invalid
+from grcgraph.server.gap_reports import reports_for
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.inputs import (
     CreateEvidenceInput,
@@ -229,9 +230,8 @@ class Query:
             raise invalid("framework", str(error)) from None
         if system is not None and not (ID_PATTERN.match(system) and api.workspace.has_system(system)):
             raise NotFoundError(f"no AI system {system[:140]!r} in this workspace")
-        frame = api.gaps(prefix, system=system, on=day, chain_length=length)
-        records = frame.to_dict("records")
-        keys = [str(r["requirement"]) for r in records]
+        report = reports_for(api).get(api, prefix, system, day, length)
+        records, keys = report.records, report.keys
         chosen, page_info = paginate(keys, "gap", size, after)
         edges = []
         for i in chosen:
@@ -255,7 +255,7 @@ class Query:
                 if s["percent of applicable"] is None or s["percent of applicable"] != s["percent of applicable"]
                 else float(s["percent of applicable"]),
             )
-            for s in GRCGraph.summary(frame).to_dict("records")
+            for s in report.summary
         ]
         return GapConnection(
             framework=prefix, system=system, on=day, edges=edges, page_info=page_info, total_count=len(keys), summary=summary

@@ -1,0 +1,227 @@
+"""Read-path micro-benchmark: cold start, and gaps for one framework over 1k, 10k and 100k evidence
+items (in process and over HTTP), each beside figures measured in the same run.
+
+    python -m bench.reads                      # 1,000 / 10,000 / 100,000 items, baseline up to 10,000
+    python -m bench.reads --sizes 1000 --baseline-up-to 1000
+
+Figures, all in this run:
+- cold start: a fresh process opens an empty in-memory store (loads the bundled reference graph)
+  and answers the crosswalk of A.6.2.8; beside it rdflib parsing the exported reference graph.
+- gaps iso42001 in process (warm: the link index built) and its first call after opening (index
+  build included), beside the previous implementation (every link node read from the store, one
+  round trip each, then propagated) and the rdflib + SPARQL baseline of bench/baseline.py.
+- gaps over HTTP: the whole report page by page (100 rows a page) through `grcgraph serve`.
+- the server's peak memory (VmHWM) after the HTTP figures.
+
+The workspace is built from bench/synthetic.py's organisation: AI systems and the Statement of
+Applicability through the facade, evidence as the exact triples `Workspace` writes for each item
+(its own graph builders), loaded into the store as N-Triples in bulk and stamped with a new
+revision: the validated import is not what is measured here and would take hours at 100,000 items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from bench.baseline import Baseline
+from bench.run import ON, WORKSPACE, baseline_graph, check_gaps, gaps_in_process, gaps_over_http
+from bench.server import Server, cli
+from bench.synthetic import Organisation, generate
+from grcgraph import revision
+from grcgraph.api import GRCGraph
+from grcgraph.coverage import propagate, roll_up
+from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORK = "iso42001"
+CHUNK = 5_000
+
+
+def build_workspace(org: Organisation, data_dir: Path) -> None:
+    """The organisation in an on-disk store: reference graph, systems and SoA through the facade,
+    evidence as the triples `Workspace` would write, bulk loaded and stamped."""
+    with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
+        for s in org.systems:
+            g.add_system(s.id, s.name, s.roles, s.category, generative=s.generative)
+        for control, included, reason in org.soa:
+            g.set_applicability(control, included, reason)
+        target = ox.NamedNode(str(g.workspace.graph))
+        systems = {s.id for s in org.systems}
+        asserted = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        for start in range(0, org.size, CHUNK):
+            data = Graph()
+            problems: list[tuple[str, str]] = []
+            for item in org.evidence[start : start + CHUNK]:
+                evidence = EvidenceInput(
+                    id=item["id"],
+                    title=item["title"],
+                    kind=item["kind"],
+                    owner=item.get("owner"),
+                    location=item.get("location"),
+                    sha256=item.get("sha256"),
+                    collected_on=dt.date.fromisoformat(item["collected_on"]),
+                    valid_until=dt.date.fromisoformat(item["valid_until"]) if "valid_until" in item else None,
+                    links=[
+                        EvidenceLinkInput(
+                            requirement=link["requirement"],
+                            extent=link["extent"],
+                            asserted_by=link["asserted_by"],
+                            asserted_at=asserted,
+                            system=link.get("system"),
+                        )
+                        for link in item["links"]
+                    ],
+                )
+                data += g.workspace._evidence_graph(evidence, item["id"], problems, systems)
+            if problems:
+                raise RuntimeError(f"the synthetic organisation is not valid: {problems[:3]}")
+            g.store.load(data.serialize(format="nt", encoding="utf-8"), target)
+        revision.bump(g.store, g.workspace.graph)
+
+
+def per_link_gaps(g: GRCGraph, framework: str) -> dict[str, str]:
+    """The previous implementation of gaps' coverage: every link node read from the store (one round
+    trip each), then propagated; statuses rolled up the same way."""
+    links = g.workspace.links()
+    covered = propagate(g.network, links, g.workspace.expiry({link.evidence for link in links}), on=ON)
+    applicable, _ = g.scope.applicable(framework, g.workspace, None, ON)
+    status = roll_up(g.network, covered, applicable)
+    return {g.catalog.ref(iri).curie: status.get(iri, "uncovered") for iri in applicable}
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    found = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        found.append((time.perf_counter() - start) * 1000)
+    return found
+
+
+def row(figure: str, ours: float, theirs: float | None, unit: str, against: str) -> dict[str, Any]:
+    ratio = theirs / ours if theirs and ours else None
+    print(
+        f"| {figure} | {ours:,.2f} {unit} | {'-' if theirs is None else f'{theirs:,.2f} {unit}'} | "
+        f"{'-' if ratio is None else f'{ratio:,.1f}x'} | {against} |",
+        flush=True,
+    )
+    return {"figure": figure, "grcgraph": ours, "baseline": theirs, "unit": unit, "ratio": ratio, "against": against}
+
+
+def cold_start(work: Path, runs: int) -> None:
+    script = (
+        "from grcgraph.api import GRCGraph; import sys, json; g = GRCGraph.open(sys.argv[1] or None); "
+        "print(json.dumps(sorted(set(g.crosswalk('A.6.2.8').object_id))))"
+    )
+    # The previous first start: the reference graph built from the bundled files and SHACL-checked.
+    built_script = "import grcgraph.reference as r; r.read_prebuilt = lambda: None; " + script
+    base_script = (
+        "from bench.baseline import Baseline; from rdflib import Graph; import sys, json; "
+        "b = Baseline(Graph().parse(sys.argv[1], format='nt')); print(json.dumps(sorted(b.crosswalk('iso42001:A.6.2.8'))))"
+    )
+    reference = work / "reference.nt"
+    cli("export", "--format", "nt", "--output", str(reference), data_dir=work / "cold")
+    samples: dict[str, list[float]] = {"empty": [], "stored": [], "built": [], "baseline": []}
+    for _ in range(runs):
+        for name, command in (
+            ("empty", [sys.executable, "-c", script, ""]),
+            ("built", [sys.executable, "-c", built_script, ""]),
+            ("stored", [sys.executable, "-c", script, str(work / "cold")]),
+            ("baseline", [sys.executable, "-c", base_script, str(reference)]),
+        ):
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+            samples[name].append(time.perf_counter() - start)
+    base = statistics.median(samples["baseline"])
+    row(
+        "cold start: empty store, load reference, first query",
+        statistics.median(samples["empty"]),
+        base,
+        "s",
+        "rdflib parses the N-Triples",
+    )
+    row(
+        "cold start: empty store, prebuilt reference, first query",
+        statistics.median(samples["empty"]),
+        statistics.median(samples["built"]),
+        "s",
+        "reference built and SHACL-checked at start (previous)",
+    )
+    row("cold start: existing store, first query", statistics.median(samples["stored"]), base, "s", "rdflib parses the N-Triples")
+
+
+def gaps_at(size: int, work: Path, *, with_baseline: bool, http: bool) -> None:
+    label = f"{size:,}"
+    data_dir = work / f"store-{size}"
+    if not data_dir.exists():  # with --work, a store built by an earlier run is reused
+        with GRCGraph.open(None) as probe:
+            org = generate(probe.network, size)
+        began = time.perf_counter()
+        build_workspace(org, data_dir)
+        print(f"(built the {label}-item workspace in {time.perf_counter() - began:.0f} s)", flush=True)
+    with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
+        start = time.perf_counter()
+        ours = gaps_in_process(g, FRAMEWORK)
+        first = (time.perf_counter() - start) * 1000
+        warm = statistics.median(timed(lambda: g.gaps(FRAMEWORK, on=ON), 5))
+        start = time.perf_counter()
+        before = per_link_gaps(g, FRAMEWORK)
+        previous = (time.perf_counter() - start) * 1000
+        if {k: v[0] for k, v in ours.items() if v[0] != "not applicable"} != before:
+            raise RuntimeError(f"gaps at {label}: the link index and per-link reads disagree")
+        row(f"gaps {FRAMEWORK}, in process, warm, {label}", warm, previous, "ms", "per-link store reads (previous implementation)")
+        row(f"gaps {FRAMEWORK}, in process, first call (index build), {label}", first, previous, "ms", "per-link store reads")
+        if with_baseline:
+            baseline = Baseline(baseline_graph(g))
+            start = time.perf_counter()
+            expected = baseline.gaps(FRAMEWORK, ON)
+            base_ms = (time.perf_counter() - start) * 1000
+            check_gaps(f"gaps {FRAMEWORK} at {label}", ours, expected)
+            row(f"gaps {FRAMEWORK}, in process, warm, {label}", warm, base_ms, "ms", "rdflib + SPARQL baseline")
+            del baseline
+    if not http:
+        return
+    with Server(data_dir, WORKSPACE) as server:
+        start = time.perf_counter()
+        over_http = gaps_over_http(server, FRAMEWORK)
+        first = (time.perf_counter() - start) * 1000
+        if over_http != ours:
+            raise RuntimeError(f"gaps at {label}: HTTP and in-process answers differ")
+        http_ms = statistics.median(timed(lambda: gaps_over_http(server, FRAMEWORK), 5))
+        row(f"gaps {FRAMEWORK}, HTTP, all pages, p50, {label}", http_ms, previous, "ms", "per-link store reads, in process")
+        row(f"gaps {FRAMEWORK}, HTTP, first request (index build), {label}", first, previous, "ms", "per-link store reads, in process")
+        row(f"server peak memory (VmHWM), {label}", server.peak_memory() / 2**20, None, "MiB", "-")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="evidence counts (none: cold start only)")
+    parser.add_argument("--baseline-up-to", type=int, default=10_000, help="run the rdflib baseline up to this size")
+    parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--work", type=Path, help="keep the stores here (store-<size>) and reuse them in later runs")
+    args = parser.parse_args()
+    print("| figure | grcgraph | compared with | ratio | compared with is |\n|---|---:|---:|---:|---|", flush=True)
+    with tempfile.TemporaryDirectory(prefix="grcgraph-reads-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        if args.cold_runs:
+            cold_start(work, args.cold_runs)
+        for size in args.sizes:
+            gaps_at(size, work, with_baseline=size <= args.baseline_up_to, http=not args.no_http)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Gap reports computed once per workspace revision and reused for every page.
+
+A dashboard reads a whole report a page at a time (`gaps(first: 100, after: ...)`); computing the
+report again for each page multiplied its cost by the number of pages. Reports are kept per
+workspace `GRCGraph`, keyed by what the answer depends on: framework, system, date, chain length and
+the workspace's revision stamp (grcgraph.revision), which every write replaces; a write by any
+process makes the next request compute a new report. Few are kept: a report is small (one row per
+requirement of one framework) but there is one per date asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from grcgraph import iris, revision
+from grcgraph.api import GRCGraph
+from grcgraph.server.context import Registry
+from grcgraph.workspace import WORKSPACE_PATTERN
+
+REPORTS = 16  # per workspace
+
+
+@dataclass(frozen=True)
+class GapReport:
+    keys: list[str]  # requirement CURIEs in document order: the connection's cursor keys
+    records: list[dict[Hashable, Any]]  # the rows of GRCGraph.gaps
+    summary: list[dict[Hashable, Any]]  # the rows of GRCGraph.summary
+
+
+class GapReports:
+    """A small LRU of one workspace's gap reports."""
+
+    def __init__(self, size: int = REPORTS) -> None:
+        self.size = size
+        self._reports: OrderedDict[tuple[object, ...], GapReport] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # reports computed (tests check reuse and invalidation with it)
+
+    def get(self, api: GRCGraph, framework: str, system: str | None, on: dt.date, chain_length: int) -> GapReport:
+        # The stamp is read before the report is computed, so a report is never older than its key.
+        key = (api.workspace.name, framework, system, on, chain_length, revision.current(api.store, api.workspace.graph))
+        with self._lock:
+            found = self._reports.get(key)
+            if found is not None:
+                self._reports.move_to_end(key)
+                return found
+        frame = api.gaps(framework, system=system, on=on, chain_length=chain_length)
+        records = frame.to_dict("records")
+        report = GapReport(
+            keys=[str(r["requirement"]) for r in records],
+            records=records,
+            summary=GRCGraph.summary(frame).to_dict("records"),
+        )
+        with self._lock:
+            self.computed += 1
+            self._reports[key] = report
+            while len(self._reports) > self.size:
+                self._reports.popitem(last=False)
+        return report
+
+
+_by_api: weakref.WeakKeyDictionary[GRCGraph, GapReports] = weakref.WeakKeyDictionary()
+_by_api_lock = threading.Lock()
+
+
+def reports_for(api: GRCGraph) -> GapReports:
+    """The report cache of one workspace's `GRCGraph` (the server keeps one per workspace)."""
+    with _by_api_lock:
+        found = _by_api.get(api)
+        if found is None:
+            found = _by_api[api] = GapReports()
+        return found
+
+
+def warm_link_indexes(registry: Registry) -> threading.Thread:
+    """Build the link index of every workspace in the store in a background thread, so the first gap
+    report after a start does not wait for it (seconds at 100,000 items). A request that arrives
+    during the build waits for it rather than building again (the index holds a lock)."""
+    store = registry.base.store
+    prefix = f"{iris.BASE}graph/workspace/"
+
+    def build() -> None:
+        names = sorted(graph.value[len(prefix) :] for graph in store.named_graphs() if graph.value.startswith(prefix))
+        for name in names:
+            if WORKSPACE_PATTERN.match(name):
+                registry.get(name).link_index.snapshot()
+
+    thread = threading.Thread(target=build, name="grcgraph-link-index", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,78 @@
+"""Over GraphQL, a gap report is computed once per workspace revision and read a page at a time from
+it: the pages join up to the whole report, and any write (from this server or another process over
+the same store) makes the next page come from a new report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pyoxigraph as ox
+
+from grcgraph.api import GRCGraph
+from grcgraph.server.context import Registry
+from grcgraph.server.gap_reports import GapReports, reports_for, warm_link_indexes
+from grcgraph.store import GraphStore
+from tests.test_graphql_api import execute, fill
+
+PAGE = """query($after: String) { gaps(framework: "iso42001", on: "2026-11-22", first: 40, after: $after) {
+  totalCount edges { node { requirement { id } status evidence } } pageInfo { hasNextPage endCursor } summary { status count } } }"""
+
+
+def read_all(registry: Registry, workspace: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = execute(registry, workspace, PAGE, {"after": after})["gaps"]
+        rows += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return rows, page["summary"]
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_pages_come_from_one_report_until_a_write(store: GraphStore) -> None:
+    workspace = f"gr-{uuid.uuid4().hex[:12]}"
+    api = fill(store, workspace, 12)
+    try:
+        registry = Registry(api)
+        reports = reports_for(api)
+        rows, summary = read_all(registry, workspace)
+        assert reports.computed == 1  # three pages, one report
+        frame = api.gaps("iso42001", on=dt.date(2026, 11, 22))
+        assert [row["requirement"]["id"] for row in rows] == list(frame["requirement"])
+        assert [row["status"] for row in rows] == list(frame["status"])
+        assert {s["status"]: s["count"] for s in summary} == {r["status"]: r["count"] for r in GRCGraph.summary(frame).to_dict("records")}
+
+        # A write through another GRCGraph over the same store (as another server process would make).
+        GRCGraph(store, workspace).add_evidence("late", "Late", "policy", requirements=["A.10.4"], asserted_by="me")
+        rows_after, _ = read_all(registry, workspace)
+        assert reports.computed == 2
+        changed = {row["requirement"]["id"]: row for row in rows_after}
+        assert "late" in changed["iso42001:A.10.4"]["evidence"]
+    finally:
+        store.inner.remove_graph(ox.NamedNode(str(api.workspace.graph)))
+
+
+def test_the_cache_is_bounded(store: GraphStore) -> None:
+    api = GRCGraph(store, f"gr-{uuid.uuid4().hex[:12]}")
+    reports = GapReports(size=3)
+    for day in range(1, 6):
+        reports.get(api, "iso42001", None, dt.date(2026, 1, day), 1)
+    assert reports.computed == 5 and len(reports._reports) == 3
+    reports.get(api, "iso42001", None, dt.date(2026, 1, 5), 1)
+    assert reports.computed == 5
+
+
+def test_serve_builds_link_indexes_at_start(store: GraphStore) -> None:
+    workspace = f"gr-{uuid.uuid4().hex[:12]}"
+    api = fill(store, workspace, 5)
+    try:
+        registry = Registry(GRCGraph(store, "default"))
+        warm_link_indexes(registry).join(timeout=300)
+        index = registry.get(workspace).link_index
+        assert index.builds == 1
+        read_all(registry, workspace)
+        assert index.builds == 1  # the first report used the index built at start
+    finally:
+        store.inner.remove_graph(ox.NamedNode(str(api.workspace.graph)))
