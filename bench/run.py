@@ -321,7 +321,7 @@ class Budgets:
     """Wall-time limits (seconds) that keep a full run feasible; what they cut is said in the table."""
 
     imports: float | None = None  # the `grcgraph evidence import` files of one size
-    baseline: float = 600.0  # one baseline gap report (rdflib + SPARQL), in a child process
+    baseline: float = 300.0  # one baseline gap report (rdflib + SPARQL), in a child process
     repeats: float = 120.0  # repeating one grcgraph measurement (gaps: 5 runs at most)
     shacl_sample: int = 1000  # evidence items pyshacl validates for the import baseline
 
@@ -622,13 +622,13 @@ def main(argv: list[str] | None = None) -> int:
         "--import-budget",
         type=float,
         default=None,
-        help="seconds of import per size (default 1200, 300 quick): a size whose import would run past it is cut short and skipped",
+        help="seconds of import per size (default 900, 300 quick): a size whose import would run past it is cut short and skipped",
     )
     parser.add_argument(
         "--baseline-budget",
         type=float,
         default=None,
-        help="seconds for one baseline gap report (default 600, 120 quick); past it, a lower bound",
+        help="seconds for one baseline gap report (default 300, 120 quick); past it, a lower bound",
     )
     parser.add_argument("--shacl-sample", type=int, default=1000, help="evidence items pyshacl validates for the import baseline")
     args = parser.parse_args(argv)
@@ -637,8 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.sizes or args.only:
         mode += f" ({', '.join(f'{n:,}' for n in sizes)} items{f'; {args.only} only' if args.only else ''})"
     budgets = Budgets(
-        imports=args.import_budget if args.import_budget is not None else (300.0 if args.quick else 1200.0),
-        baseline=args.baseline_budget if args.baseline_budget is not None else (120.0 if args.quick else 600.0),
+        imports=args.import_budget if args.import_budget is not None else (300.0 if args.quick else 900.0),
+        baseline=args.baseline_budget if args.baseline_budget is not None else (120.0 if args.quick else 300.0),
         repeats=30.0 if args.quick else 120.0,
         shacl_sample=args.shacl_sample,
     )

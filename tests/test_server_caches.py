@@ -8,11 +8,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from graphql import parse
+
 from grcgraph.api import GRCGraph
 from grcgraph.server import auth
 from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Registry
-from grcgraph.server.guards import DocumentCache
+from grcgraph.server.guards import Checked, DocumentCache
 from grcgraph.server.settings import Settings
 from grcgraph.store import GraphStore
 
@@ -80,9 +82,7 @@ def test_guards_with_different_limits_never_share_an_entry(store: GraphStore) ->
 
 def test_the_document_cache_is_bounded() -> None:
     cache = DocumentCache(size=3, max_chars=50)
-    from grcgraph.server.guards import Checked
-
-    checked = Checked.__new__(Checked)
+    checked = Checked(parse("{ frameworks { prefix } }"), ())
     for n in range(5):
         cache.put((f"{{ a{n} }}", ()), checked)
     assert len(cache) == 3 and cache.get(("{ a0 }", ())) is None and cache.get(("{ a4 }", ())) is checked
