@@ -211,6 +211,13 @@ def fits(budget: float | None, elapsed: float, imported: int, count: int) -> boo
     return budget is None or imported == 0 or elapsed + count * elapsed / imported <= budget
 
 
+def files(size: int, chunk: int, budget: float | None) -> list[tuple[int, int]]:
+    """The [start, stop) ranges of the import files. Under a budget, the first file is smaller (at
+    most 1,000 items), so that the rate is known, and the budget applied, before a large file starts."""
+    first = min(size, chunk, 1000) if budget is not None else min(size, chunk)
+    return [(0, first)] + [(start, min(start + chunk, size)) for start in range(first, size, chunk)]
+
+
 def build(org: Organisation, data_dir: Path, chunk: int = 10_000, budget: float | None = None) -> Built:
     """Load the reference graph, the AI systems and SoA (facade), then the evidence through
     `grcgraph evidence import` in files of `chunk` items. With a `budget` (seconds), stop before
@@ -224,15 +231,14 @@ def build(org: Organisation, data_dir: Path, chunk: int = 10_000, budget: float 
             g.set_applicability(control, included, reason)
     elapsed = 0.0
     imported = 0
-    for start in range(0, org.size, chunk):
-        count = min(chunk, org.size - start)
-        if not fits(budget, elapsed, imported, count):
+    for start, stop in files(org.size, chunk, budget):
+        if not fits(budget, elapsed, imported, stop - start):
             break
-        file = org.write_evidence(data_dir.parent / f"evidence-{org.size}-{start}.json", start, start + chunk)
+        file = org.write_evidence(data_dir.parent / f"evidence-{org.size}-{start}.json", start, stop)
         began = time.perf_counter()
         cli("evidence", "import", str(file), "--workspace", WORKSPACE, data_dir=data_dir)
         elapsed += time.perf_counter() - began
-        imported += count
+        imported += stop - start
         file.unlink()
         print(f"  imported {imported:,} of {org.size:,} items in {elapsed:,.0f} s", file=sys.stderr, flush=True)
     return Built(imported, org.size, elapsed)

@@ -21,6 +21,7 @@ from bench.run import (
     check_gaps,
     coverage_in_process,
     coverage_over_http,
+    files,
     fits,
     gaps_in_process,
     gaps_over_http,
@@ -125,6 +126,9 @@ def test_the_import_budget_stops_before_a_file_that_would_overrun() -> None:
     assert fits(None, 1e9, 1, 10_000)
     assert fits(60, 0, 0, 100_000), "the first file runs: there is no rate yet"
     assert fits(60, 20, 10_000, 10_000) and not fits(60, 40, 10_000, 10_000)
+    assert files(25_000, 10_000, 60) == [(0, 1000), (1000, 11_000), (11_000, 21_000), (21_000, 25_000)], "a small file first"
+    assert files(25_000, 10_000, None) == [(0, 10_000), (10_000, 20_000), (20_000, 25_000)]
+    assert files(150, 10_000, 60) == [(0, 150)]
 
 
 def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
