@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, workspace: str) -> None:
+    """`grcgraph serve --no-access-log` (as deployed behind a proxy that logs), or `command`, which
+    is given the port and data directory as its last two arguments; `env` adds settings."""
+
+    def __init__(self, data_dir: Path, workspace: str, command: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.command = list(command) if command is not None else None
+        self.env = dict(env or {})
         self.token = cli("token", "create", "--workspace", workspace, "--role", "editor", data_dir=data_dir).splitlines()[-1]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,9 +46,10 @@ class Server:
         self.client = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=600)
 
     def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GRCGRAPH_")}
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GRCGRAPH_")} | self.env
+        serve = [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir), "--no-access-log"]
         self.process = subprocess.Popen(
-            [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            serve if self.command is None else [*self.command, str(self.port), str(self.data_dir)],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

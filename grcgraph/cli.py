@@ -646,21 +646,31 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default: $GRCGRAPH_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="TCP port (default: $GRCGRAPH_PORT or 8000).")] = None,
     data_dir: DataDirOption = None,
+    access_log: Annotated[
+        bool | None, typer.Option("--access-log/--no-access-log", help="Log every request (default: $GRCGRAPH_ACCESS_LOG or on).")
+    ] = None,
 ) -> None:
     """Serve the GraphQL API (/graphql), SPARQL (/sparql), /healthz and /readyz over the store."""
+    import gc
+
     import uvicorn
 
     from grcgraph.server.app import create_app
     from grcgraph.server.settings import Settings, SettingsError
 
     try:
-        settings = Settings.load(host=host, port=port, data_dir=data_dir)
+        settings = Settings.load(host=host, port=port, data_dir=data_dir, access_log=access_log)
     except SettingsError as error:
         raise fail(str(error)) from None
     if settings.read_only_local and settings.host not in ("127.0.0.1", "::1", "localhost"):
         raise fail("GRCGRAPH_READ_ONLY_LOCAL serves without tokens: it is allowed on a loopback host only")
     with opened_store(settings.data_dir) as store:
-        uvicorn.run(create_app(store, settings, warm_indexes=True), host=settings.host, port=settings.port, log_level="info")  # type: ignore[arg-type]
+        application = create_app(store, settings, warm_indexes=True)  # type: ignore[arg-type]
+        # What startup made (reference indexes, schema, modules) lives as long as the process: frozen,
+        # the collector no longer walks it on every full collection, which showed as latency spikes.
+        gc.collect()
+        gc.freeze()
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log)
 
 
 if __name__ == "__main__":

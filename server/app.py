@@ -24,7 +24,7 @@ from strawberry.types.unset import UNSET
 
 from grcgraph.api import GRCGraph
 from grcgraph.iris import REFERENCE_GRAPH
-from grcgraph.server.auth import Role, authenticate
+from grcgraph.server.auth import Role, VerifiedTokens
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
@@ -143,7 +143,7 @@ class Router(GraphQLRouter[Context, None]):
 def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = False) -> FastAPI:
     """The application over one open store; the reference graph should already be loaded. With
     `warm_indexes` (`grcgraph serve`), each workspace's link index is built in the background."""
-    registry = Registry(GRCGraph(store, settings.local_workspace))
+    registry = Registry(GRCGraph(store, settings.local_workspace), VerifiedTokens(settings.token_cache_seconds))
     ready = threading.Event()
     sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)
     if store.digest(REFERENCE_GRAPH) is not None:
@@ -161,7 +161,7 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None, "the Authorization header must be 'Bearer <token>'"
-        record = authenticate(store, token)
+        record = registry.tokens.authenticate(store, token)
         if record is None:
             return None, "the token is not valid (unknown, mistyped or revoked)"
         return Principal(record.workspace, record.role, record.id), None

@@ -12,6 +12,9 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -134,3 +137,49 @@ def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
     if record is None or record.revoked:
         return None
     return record
+
+
+class VerifiedTokens:
+    """Tokens verified in the last `ttl` seconds, by the SHA-256 of the whole token, so that a client
+    sending the same token on every request costs the store one lookup per `ttl`.
+
+    Only verified tokens are kept (a wrong or unknown token is checked against the store every
+    time), and the key is the hash of the whole presented token, so one token's record is never
+    served to another. A revocation in this process (`forget`) takes effect at once; one made by
+    another process sharing the store reaches this one within `ttl` seconds at most.
+    """
+
+    def __init__(self, ttl: float = 5.0, size: int = 1024, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.clock = clock
+        self._entries: dict[str, tuple[TokenRecord, float]] = {}
+        self._generation = 0  # bumped by every revocation: a lookup that raced one is not kept
+        self._lock = threading.Lock()
+
+    def authenticate(self, store: GraphStore, token: str) -> TokenRecord | None:
+        if self.ttl <= 0:
+            return authenticate(store, token)
+        key, now = _hash(token.strip()), self.clock()
+        with self._lock:
+            found = self._entries.get(key)
+            generation = self._generation
+        if found is not None and found[1] > now:
+            return found[0]
+        record = authenticate(store, token)
+        with self._lock:
+            if record is None or generation != self._generation:
+                self._entries.pop(key, None)
+                return record
+            if len(self._entries) >= self.size:
+                self._entries = {k: v for k, v in self._entries.items() if v[1] > now}
+                while len(self._entries) >= self.size:
+                    del self._entries[next(iter(self._entries))]
+            self._entries[key] = (record, now + self.ttl)
+        return record
+
+    def forget(self, token_id: str) -> None:
+        """Drop a token revoked in this process: its next request is checked against the store."""
+        with self._lock:
+            self._generation += 1
+            self._entries = {k: v for k, v in self._entries.items() if v[0].id != token_id}

@@ -15,7 +15,7 @@ from strawberry.fastapi import BaseContext
 
 from grcgraph.api import GRCGraph
 from grcgraph.coverage import Covered
-from grcgraph.server.auth import Role
+from grcgraph.server.auth import Role, VerifiedTokens
 from grcgraph.server.errors import ApiError
 from grcgraph.server.loaders import Loaders
 from grcgraph.server.settings import Settings
@@ -33,10 +33,12 @@ Authenticate = Callable[[], tuple[Principal | None, str | None]]  # the caller, 
 
 
 class Registry:
-    """One store, one GRCGraph per workspace (sharing the reference indexes), made on first use."""
+    """One store, one GRCGraph per workspace (sharing the reference indexes), made on first use,
+    and the tokens recently verified against that store."""
 
-    def __init__(self, base: GRCGraph) -> None:
+    def __init__(self, base: GRCGraph, tokens: VerifiedTokens | None = None) -> None:
         self.base = base
+        self.tokens = tokens if tokens is not None else VerifiedTokens()
         self._by_workspace: dict[str, GRCGraph] = {base.workspace.name: base}
         self._lock = threading.Lock()
 
@@ -55,7 +57,11 @@ class Context(BaseContext):
         self.settings = settings
         self._authenticate = authenticate
         self._covered: dict[tuple[dt.date, int], dict[str, Covered]] = {}
-        self.loaders = Loaders(self.api)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        # Made on first use: most requests never ask for one.
+        return Loaders(self.api)
 
     @cached_property
     def _caller(self) -> tuple[Principal | None, str | None]:

@@ -475,6 +475,7 @@ class Mutation:
     def revoke_token(self, info: Info, id: str) -> Token:
         info.context.require(Role.admin)
         auth.revoke_token(info.context.store, id[:100])
+        info.context.registry.tokens.forget(id[:100])
         record = auth.token_record(info.context.store, id)
         if record is None:
             raise NotFoundError(f"no token {id[:100]!r}")

@@ -40,6 +40,11 @@ class Settings:
     sparql_timeout: float = 10.0
     sparql_result_limit: int = 10_000
     sparql_concurrency: int = 2  # queries evaluated at once; pyoxigraph cannot stop one past its timeout
+    # A verified token is trusted this long without a store lookup; a revocation by another
+    # process sharing the store takes effect within it (0: check the store on every request).
+    token_cache_seconds: float = 5.0
+    document_cache_size: int = 256  # query texts kept parsed and validated (0: check every request from scratch)
+    access_log: bool = True  # one log line per request (uvicorn's access log)
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -73,6 +78,10 @@ class Settings:
                 raise SettingsError(f"{name} must be at least 1")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port {self.port} is not a TCP port")
+        if self.document_cache_size < 0:
+            raise SettingsError("document_cache_size must be 0 or more")
+        if self.token_cache_seconds < 0:
+            raise SettingsError("token_cache_seconds must be 0 or more (seconds)")
         if self.sparql_timeout <= 0:
             raise SettingsError("sparql_timeout must be positive (seconds)")
 

@@ -4,6 +4,8 @@ and gaps on a small generated organisation, in process and over HTTP against `gr
 
 from __future__ import annotations
 
+import argparse
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -12,14 +14,20 @@ import pytest
 from bench.baseline import Baseline
 from bench.run import (
     WORKSPACE,
+    Figure,
     baseline_graph,
     build,
     check,
     check_gaps,
     coverage_in_process,
     coverage_over_http,
+    files,
+    fits,
     gaps_in_process,
     gaps_over_http,
+    render,
+    size_list,
+    within,
 )
 from bench.server import Server
 from bench.synthetic import ON, Organisation, assessable, generate
@@ -104,3 +112,32 @@ def test_a_wrong_answer_is_caught(organisation: Organisation, data_dir: Path) ->
     altered[curie] = (state, {*evidence, "ev-invented"}, set(stale))
     with pytest.raises(AssertionError, match="does not find"):
         check_gaps("gaps", altered, expected)
+
+
+# --- the harness's own rules (no store, no timings) ---------------------------------------------------
+def test_sizes_are_read_from_commas_or_spaces() -> None:
+    assert size_list("1000,10000") == [1000, 10_000]
+    assert size_list("1k 100_000") == [1000, 100_000]
+    with pytest.raises(argparse.ArgumentTypeError, match="--sizes"):
+        size_list("lots")
+
+
+def test_the_import_budget_stops_before_a_file_that_would_overrun() -> None:
+    assert fits(None, 1e9, 1, 10_000)
+    assert fits(60, 0, 0, 100_000), "the first file runs: there is no rate yet"
+    assert fits(60, 20, 10_000, 10_000) and not fits(60, 40, 10_000, 10_000)
+    assert files(25_000, 10_000, 60) == [(0, 1000), (1000, 11_000), (11_000, 21_000), (21_000, 25_000)], "a small file first"
+    assert files(25_000, 10_000, None) == [(0, 10_000), (10_000, 20_000), (20_000, 25_000)]
+    assert files(150, 10_000, 60) == [(0, 150)]
+
+
+def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
+    assert within(30, lambda: {"answer": 42})[0] == {"answer": 42}
+    began = time.monotonic()
+    found, seconds = within(0.5, lambda: time.sleep(60))
+    assert found is None and seconds == 0.5 and time.monotonic() - began < 30
+    figure = Figure("gaps", 100.0, 500.0, "ms", "rdflib", baseline_at_least=True)
+    table = render(
+        [figure], dict.fromkeys(("cpu", "cores", "memory", "os", "python", "pyoxigraph", "rdflib", "pyshacl", "date"), "?"), "full", ["cut"]
+    )
+    assert "| > 500.00 ms | > 5.0x |" in table and "- cut" in table
