@@ -23,10 +23,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from typing import Any
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from pyshacl import validate
 from rdflib import RDF, Graph, URIRef
