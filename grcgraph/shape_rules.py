@@ -12,7 +12,7 @@ Problems are named by the input field they came from: `evidence[3].links[0].requ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -147,7 +147,10 @@ def _less_or_equal(left: Term, right: Term) -> bool:
         b = right if isinstance(right, str) else str(_rdflib(right).value)
         return a <= b
     assert isinstance(left, Lit) and isinstance(right, Lit)
-    return bool(_rdflib(left) <= _rdflib(right))
+    try:
+        return bool(_rdflib(left) <= _rdflib(right))
+    except TypeError:  # pyshacl stops with this error (an ill-typed left value): refused here
+        return False
 
 
 class ShapeRules:
@@ -187,9 +190,16 @@ class ShapeRules:
         return cls(rules, {k: frozenset(v) for k, v in types.items()})
 
     def check(self, batch: Batch, lookup: Callable[[set[str]], dict[str, set[str]]]) -> list[tuple[str, str]]:
-        """Problems of every node of `batch`, as pyshacl would find them with the vocabulary and the
-        types of what the nodes point at; `lookup` gives the stored types of IRIs outside the batch
-        and the vocabulary (called once, with all of them)."""
+        """Problems of every node of `batch` as (input field, message), as pyshacl would find them
+        with the vocabulary and the stored types of what the nodes point at (see `typing`)."""
+        problems: dict[tuple[str, str], None] = {}
+        for node, rule, message in self.violations(batch, self.typing(batch, lookup)):
+            problems[(f"{node.path}.{rule.field}" if node.path else rule.field, message)] = None
+        return list(problems)
+
+    def typing(self, batch: Batch, lookup: Callable[[set[str]], dict[str, set[str]]]) -> Callable[[str], Iterable[str]]:
+        """The types of any IRI a class constraint meets: its class in the batch, its vocabulary
+        types, and what `lookup` (called once, with every other IRI) says is stored."""
         wanted: set[str] = set()
         for node in batch:
             for rule in self.rules.get(node.kind, ()):
@@ -204,12 +214,14 @@ class ShapeRules:
             own = {found.kind} if found is not None else set()
             return own | self.vocabulary_types.get(iri, frozenset()) | stored.get(iri, set())
 
-        problems: dict[tuple[str, str], None] = {}
+        return types
+
+    def violations(self, batch: Batch, types: Callable[[str], Iterable[str]]) -> Iterator[tuple[Node, PropertyRule, str]]:
+        """(node, rule, message) for every rule a node of `batch` breaks, given the types of IRIs."""
         for node in batch:
             for rule in self.rules.get(node.kind, ()):
                 for message in _violations(node, rule, types):
-                    problems[(f"{node.path}.{rule.field}" if node.path else rule.field, message)] = None
-        return list(problems)
+                    yield node, rule, message
 
 
 def _violations(node: Node, rule: PropertyRule, types: Callable[[str], Iterable[str]]) -> list[str]:
