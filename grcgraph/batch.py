@@ -43,8 +43,10 @@ class Node:
 
     def add(self, predicate: str, value: Term) -> None:
         # A set of triples, as RDF has it: the same value twice is one triple.
-        found = self.values.setdefault(predicate, [])
-        if value not in found:
+        found = self.values.get(predicate)
+        if found is None:
+            self.values[predicate] = [value]
+        elif value not in found:
             found.append(value)
 
 

@@ -103,6 +103,7 @@ class PropertyRule:
     classes: tuple[tuple[str, frozenset[str]], ...] = ()  # (class, the class and its subclasses)
     iri_only: bool = False
     less_or_equal: tuple[str, ...] = ()
+    checks_values: bool = False  # any constraint on each value (not only the count)
 
     @property
     def field(self) -> str:
@@ -135,6 +136,7 @@ def _has_datatype(value: Term, datatype: str) -> bool:
     return python is None or isinstance(literal.value, python)
 
 
+@lru_cache(maxsize=65536)
 def _less_or_equal(left: Term, right: Term) -> bool:
     """pyshacl's sh:lessThanOrEquals on one pair: strings (and IRIs) compare as text, other literals
     with rdflib's `<=`; a string against a non-string never holds."""
@@ -209,10 +211,15 @@ class ShapeRules:
                             wanted.add(value)
         stored = lookup(wanted) if wanted else {}
 
+        known: dict[str, frozenset[str]] = {}
+
         def types(iri: str) -> Iterable[str]:
-            found = batch.nodes.get(iri)
-            own = {found.kind} if found is not None else set()
-            return own | self.vocabulary_types.get(iri, frozenset()) | stored.get(iri, set())
+            found = known.get(iri)
+            if found is None:
+                node = batch.nodes.get(iri)
+                own = {node.kind} if node is not None else set()
+                found = known[iri] = frozenset(own | self.vocabulary_types.get(iri, frozenset()) | stored.get(iri, set()))
+            return found
 
         return types
 
@@ -225,12 +232,14 @@ class ShapeRules:
 
 
 def _violations(node: Node, rule: PropertyRule, types: Callable[[str], Iterable[str]]) -> list[str]:
-    values = node.values.get(rule.path, [])
+    values = node.values.get(rule.path, ())
     broken: list[str] = []
     if rule.min_count is not None and len(values) < rule.min_count:
         broken.append(f"needs at least {rule.min_count} value(s)")
     if rule.max_count is not None and len(values) > rule.max_count:
         broken.append(f"has {len(values)} values; at most {rule.max_count} allowed")
+    if not rule.checks_values:
+        return [rule.message] if broken and rule.message is not None else broken
     for value in values:
         text = value if isinstance(value, str) else value.value
         if rule.datatype is not None and not _has_datatype(value, rule.datatype):
@@ -292,6 +301,10 @@ def _property_rule(shapes: Graph, prop: RdfNode, subclasses: dict[str, set[str]]
         ),
         iri_only=node_kind == SH.IRI,
         less_or_equal=tuple(str(p) for p in shapes.objects(prop, SH.lessThanOrEquals)),
+        checks_values=any(
+            (prop, c, None) in shapes
+            for c in (SH.datatype, SH.pattern, SH.minLength, SH.maxLength, SH["class"], SH.nodeKind, SH.lessThanOrEquals)
+        ),
     )
 
 

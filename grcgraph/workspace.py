@@ -13,6 +13,7 @@ validated ids.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import threading
 import uuid
@@ -47,6 +48,7 @@ SHA256_ANY_CASE = re.compile(r"[0-9a-fA-F]{64}")
 # both find an id new and both insert it.
 _WRITE_LOCK = threading.Lock()
 
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
 _EVIDENCE, _LINK = str(GRC.Evidence), str(GRC.EvidenceLink)
 _IDENTIFIER, _TITLE, _DESCRIPTION = str(DCTERMS.identifier), str(DCTERMS.title), str(DCTERMS.description)
 _KIND, _OWNER, _LOCATION, _SHA256 = str(GRC.evidenceKind), str(GRC.owner), str(GRC.location), str(GRC.sha256)
@@ -146,6 +148,15 @@ class SoAEntry:
     reason: str
 
 
+def _uuid5_hex(name: str) -> str:
+    """`uuid.uuid5(uuid.NAMESPACE_URL, name).hex` without building UUID objects (an import makes
+    one per link)."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode("utf-8"), usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return digest.hex()
+
+
 def _notation(mapping: dict[str, URIRef], iri: str) -> str:
     return next(key for key, value in mapping.items() if str(value) == iri)
 
@@ -161,7 +172,9 @@ class Workspace:
         self.catalog = catalog or Catalog(store)
         self.graph = URIRef(f"{iris.BASE}graph/workspace/{name}")
         self.base = f"{iris.BASE}workspace/{name}/"
+        # Per-write caches of what links name (reset by each write).
         self._systems_seen: dict[str, bool] = {}
+        self._resolved: dict[str, str | UnknownRequirementError] = {}
 
     # --- IRIs -------------------------------------------------------------------------------
     def evidence_iri(self, evidence_id: str) -> URIRef:
@@ -174,7 +187,7 @@ class Workspace:
         return URIRef(f"{self.base}soa/{uuid.uuid5(uuid.NAMESPACE_URL, str(control)).hex}")
 
     def link_iri(self, evidence_id: str, requirement: str, system: str | None) -> URIRef:
-        key = uuid.uuid5(uuid.NAMESPACE_URL, f"{evidence_id}|{requirement}|{system or ''}").hex
+        key = _uuid5_hex(f"{evidence_id}|{requirement}|{system or ''}")
         return URIRef(f"{self.base}link/{key}")
 
     # --- reads ------------------------------------------------------------------------------
@@ -383,6 +396,20 @@ class Workspace:
             problems.append((path, str(error)))
             return None
 
+    def _link_target(self, text: str, path: str, problems: list[tuple[str, str]]) -> str | None:
+        """`_requirement` for links: an import names the same few hundred requirements many times
+        over, so each text is resolved once per write."""
+        found = self._resolved.get(text)
+        if found is None:
+            try:
+                found = self._resolved[text] = str(self.catalog.resolve(text).iri)
+            except UnknownRequirementError as error:
+                found = self._resolved[text] = error
+        if isinstance(found, UnknownRequirementError):
+            problems.append((path, str(found)))
+            return None
+        return found
+
     def _evidence_batch(self, item: EvidenceInput, path: str, problems: list[tuple[str, str]], data: Batch) -> None:
         if not ID_PATTERN.match(item.id or ""):
             problems.append((f"{path}.id", f"{item.id!r} must be 1-128 letters, digits, '.', '_', ':' or '-'"))
@@ -417,7 +444,7 @@ class Workspace:
             self._link_batch(item.id, link, f"{path}.links[{index}]", problems, data)
 
     def _link_batch(self, evidence_id: str, link: EvidenceLinkInput, path: str, problems: list[tuple[str, str]], data: Batch) -> None:
-        requirement = self._requirement(link.requirement, f"{path}.requirement", problems)
+        requirement = self._link_target(link.requirement, f"{path}.requirement", problems)
         extent = EXTENTS.get(link.extent)
         if extent is None:
             problems.append((f"{path}.extent", f"{link.extent!r} must be 'full' or 'partial'"))
@@ -427,9 +454,9 @@ class Workspace:
             problems.append((f"{path}.system", f"no AI system {link.system!r} in workspace {self.name!r}"))
         if requirement is None or extent is None:
             return
-        node = data.node(str(self.link_iri(evidence_id, str(requirement), link.system)), _LINK, path)
+        node = data.node(str(self.link_iri(evidence_id, requirement, link.system)), _LINK, path)
         node.add(_EVIDENCE_OF, f"{self.base}evidence/{evidence_id}")
-        node.add(_REQUIREMENT, str(requirement))
+        node.add(_REQUIREMENT, requirement)
         node.add(_EXTENT, str(extent))
         node.add(_ASSERTED_BY, Lit((link.asserted_by or "").strip()))
         at = link.asserted_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -548,7 +575,7 @@ class Workspace:
         problems: list[tuple[str, str]] = []
         data = Batch()
         seen: set[str] = set()
-        self._systems_seen = {}
+        self._systems_seen, self._resolved = {}, {}
         for index, item in enumerate(batch):
             item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
             if item.id in seen:
@@ -574,7 +601,7 @@ class Workspace:
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
         problems: list[tuple[str, str]] = []
         data = Batch()
-        self._systems_seen = {}
+        self._systems_seen, self._resolved = {}, {}
         for index, link in enumerate(links):
             self._link_batch(evidence_id, link, f"links[{index}]", problems, data)
         # The evidence is stored: its type is looked up, not written again.
