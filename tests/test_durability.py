@@ -15,6 +15,8 @@ import pytest
 
 from grcgraph.api import GRCGraph
 from grcgraph.journal import JOURNAL
+from grcgraph.reference import load_reference
+from grcgraph.store import GraphStore
 from grcgraph.workspace import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 3
@@ -140,3 +142,39 @@ def test_an_import_killed_at_any_moment_is_all_or_nothing(store_dir: Path, evide
     found = _evidence_ids(store_dir)
     assert found in ({"before"}, {"before", *(f"bulk-{n:05d}" for n in range(ITEMS))}), len(found)
     assert not (store_dir / JOURNAL).exists()
+
+
+def test_a_reimport_replaces_what_the_bulk_load_stored(store_dir: Path, evidence_file: Path, tmp_path: Path) -> None:
+    """The first import is all new (bulk loaded); the second names stored items, so it replaces
+    them in one transaction: new titles, and links as the file now gives them."""
+    items = json.loads(evidence_file.read_text(encoding="utf-8"))
+    for item in items:
+        item["title"] = item["title"].replace("Item", "Renamed")
+        item["links"] = item["links"][:1]
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(items), encoding="utf-8")
+    with GRCGraph.open(store_dir, workspace="w") as g:
+        g.import_evidence(evidence_file)
+        assert len(g.workspace.links()) == 2 * ITEMS + 1
+        g.import_evidence(changed)
+        assert g.workspace.evidence("bulk-00007").title == "Renamed 7"
+        assert len(g.workspace.evidence_ids()) == ITEMS + 1
+        assert len(g.workspace.links()) == ITEMS + 1
+
+
+class _NoBulkLoader(GraphStore):
+    """A store without a bulk loader (as a remote SPARQL store is)."""
+
+    @property
+    def bulk_load(self) -> None:  # type: ignore[override]
+        raise AttributeError("bulk_load")
+
+
+def test_a_store_without_bulk_loader_imports_in_one_transaction(evidence_file: Path) -> None:
+    store = _NoBulkLoader(GraphStore.open(None).inner, None)
+    load_reference(store)
+    g = GRCGraph(store, "w")
+    assert not hasattr(store, "bulk_load")
+    assert g.import_evidence(evidence_file) == ITEMS
+    assert len(g.workspace.evidence_ids()) == ITEMS
+    store.close()
