@@ -175,6 +175,7 @@ class Workspace:
         # Per-write caches of what links name (reset by each write).
         self._systems_seen: dict[str, bool] = {}
         self._resolved: dict[str, str | UnknownRequirementError] = {}
+        self._now = Lit("", XSD_DATETIME)  # when links are asserted by default: the time of the write
 
     # --- IRIs -------------------------------------------------------------------------------
     def evidence_iri(self, evidence_id: str) -> URIRef:
@@ -396,6 +397,10 @@ class Workspace:
             problems.append((path, str(error)))
             return None
 
+    def _start_write(self) -> None:
+        self._systems_seen, self._resolved = {}, {}
+        self._now = Lit(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), XSD_DATETIME)
+
     def _link_target(self, text: str, path: str, problems: list[tuple[str, str]]) -> str | None:
         """`_requirement` for links: an import names the same few hundred requirements many times
         over, so each text is resolved once per write."""
@@ -454,13 +459,13 @@ class Workspace:
             problems.append((f"{path}.system", f"no AI system {link.system!r} in workspace {self.name!r}"))
         if requirement is None or extent is None:
             return
-        node = data.node(str(self.link_iri(evidence_id, requirement, link.system)), _LINK, path)
+        key = _uuid5_hex(f"{evidence_id}|{requirement}|{link.system or ''}")
+        node = data.node(f"{self.base}link/{key}", _LINK, path)
         node.add(_EVIDENCE_OF, f"{self.base}evidence/{evidence_id}")
         node.add(_REQUIREMENT, requirement)
         node.add(_EXTENT, str(extent))
         node.add(_ASSERTED_BY, Lit((link.asserted_by or "").strip()))
-        at = link.asserted_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-        node.add(_ASSERTED_AT, Lit(at.isoformat(), XSD_DATETIME))
+        node.add(_ASSERTED_AT, Lit(link.asserted_at.isoformat(), XSD_DATETIME) if link.asserted_at else self._now)
         if link.system:
             node.add(_FOR_SYSTEM, f"{self.base}system/{link.system}")
 
@@ -568,14 +573,17 @@ class Workspace:
         changes (such as stamping the workspace's revision) belongs here too."""
 
     # --- writes -----------------------------------------------------------------------------
-    def put_evidence(self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True) -> list[str]:
+    def put_evidence(
+        self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True, problems: list[tuple[str, str]] | None = None
+    ) -> list[str]:
         """Create or replace evidence items (with their links) as one transaction. A large batch of
-        new items goes to the store's bulk loader when it has one."""
+        new items goes to the store's bulk loader when it has one. `problems` a caller already found
+        in the same input are reported together with these checks' own."""
         batch = list(items)
-        problems: list[tuple[str, str]] = []
+        problems = list(problems or [])
         data = Batch()
         seen: set[str] = set()
-        self._systems_seen, self._resolved = {}, {}
+        self._start_write()
         for index, item in enumerate(batch):
             item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
             if item.id in seen:
@@ -596,12 +604,12 @@ class Workspace:
         node = str(self.evidence_iri(evidence_id))
         self._write(Batch(), replace=[node], remove_links_of=[node])
 
-    def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput]) -> None:
+    def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput], *, problems: list[tuple[str, str]] | None = None) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
-        problems: list[tuple[str, str]] = []
+        problems = list(problems or [])
         data = Batch()
-        self._systems_seen, self._resolved = {}, {}
+        self._start_write()
         for index, link in enumerate(links):
             self._link_batch(evidence_id, link, f"links[{index}]", problems, data)
         # The evidence is stored: its type is looked up, not written again.
@@ -618,8 +626,8 @@ class Workspace:
             raise NotFoundError(f"evidence {evidence_id!r} is not linked to {requirement!r}")
         self._write(Batch(), replace=[str(node)])
 
-    def put_system(self, item: AISystemInput) -> str:
-        problems: list[tuple[str, str]] = []
+    def put_system(self, item: AISystemInput, *, problems: list[tuple[str, str]] | None = None) -> str:
+        problems = list(problems or [])
         data = Batch()
         self._system_batch(item, "system", problems, data)
         self._check(data, problems)
