@@ -64,7 +64,7 @@ def stages(store: Path, file: Path) -> dict[str, float]:
         spent["rules and catalog index (once per process)"] = time.perf_counter() - began
         began = time.perf_counter()
         data, problems = Batch(), []
-        ws._systems_seen, ws._resolved = {}, {}
+        ws._start_write()
         for index, (_line, item) in enumerate(numbered):
             ws._evidence_batch(item, f"evidence[{index}]", problems, data)
         spent["build triples (typed checks, ids resolved)"] = time.perf_counter() - began

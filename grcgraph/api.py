@@ -20,6 +20,7 @@ import networkx as nx
 import pandas as pd
 
 from grcgraph.application import Applicability
+from grcgraph.batch import collector_paused
 from grcgraph.catalog import Catalog, Requirement
 from grcgraph.coverage import Covered, Level, propagate, roll_up
 from grcgraph.coverage import Path as CoveragePath
@@ -118,7 +119,8 @@ class GRCGraph:
 
     def import_evidence(self, path: str | Path) -> int:
         """Store every item of a CSV or JSON evidence file, or none if any is faulty."""
-        numbered = read_evidence_file(Path(path))
+        with collector_paused():  # reading the file builds as many objects as the batch
+            numbered = read_evidence_file(Path(path))
         try:
             self.workspace.put_evidence([item for _, item in numbered], path="evidence", replace=True)
         except InvalidInputError as error:

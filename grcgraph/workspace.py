@@ -26,7 +26,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph import iris
 from grcgraph.application import CATEGORY_NOTATIONS
-from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit
+from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
 from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
 from grcgraph.journal import bulk_insert
@@ -579,23 +579,24 @@ class Workspace:
         """Create or replace evidence items (with their links) as one transaction. A large batch of
         new items goes to the store's bulk loader when it has one. `problems` a caller already found
         in the same input are reported together with these checks' own."""
-        batch = list(items)
-        problems = list(problems or [])
-        data = Batch()
-        seen: set[str] = set()
-        self._start_write()
-        for index, item in enumerate(batch):
-            item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
-            if item.id in seen:
-                problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
-            seen.add(item.id)
-            self._evidence_batch(item, item_path, problems, data)
-        self._check(data, problems)
-        nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
-        if len(batch) >= BULK_MIN_ITEMS and hasattr(self.store, "bulk_load") and self._fresh(nodes, nodes):
-            self._bulk_write(data)
-        else:
-            self._write(data, replace=nodes, remove_links_of=nodes)
+        with collector_paused():
+            batch = list(items)
+            problems = list(problems or [])
+            data = Batch()
+            seen: set[str] = set()
+            self._start_write()
+            for index, item in enumerate(batch):
+                item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
+                if item.id in seen:
+                    problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
+                seen.add(item.id)
+                self._evidence_batch(item, item_path, problems, data)
+            self._check(data, problems)
+            nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
+            if len(batch) >= BULK_MIN_ITEMS and hasattr(self.store, "bulk_load") and self._fresh(nodes, nodes):
+                self._bulk_write(data)
+            else:
+                self._write(data, replace=nodes, remove_links_of=nodes)
         return [item.id for item in batch]
 
     def delete_evidence(self, evidence_id: str) -> None:
