@@ -28,7 +28,7 @@ from bench.server import cli
 from bench.synthetic import Organisation, generate
 from grcgraph import paths
 from grcgraph.api import GRCGraph
-from grcgraph.batch import Batch
+from grcgraph.batch import Batch, collector_paused
 from grcgraph.loaders.evidence import read_evidence_file
 from grcgraph.namespace import GRC
 from grcgraph.shape_rules import workspace_rules
@@ -52,7 +52,7 @@ def _check_stored(store: Path, org: Organisation) -> None:
 
 def stages(store: Path, file: Path) -> dict[str, float]:
     """Seconds spent in each stage of one import (the steps `Workspace.put_evidence` takes)."""
-    with GRCGraph.open(store, workspace=WORKSPACE) as g:
+    with GRCGraph.open(store, workspace=WORKSPACE) as g, collector_paused():  # as import_evidence does
         ws = g.workspace
         spent: dict[str, float] = {}
         began = time.perf_counter()
