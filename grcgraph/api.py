@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Collection, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -23,15 +22,14 @@ from grcgraph.application import Applicability
 from grcgraph.catalog import Catalog, Requirement
 from grcgraph.coverage import Covered, Level, propagate, roll_up
 from grcgraph.coverage import Path as CoveragePath
-from grcgraph.errors import DataError, Problem
 from grcgraph.link_index import LinkIndex
-from grcgraph.loaders.evidence import read_evidence_file
+from grcgraph.loaders.evidence import import_file
 from grcgraph.mappings import Mappings
 from grcgraph.network import requirement_graph
 from grcgraph.reference import load_reference
 from grcgraph.scope import Scope
 from grcgraph.store import GraphStore
-from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLink, EvidenceLinkInput, InvalidInputError, NotFoundError, Workspace
+from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLink, EvidenceLinkInput, NotFoundError, Workspace
 
 STATUSES = ("covered", "partial", "related", "stale", "uncovered", "not applicable")
 
@@ -124,21 +122,7 @@ class GRCGraph:
 
     def import_evidence(self, path: str | Path) -> int:
         """Store every item of a CSV or JSON evidence file, or none if any is faulty."""
-        numbered = read_evidence_file(Path(path))
-        try:
-            self.workspace.put_evidence([item for _, item in numbered], path="evidence", replace=True)
-        except InvalidInputError as error:
-            problems = []
-            for where, message in error.problems:
-                match = re.match(r"evidence\[(\d+)\]\.?(.*)", where)
-                if match:
-                    line = numbered[int(match.group(1))][0]
-                    problems.append(Problem(str(path), line, match.group(2) or "row", message))
-                else:
-                    focus = next((n for n, item in numbered if where.split(".", 1)[0] == item.id), 0)
-                    problems.append(Problem(str(path), focus, where.split(".", 1)[-1], message))
-            raise DataError(problems) from None
-        return len(numbered)
+        return import_file(self.workspace, Path(path))
 
     def evidence(self) -> pd.DataFrame:
         rows = []

@@ -408,15 +408,21 @@ def evidence_import(
     memory: MemoryOption = False,
 ) -> None:
     """Import evidence and its links; a bad row is reported with line and field, and nothing is stored."""
+    # The workspace alone, not the whole facade: its imports (pandas, networkx) cost more than a
+    # small file's import.
     from grcgraph.errors import DataError
+    from grcgraph.loaders.evidence import import_file
+    from grcgraph.workspace import InvalidInputError, Workspace
 
     if not file.is_file():
         raise fail(f"{file}: no such file")
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_store(data_dir, memory) as store:
         try:
-            count = api.import_evidence(file)  # type: ignore[attr-defined]
+            count = import_file(Workspace(store, workspace), file)  # type: ignore[arg-type]
         except DataError as error:
             raise fail(f"nothing was imported.\n{error}") from None
+        except InvalidInputError as error:
+            raise fail(str(error)) from None
     console.print(f"Imported {count} evidence item(s) into workspace {workspace!r}.")
 
 

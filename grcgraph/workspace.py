@@ -1,37 +1,60 @@
 """What users write, kept in one named graph per workspace: evidence and its links to requirements,
 the AI inventory and Statements of Applicability.
 
-Every write is checked twice before anything is stored: typed inputs first (clear messages naming
-the field), then SHACL on the exact triples that would be written. The write itself is one SPARQL
-update (staged triples added and replaced in one request), so it is all or nothing. User values
-reach SPARQL only as IRIs built from validated ids.
+Every write is checked before anything is stored: typed inputs (clear messages naming the field)
+and the workspace SHACL shapes, compiled (grcgraph/shape_rules.py), on the exact triples that would
+be written; all problems of one input are reported together. A write of new nodes is one load of
+their N-Triples; a write that replaces nodes is one SPARQL update (staged triples added and replaced
+in one request); a large import of new items goes to the bulk loader under an undo journal
+(grcgraph/journal.py). Each is all or nothing. User values reach SPARQL only as IRIs built from
+validated ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph import iris, revision
 from grcgraph.application import CATEGORY_NOTATIONS
+from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
 from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
+from grcgraph.journal import bulk_insert
 from grcgraph.namespace import GRC
+from grcgraph.shape_rules import workspace_rules
 from grcgraph.store import GraphStore
 from grcgraph.terms import EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
-from grcgraph.validation import validate, vocabulary_graph
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 WORKSPACE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ROLES = OPERATOR_ROLES
 BATCH_SIZE = 500  # ids per query in the batch reads: one query for a page, a bounded query text
+# From this many new items, an import goes to the store's bulk loader (it writes sorted files
+# directly instead of a transaction held in memory).
+BULK_MIN_ITEMS = 1000
+URI_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
+SHA256_ANY_CASE = re.compile(r"[0-9a-fA-F]{64}")
+# Writes check what is stored, then change it: one at a time in a process, so two writers cannot
+# both find an id new and both insert it.
+_WRITE_LOCK = threading.Lock()
+
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
+_EVIDENCE, _LINK = str(GRC.Evidence), str(GRC.EvidenceLink)
+_IDENTIFIER, _TITLE, _DESCRIPTION = str(DCTERMS.identifier), str(DCTERMS.title), str(DCTERMS.description)
+_KIND, _OWNER, _LOCATION, _SHA256 = str(GRC.evidenceKind), str(GRC.owner), str(GRC.location), str(GRC.sha256)
+_COLLECTED, _VALID = str(GRC.collectedOn), str(GRC.validUntil)
+_EVIDENCE_OF, _REQUIREMENT, _EXTENT = str(GRC.evidence), str(GRC.requirement), str(GRC.extent)
+_ASSERTED_BY, _ASSERTED_AT, _FOR_SYSTEM = str(GRC.assertedBy), str(GRC.assertedAt), str(GRC.forSystem)
 
 
 class InvalidInputError(ValueError):
@@ -125,6 +148,15 @@ class SoAEntry:
     reason: str
 
 
+def _uuid5_hex(name: str) -> str:
+    """`uuid.uuid5(uuid.NAMESPACE_URL, name).hex` without building UUID objects (an import makes
+    one per link)."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode("utf-8"), usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return digest.hex()
+
+
 def _notation(mapping: dict[str, URIRef], iri: str) -> str:
     return next(key for key, value in mapping.items() if str(value) == iri)
 
@@ -140,6 +172,10 @@ class Workspace:
         self.catalog = catalog or Catalog(store)
         self.graph = URIRef(f"{iris.BASE}graph/workspace/{name}")
         self.base = f"{iris.BASE}workspace/{name}/"
+        # Per-write caches of what links name (reset by each write).
+        self._systems_seen: dict[str, bool] = {}
+        self._resolved: dict[str, str | UnknownRequirementError] = {}
+        self._now = Lit("", XSD_DATETIME)  # when links are asserted by default: the time of the write
 
     # --- IRIs -------------------------------------------------------------------------------
     def evidence_iri(self, evidence_id: str) -> URIRef:
@@ -152,7 +188,7 @@ class Workspace:
         return URIRef(f"{self.base}soa/{uuid.uuid5(uuid.NAMESPACE_URL, str(control)).hex}")
 
     def link_iri(self, evidence_id: str, requirement: str, system: str | None) -> URIRef:
-        key = uuid.uuid5(uuid.NAMESPACE_URL, f"{evidence_id}|{requirement}|{system or ''}").hex
+        key = _uuid5_hex(f"{evidence_id}|{requirement}|{system or ''}")
         return URIRef(f"{self.base}link/{key}")
 
     # --- reads ------------------------------------------------------------------------------
@@ -361,173 +397,228 @@ class Workspace:
             problems.append((path, str(error)))
             return None
 
-    def _evidence_graph(self, item: EvidenceInput, path: str, problems: list[tuple[str, str]], known_systems: set[str]) -> Graph:
-        graph = Graph()
+    def _start_write(self) -> None:
+        self._systems_seen, self._resolved = {}, {}
+        self._now = Lit(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), XSD_DATETIME)
+
+    def _link_target(self, text: str, path: str, problems: list[tuple[str, str]]) -> str | None:
+        """`_requirement` for links: an import names the same few hundred requirements many times
+        over, so each text is resolved once per write."""
+        found = self._resolved.get(text)
+        if found is None:
+            try:
+                found = self._resolved[text] = str(self.catalog.resolve(text).iri)
+            except UnknownRequirementError as error:
+                found = self._resolved[text] = error
+        if isinstance(found, UnknownRequirementError):
+            problems.append((path, str(found)))
+            return None
+        return found
+
+    def _evidence_batch(self, item: EvidenceInput, path: str, problems: list[tuple[str, str]], data: Batch) -> None:
         if not ID_PATTERN.match(item.id or ""):
             problems.append((f"{path}.id", f"{item.id!r} must be 1-128 letters, digits, '.', '_', ':' or '-'"))
-            return graph
-        node = self.evidence_iri(item.id)
-        graph.add((node, RDF.type, GRC.Evidence))
-        graph.add((node, DCTERMS.identifier, Literal(item.id)))
+            return
+        node = data.node(f"{self.base}evidence/{item.id}", _EVIDENCE, path)
+        node.add(_IDENTIFIER, Lit(item.id))
         if not item.title or not item.title.strip():
             problems.append((f"{path}.title", "is empty"))
         else:
-            graph.add((node, DCTERMS.title, Literal(item.title.strip())))
-        if item.kind not in EVIDENCE_KINDS:
+            node.add(_TITLE, Lit(item.title.strip()))
+        kind = EVIDENCE_KINDS.get(item.kind)
+        if kind is None:
             problems.append((f"{path}.kind", f"{item.kind!r} is not one of {', '.join(EVIDENCE_KINDS)}"))
         else:
-            graph.add((node, GRC.evidenceKind, EVIDENCE_KINDS[item.kind]))
-        for prop, value in ((DCTERMS.description, item.description), (GRC.owner, item.owner)):
-            if value:
-                graph.add((node, prop, Literal(value)))
+            node.add(_KIND, str(kind))
+        if item.description:
+            node.add(_DESCRIPTION, Lit(item.description))
+        if item.owner:
+            node.add(_OWNER, Lit(item.owner))
         if item.location:
-            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$", item.location):
+            if not URI_PATTERN.match(item.location):
                 problems.append((f"{path}.location", f"{item.location!r} is not a URI"))
             else:
-                graph.add((node, GRC.location, URIRef(item.location)))
+                node.add(_LOCATION, item.location)
         if item.sha256:
-            graph.add((node, GRC.sha256, Literal(item.sha256.lower() if re.fullmatch(r"[0-9a-fA-F]{64}", item.sha256) else item.sha256)))
+            node.add(_SHA256, Lit(item.sha256.lower() if SHA256_ANY_CASE.fullmatch(item.sha256) else item.sha256))
         if item.collected_on:
-            graph.add((node, GRC.collectedOn, Literal(item.collected_on.isoformat(), datatype=XSD.date)))
+            node.add(_COLLECTED, Lit(item.collected_on.isoformat(), XSD_DATE))
         if item.valid_until:
-            graph.add((node, GRC.validUntil, Literal(item.valid_until.isoformat(), datatype=XSD.date)))
+            node.add(_VALID, Lit(item.valid_until.isoformat(), XSD_DATE))
         for index, link in enumerate(item.links):
-            graph += self._link_graph(item.id, link, f"{path}.links[{index}]", problems, known_systems)
-        return graph
+            self._link_batch(item.id, link, f"{path}.links[{index}]", problems, data)
 
-    def _link_graph(
-        self, evidence_id: str, link: EvidenceLinkInput, path: str, problems: list[tuple[str, str]], known_systems: set[str]
-    ) -> Graph:
-        graph = Graph()
-        requirement = self._requirement(link.requirement, f"{path}.requirement", problems)
-        if link.extent not in EXTENTS:
+    def _link_batch(self, evidence_id: str, link: EvidenceLinkInput, path: str, problems: list[tuple[str, str]], data: Batch) -> None:
+        requirement = self._link_target(link.requirement, f"{path}.requirement", problems)
+        extent = EXTENTS.get(link.extent)
+        if extent is None:
             problems.append((f"{path}.extent", f"{link.extent!r} must be 'full' or 'partial'"))
         if not link.asserted_by or not link.asserted_by.strip():
             problems.append((f"{path}.assertedBy", "is empty: say who asserts that this evidence meets the requirement"))
-        if link.system is not None and link.system not in known_systems and not self.has_system(link.system):
+        if link.system is not None and f"{self.base}system/{link.system}" not in data.nodes and not self._known_system(link.system):
             problems.append((f"{path}.system", f"no AI system {link.system!r} in workspace {self.name!r}"))
-        if requirement is None or link.extent not in EXTENTS:
-            return graph
-        node = self.link_iri(evidence_id, str(requirement), link.system)
-        graph.add((node, RDF.type, GRC.EvidenceLink))
-        graph.add((node, GRC.evidence, self.evidence_iri(evidence_id)))
-        graph.add((node, GRC.requirement, requirement))
-        graph.add((node, GRC.extent, EXTENTS[link.extent]))
-        graph.add((node, GRC.assertedBy, Literal((link.asserted_by or "").strip())))
-        at = link.asserted_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-        graph.add((node, GRC.assertedAt, Literal(at.isoformat(), datatype=XSD.dateTime)))
+        if requirement is None or extent is None:
+            return
+        key = _uuid5_hex(f"{evidence_id}|{requirement}|{link.system or ''}")
+        node = data.node(f"{self.base}link/{key}", _LINK, path)
+        node.add(_EVIDENCE_OF, f"{self.base}evidence/{evidence_id}")
+        node.add(_REQUIREMENT, requirement)
+        node.add(_EXTENT, str(extent))
+        node.add(_ASSERTED_BY, Lit((link.asserted_by or "").strip()))
+        node.add(_ASSERTED_AT, Lit(link.asserted_at.isoformat(), XSD_DATETIME) if link.asserted_at else self._now)
         if link.system:
-            graph.add((node, GRC.forSystem, self.system_iri(link.system)))
-        return graph
+            node.add(_FOR_SYSTEM, f"{self.base}system/{link.system}")
 
-    def _system_graph(self, item: AISystemInput, path: str, problems: list[tuple[str, str]]) -> Graph:
-        graph = Graph()
+    def _known_system(self, system_id: str) -> bool:
+        # Many links name the same few systems: ask the store once per system and batch.
+        known = self._systems_seen.get(system_id)
+        if known is None:
+            known = self._systems_seen[system_id] = self.has_system(system_id)
+        return known
+
+    def _system_batch(self, item: AISystemInput, path: str, problems: list[tuple[str, str]], data: Batch) -> None:
         if not ID_PATTERN.match(item.id or ""):
             problems.append((f"{path}.id", f"{item.id!r} must be 1-128 letters, digits, '.', '_', ':' or '-'"))
-            return graph
-        node = self.system_iri(item.id)
-        graph.add((node, RDF.type, GRC.AISystem))
-        graph.add((node, DCTERMS.identifier, Literal(item.id)))
+            return
+        node = data.node(str(self.system_iri(item.id)), str(GRC.AISystem), path)
+        node.add(_IDENTIFIER, Lit(item.id))
         if not item.name or not item.name.strip():
             problems.append((f"{path}.name", "is empty"))
         else:
-            graph.add((node, SKOS.prefLabel, Literal(item.name.strip())))
+            node.add(str(SKOS.prefLabel), Lit(item.name.strip()))
         if not item.roles:
             problems.append((f"{path}.roles", f"name at least one of {', '.join(ROLES)}"))
         for role in item.roles:
             if role not in ROLES:
                 problems.append((f"{path}.roles", f"{role!r} is not one of {', '.join(ROLES)}"))
             else:
-                graph.add((node, GRC.operatorRole, ROLES[role]))
+                node.add(str(GRC.operatorRole), str(ROLES[role]))
         if item.category not in CATEGORY_NOTATIONS:
             problems.append((f"{path}.category", f"{item.category!r} is not one of {', '.join(CATEGORY_NOTATIONS)}"))
         else:
-            graph.add((node, GRC.aiCategory, CATEGORY_NOTATIONS[item.category]))
-        graph.add((node, GRC.generative, Literal(bool(item.generative))))
+            node.add(str(GRC.aiCategory), str(CATEGORY_NOTATIONS[item.category]))
+        node.add(str(GRC.generative), Lit("true" if item.generative else "false", XSD_BOOLEAN))
         for prop, value in ((GRC.owner, item.owner), (GRC.purpose, item.purpose), (GRC.dataUsed, item.data_used)):
             if value:
-                graph.add((node, prop, Literal(value)))
+                node.add(str(prop), Lit(value))
         if item.next_review:
-            graph.add((node, GRC.nextReview, Literal(item.next_review.isoformat(), datatype=XSD.date)))
-        return graph
+            node.add(str(GRC.nextReview), Lit(item.next_review.isoformat(), XSD_DATE))
 
     # --- validation and the write itself ----------------------------------------------------
-    def _check(self, data: Graph) -> None:
-        """SHACL over the triples to write, with the vocabulary and the types of what they point at."""
-        context = Graph()
-        context += vocabulary_graph()
-        context += data
-        referenced = {o for o in data.objects() if isinstance(o, URIRef) and not str(o).startswith(str(GRC._NS))} - set(data.subjects())
-        for node in referenced:
-            if str(node).startswith(self.base):
-                kind = GRC.Evidence if "/evidence/" in str(node) else GRC.AISystem if "/system/" in str(node) else None
-                if kind is not None and self._exists(node, kind):
-                    context.add((node, RDF.type, kind))
-            else:
-                for quad in self.store.quads(
-                    ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), None, ox.NamedNode(str(iris.REFERENCE_GRAPH))
-                ):
-                    if isinstance(quad.object, ox.NamedNode):
-                        context.add((node, RDF.type, URIRef(quad.object.value)))
-        report = validate(context, focus=sorted({s for s in data.subjects() if isinstance(s, URIRef)}))
-        if not report.conforms:
-            raise InvalidInputError([(v.focus.rsplit("/", 1)[-1] + (f".{v.path}" if v.path else ""), v.message) for v in report.violations])
+    def _types(self, nodes: set[str]) -> dict[str, set[str]]:
+        """The stored types of IRIs a batch points at, as its shapes need them: this workspace's
+        evidence and AI systems, and the reference graph's requirements and terms."""
+        found: dict[str, set[str]] = {}
+        rdf_type = ox.NamedNode(str(RDF.type))
+        reference = ox.NamedNode(str(iris.REFERENCE_GRAPH))
+        for node in nodes:
+            if node.startswith(self.base):
+                rest = node[len(self.base) :]
+                kind = GRC.Evidence if rest.startswith("evidence/") else GRC.AISystem if rest.startswith("system/") else None
+                if kind is not None and self._exists(URIRef(node), kind):
+                    found[node] = {str(kind)}
+            elif not node.startswith(str(GRC._NS)):
+                quads = self.store.quads(ox.NamedNode(node), rdf_type, None, reference)
+                found[node] = {q.object.value for q in quads if isinstance(q.object, ox.NamedNode)}
+        return found
 
-    def _write(self, data: Graph, replace: Sequence[URIRef] = (), remove_links_of: Sequence[URIRef] = ()) -> None:
-        """Remove what `replace` nodes said before, then add `data`, in one atomic update."""
-        staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
-        self.store.add_graph(ox.NamedNode(str(staging)))
-        if len(data):
-            self.store.load(data.serialize(format="nt", encoding="utf-8"), ox.NamedNode(str(staging)))
-        operations = []
-        for node in replace:
-            operations.append(f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{node}> ?p ?o }} }}")
-        for node in remove_links_of:
-            operations.append(
-                f"DELETE {{ GRAPH <{self.graph}> {{ ?l ?p ?o }} }} WHERE {{ GRAPH <{self.graph}> {{ ?l <{GRC.evidence}> <{node}> ; ?p ?o }} }}"
-            )
-        operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
-        operations.append(f"DROP SILENT GRAPH <{staging}>")
-        operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
-        self.store.update(" ;\n".join(operations))
-
-    # --- writes -----------------------------------------------------------------------------
-    def put_evidence(self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True) -> list[str]:
-        """Create or replace evidence items (with their links) as one transaction."""
-        batch = list(items)
-        problems: list[tuple[str, str]] = []
-        data = Graph()
-        seen: set[str] = set()
-        for index, item in enumerate(batch):
-            item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
-            if item.id in seen:
-                problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
-            seen.add(item.id)
-            data += self._evidence_graph(item, item_path, problems, set())
+    def _check(self, data: Batch, problems: list[tuple[str, str]]) -> None:
+        """The workspace shapes over the nodes to write, reported with the typed-input `problems`
+        in one error; a field that already has a problem is not reported twice."""
+        fields = {where for where, _ in problems}
+        problems += [p for p in workspace_rules().check(data, self._types) if p[0] not in fields]
         if problems:
             raise InvalidInputError(problems)
-        self._check(data)
-        nodes = [self.evidence_iri(item.id) for item in batch] if replace else []
-        self._write(data, replace=nodes, remove_links_of=nodes)
+
+    def _fresh(self, replace: Sequence[str], remove_links_of: Sequence[str]) -> bool:
+        """Whether none of `replace` is stored and none of `remove_links_of` has links: the write is then
+        a plain insert."""
+        g = ox.NamedNode(str(self.graph))
+        evidence = ox.NamedNode(str(GRC.evidence))
+        return not any(self.store.quads(ox.NamedNode(n), None, None, g) for n in replace) and not any(
+            self.store.quads(None, evidence, ox.NamedNode(n), g) for n in remove_links_of
+        )
+
+    def _write(self, data: Batch, replace: Sequence[str] = (), remove_links_of: Sequence[str] = ()) -> None:
+        """Remove what `replace` nodes said before (and the links of `remove_links_of`), then add
+        `data`, and stamp a new revision, in one transaction."""
+        with _WRITE_LOCK:
+            # New nodes only: nothing to delete. The data still goes through a staging graph, so that
+            # it lands in the same update as the new revision stamp.
+            if self._fresh(replace, remove_links_of):
+                replace, remove_links_of = (), ()
+            staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
+            self.store.add_graph(ox.NamedNode(str(staging)))
+            if data:
+                self.store.load(data.ntriples(), ox.NamedNode(str(staging)))
+            operations = []
+            for node in replace:
+                operations.append(f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{node}> ?p ?o }} }}")
+            for node in remove_links_of:
+                operations.append(
+                    f"DELETE {{ GRAPH <{self.graph}> {{ ?l ?p ?o }} }} WHERE {{ GRAPH <{self.graph}> {{ ?l <{GRC.evidence}> <{node}> ; ?p ?o }} }}"
+                )
+            operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
+            operations.append(f"DROP SILENT GRAPH <{staging}>")
+            operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
+            self.store.update(" ;\n".join(operations))
+
+    def _bulk_write(self, data: Batch) -> None:
+        """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
+        `journal.bulk_insert` makes it all or nothing across a crash)."""
+        with _WRITE_LOCK:
+            bulk_insert(self.store, data.ntriples(), ox.NamedNode(str(self.graph)), list(data.nodes))
+        self._after_bulk_write()
+
+    def _after_bulk_write(self) -> None:
+        """Called once a bulk load is committed: what `_write` does for every other write after its
+        changes (such as stamping the workspace's revision) belongs here too."""
+        revision.bump(self.store, self.graph)
+
+    # --- writes -----------------------------------------------------------------------------
+    def put_evidence(
+        self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True, problems: list[tuple[str, str]] | None = None
+    ) -> list[str]:
+        """Create or replace evidence items (with their links) as one transaction. A large batch of
+        new items goes to the store's bulk loader when it has one. `problems` a caller already found
+        in the same input are reported together with these checks' own."""
+        with collector_paused():
+            batch = list(items)
+            problems = list(problems or [])
+            data = Batch()
+            seen: set[str] = set()
+            self._start_write()
+            for index, item in enumerate(batch):
+                item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
+                if item.id in seen:
+                    problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
+                seen.add(item.id)
+                self._evidence_batch(item, item_path, problems, data)
+            self._check(data, problems)
+            nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
+            if len(batch) >= BULK_MIN_ITEMS and hasattr(self.store, "bulk_load") and self._fresh(nodes, nodes):
+                self._bulk_write(data)
+            else:
+                self._write(data, replace=nodes, remove_links_of=nodes)
         return [item.id for item in batch]
 
     def delete_evidence(self, evidence_id: str) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
-        node = self.evidence_iri(evidence_id)
-        self._write(Graph(), replace=[node], remove_links_of=[node])
+        node = str(self.evidence_iri(evidence_id))
+        self._write(Batch(), replace=[node], remove_links_of=[node])
 
-    def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput]) -> None:
+    def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput], *, problems: list[tuple[str, str]] | None = None) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
-        problems: list[tuple[str, str]] = []
-        data = Graph()
+        problems = list(problems or [])
+        data = Batch()
+        self._start_write()
         for index, link in enumerate(links):
-            data += self._link_graph(evidence_id, link, f"links[{index}]", problems, set())
-        if problems:
-            raise InvalidInputError(problems)
-        self._check(data)
-        self._write(data, replace=[s for s in data.subjects(RDF.type, GRC.EvidenceLink) if isinstance(s, URIRef)])
+            self._link_batch(evidence_id, link, f"links[{index}]", problems, data)
+        # The evidence is stored: its type is looked up, not written again.
+        self._check(data, problems)
+        self._write(data, replace=list(data.nodes))
 
     def unlink(self, evidence_id: str, requirement: str, system: str | None = None) -> None:
         problems: list[tuple[str, str]] = []
@@ -537,15 +628,14 @@ class Workspace:
         node = self.link_iri(evidence_id, str(iri), system)
         if not self._exists(node, GRC.EvidenceLink):
             raise NotFoundError(f"evidence {evidence_id!r} is not linked to {requirement!r}")
-        self._write(Graph(), replace=[node])
+        self._write(Batch(), replace=[str(node)])
 
-    def put_system(self, item: AISystemInput) -> str:
-        problems: list[tuple[str, str]] = []
-        data = self._system_graph(item, "system", problems)
-        if problems:
-            raise InvalidInputError(problems)
-        self._check(data)
-        self._write(data, replace=[self.system_iri(item.id)])
+    def put_system(self, item: AISystemInput, *, problems: list[tuple[str, str]] | None = None) -> str:
+        problems = list(problems or [])
+        data = Batch()
+        self._system_batch(item, "system", problems, data)
+        self._check(data, problems)
+        self._write(data, replace=[str(self.system_iri(item.id))])
         return item.id
 
     def set_applicability(self, control: str, included: bool, reason: str) -> SoAEntry:
@@ -558,11 +648,11 @@ class Workspace:
         if problems or iri is None:
             raise InvalidInputError(problems)
         node = self.soa_iri(iri)
-        data = Graph()
-        data.add((node, RDF.type, GRC.SoAEntry))
-        data.add((node, GRC.control, iri))
-        data.add((node, GRC.included, Literal(bool(included))))
-        data.add((node, GRC.reason, Literal(reason.strip())))
-        self._check(data)
-        self._write(data, replace=[node])
+        data = Batch()
+        entry = data.node(str(node), str(GRC.SoAEntry), "")
+        entry.add(str(GRC.control), str(iri))
+        entry.add(str(GRC.included), Lit("true" if included else "false", XSD_BOOLEAN))
+        entry.add(str(GRC.reason), Lit(reason.strip()))
+        self._check(data, problems)
+        self._write(data, replace=[str(node)])
         return SoAEntry(control=str(iri), included=included, reason=reason.strip())

@@ -7,12 +7,14 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+from grcgraph.batch import collector_paused
 from grcgraph.dates import parse_date
 from grcgraph.errors import DataError, Problem
-from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+from grcgraph.workspace import EvidenceInput, EvidenceLinkInput, InvalidInputError, Workspace
 
 CSV_COLUMNS = (
     "id",
@@ -133,3 +135,24 @@ def read_evidence_file(path: Path) -> list[tuple[int, EvidenceInput]]:
     if path.suffix.lower() == ".json":
         return read_json(text, str(path))
     return read_csv(text, str(path))
+
+
+def import_file(workspace: Workspace, path: Path) -> int:
+    """Store every item of a CSV or JSON evidence file in `workspace`, or none if any is faulty;
+    problems are reported with the file's line (CSV) or item number (JSON) and the field."""
+    with collector_paused():  # reading the file builds as many objects as the batch
+        numbered = read_evidence_file(path)
+    try:
+        workspace.put_evidence([item for _, item in numbered], path="evidence", replace=True)
+    except InvalidInputError as error:
+        problems = []
+        for where, message in error.problems:
+            match = re.match(r"evidence\[(\d+)\]\.?(.*)", where)
+            if match:
+                line = numbered[int(match.group(1))][0]
+                problems.append(Problem(str(path), line, match.group(2) or "row", message))
+            else:
+                focus = next((n for n, item in numbered if where.split(".", 1)[0] == item.id), 0)
+                problems.append(Problem(str(path), focus, where.split(".", 1)[-1], message))
+        raise DataError(problems) from None
+    return len(numbered)

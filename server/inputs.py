@@ -97,10 +97,8 @@ def known_evidence(api: GRCGraph, evidence_id: str) -> None:
 
 def store_evidence(api: GRCGraph, item: EvidenceInput, problems: list[tuple[str, str]]) -> Evidence:
     check_lengths(item, "input", problems)
-    if problems:
-        raise InvalidInputError(problems)
-    try:
-        api.workspace.put_evidence([item], path="input", replace=True)
+    try:  # every problem of the input in one answer: these and the workspace's checks
+        api.workspace.put_evidence([item], path="input", replace=True, problems=problems)
     except InvalidInputError as error:
         raise renamed(error, "input") from None
     return Evidence(data=api.workspace.evidence(item.id), api=api)
@@ -108,10 +106,8 @@ def store_evidence(api: GRCGraph, item: EvidenceInput, problems: list[tuple[str,
 
 def store_system(api: GRCGraph, item: AISystemInput, problems: list[tuple[str, str]]) -> AISystem:
     check_lengths(item, "input", problems)
-    if problems:
-        raise InvalidInputError(problems)
-    try:
-        api.workspace.put_system(item)
+    try:  # every problem of the input in one answer: these and the workspace's checks
+        api.workspace.put_system(item, problems=problems)
     except InvalidInputError as error:
         raise renamed(error, "input", replace="system") from None
     return AISystem.of(api.workspace.system(item.id))

@@ -394,10 +394,8 @@ class Mutation:
         check_lengths(converted, "links", problems)
         if not converted:
             problems.append(("links", "name at least one link"))
-        if problems:
-            raise InvalidInputError(problems)
         try:
-            api.workspace.link(evidence_id, converted)
+            api.workspace.link(evidence_id, converted, problems=problems)
         except InvalidInputError as error:
             raise renamed(error, "links") from None
         return Evidence(data=api.workspace.evidence(evidence_id), api=api)

@@ -372,6 +372,22 @@ def test_bad_input_names_the_field(server: Server, item: dict[str, Any], field: 
     assert code(server.gql('{ evidence(id: "e1") { id } }')) == "NOT_FOUND", "nothing was stored"
 
 
+def test_every_problem_of_one_input_in_one_answer(server: Server) -> None:
+    """Typed-input problems (a date), the workspace's checks (kind, requirement) and the shapes
+    (title length, SHA-256 pattern) are reported together, each under its field."""
+    item = {
+        "id": "e1",
+        "title": "x" * 501,
+        "kind": "poster",
+        "sha256": "abc",
+        "collectedOn": "2026/01/15",
+        "links": [{"requirement": "A.99.9", "assertedBy": "me"}],
+    }
+    found = problems(server.gql(CREATE, {"i": item}))
+    assert {"input.title", "input.kind", "input.sha256", "input.collectedOn", "input.links[0].requirement"} <= set(found), found
+    assert code(server.gql('{ evidence(id: "e1") { id } }')) == "NOT_FOUND", "nothing was stored"
+
+
 def test_wrong_types_and_dates_in_arguments(server: Server) -> None:
     assert problems(server.gql('{ gaps(framework: "euaiact", on: "01/01/2028") { framework } }')) == {
         "on": "'01/01/2028' is not a date in the form YYYY-MM-DD"

@@ -46,7 +46,7 @@ def size(g: GRCGraph) -> int:
         (EvidenceInput(id="e1", title="t", kind="policy", location="not a uri"), "evidence[0].location", "is not a URI"),
         (
             EvidenceInput(id="e1", title="t", kind="policy", collected_on=dt.date(2026, 5, 1), valid_until=dt.date(2026, 1, 1)),
-            "e1",
+            "evidence[0].collectedOn",
             "before it was collected",
         ),
         (
