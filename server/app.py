@@ -29,7 +29,7 @@ from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store import GraphStore, OxResult
 from grcgraph.workspace import Workspace
 
 log = logging.getLogger("grcgraph.server")
@@ -303,14 +303,14 @@ def _term(term: object) -> dict[str, str]:
 def run_sparql(store: GraphStore, query: str, graphs: list[ox.NamedNode], limit: int, deadline: float) -> tuple[bytes, str]:
     """Evaluate a read-only query over the reference graph and one workspace's graph (default and
     named graphs both restricted to them), stopping at `limit` results or at the deadline."""
-    result = store.inner.query(query, default_graph=list(graphs), named_graphs=list(graphs))
+    result = store.evaluate(query, graphs, timeout=max(deadline - time.monotonic(), 0.1))
     try:
         return _serialise(result, limit, deadline)
     finally:
         del result  # pyoxigraph results may only be released in the thread that made them
 
 
-def _serialise(result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int, deadline: float) -> tuple[bytes, str]:
+def _serialise(result: OxResult, limit: int, deadline: float) -> tuple[bytes, str]:
     if isinstance(result, ox.QueryBoolean):
         return json.dumps({"head": {}, "boolean": bool(result)}).encode(), "application/sparql-results+json"
     if isinstance(result, ox.QuerySolutions):
