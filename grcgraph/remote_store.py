@@ -28,6 +28,8 @@ RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 # The first group pattern of a query: bindings join there, before any GROUP BY, as substitutions would.
 WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+GROUP = re.compile(r"\{(?!\s*SELECT\b)", re.IGNORECASE)
+VALUES_HEAD = re.compile(r"\bVALUES\s*(\([^)]*\)|\?\w+)\s*$", re.IGNORECASE)
 
 
 class RemoteStore(GraphStore):
@@ -174,8 +176,8 @@ class RemoteStore(GraphStore):
         return parse_graph(name, response.content)
 
     def evaluate(self, sparql: str, graphs: list[ox.NamedNode], timeout: float) -> OxResult:
-        form = [("query", sparql)]
-        form += [("default-graph-uri", g.value) for g in graphs] + [("named-graph-uri", g.value) for g in graphs]
+        names = [g.value for g in graphs]
+        form = {"query": sparql, "default-graph-uri": names, "named-graph-uri": names}
         headers = {"Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"}
         self.reads += 1
         response = self._send("POST", self.query_endpoint, data=form, headers=headers, timeout=timeout)
@@ -195,8 +197,11 @@ class RemoteStore(GraphStore):
 
 
 def with_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
-    """`sparql` with `bindings` as a VALUES block opening its first group pattern. Variable names and
-    terms are serialised by pyoxigraph, which validates IRIs and escapes literals."""
+    """`sparql` with `bindings` as a one-row VALUES block opening each of its group patterns: joined
+    in every group, the values are in scope wherever the variable is (filters of inner groups too),
+    as pyoxigraph's substitutions are. Variable names and terms are serialised by pyoxigraph, which
+    validates IRIs and escapes literals. (A sub-SELECT's own group and VALUES data blocks are left
+    alone; grcgraph's query texts hold no braces inside string literals.)"""
     if not bindings:
         return sparql
     names = " ".join(str(ox.Variable(name)) for name in bindings)
@@ -206,11 +211,19 @@ def with_values(sparql: str, bindings: Mapping[str, Identifier]) -> str:
         if isinstance(term, ox.BlankNode):
             raise TypeError("a blank node cannot be bound in a query sent to a remote store")
         terms.append(str(term))
-    block = f"VALUES ({names}) {{ ({' '.join(terms)}) }}"
-    match = WHERE.search(sparql)
-    if match is None:
+    block = f" VALUES ({names}) {{ ({' '.join(terms)}) }} "
+    start = WHERE.search(sparql)
+    if start is None:
         return f"{sparql}\n{block}"
-    return f"{sparql[: match.end()]} {block} {sparql[match.end() :]}"
+    out = [sparql[: start.end()], block]
+    last = start.end()
+    for brace in GROUP.finditer(sparql, start.end()):
+        if VALUES_HEAD.search(sparql, 0, brace.start()):
+            continue
+        out += [sparql[last : brace.end()], block]
+        last = brace.end()
+    out.append(sparql[last:])
+    return "".join(out)
 
 
 def _reason(response: httpx.Response) -> str:

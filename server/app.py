@@ -29,7 +29,7 @@ from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore, OxResult
+from grcgraph.store import GraphStore, OxResult, StoreUnavailableError
 from grcgraph.workspace import Workspace
 
 log = logging.getLogger("grcgraph.server")
@@ -180,9 +180,14 @@ def create_app(store: GraphStore, settings: Settings) -> FastAPI:
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
-        if not ready.is_set() and store.digest(REFERENCE_GRAPH) is not None:
-            _ = registry.base.network
-            ready.set()
+        try:
+            store.ping()
+            if not ready.is_set() and store.digest(REFERENCE_GRAPH) is not None:
+                _ = registry.base.network
+                ready.set()
+        except StoreUnavailableError as error:
+            log.warning("%s", error)
+            return JSONResponse({"status": "store unavailable", "reason": "the store does not answer"}, status_code=503)
         if not ready.is_set():
             return JSONResponse({"status": "reference graph not loaded"}, status_code=503)
         return JSONResponse({"status": "ready"})
@@ -229,6 +234,9 @@ def create_app(store: GraphStore, settings: Settings) -> FastAPI:
             )
         except (TimeoutError, QueryTimeoutError):
             return JSONResponse(error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s"), status_code=503)
+        except StoreUnavailableError as error:
+            log.warning("%s", error)
+            return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
         except OSError as error:
             log.warning("SPARQL evaluation failed: %s", error)
             return JSONResponse(error_body("INVALID_INPUT", "the query could not be evaluated"), status_code=400)
@@ -237,6 +245,11 @@ def create_app(store: GraphStore, settings: Settings) -> FastAPI:
     @app.exception_handler(UnicodeDecodeError)
     async def not_utf8(request: Request, error: UnicodeDecodeError) -> JSONResponse:
         return JSONResponse(error_body("INVALID_INPUT", "the request body is not UTF-8"), status_code=400)
+
+    @app.exception_handler(StoreUnavailableError)
+    async def store_unavailable(request: Request, error: StoreUnavailableError) -> JSONResponse:
+        log.warning("%s", error)
+        return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
