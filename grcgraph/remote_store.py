@@ -109,6 +109,18 @@ class RemoteStore(GraphStore):
             found.append(ox.Quad(s, p, o, graph))
         return found
 
+    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
+        self.reads += 1
+        if isinstance(obj, ox.BlankNode | ox.Triple):
+            raise TypeError("a remote store matches IRIs and literals only")
+        solutions = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s {predicate} {obj} ; ?p ?o }} }}")
+        found = []
+        for row in solutions:
+            s, p, o = row["s"], row["p"], row["o"]
+            assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(p, ox.NamedNode) and o is not None
+            found.append(ox.Quad(s, p, o, graph))
+        return found
+
     def update(self, sparql: str) -> None:
         response = self._send("POST", self.update_endpoint, data={"update": sparql})
         if response.status_code not in (200, 204):

@@ -84,6 +84,11 @@ class GraphStore(ABC):
         """The quads of one named graph matching a pattern (None matches anything)."""
 
     @abstractmethod
+    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
+        """Every quad of `graph` about every subject that has `predicate obj` there, in one round trip
+        (the nodes of one kind with all their properties)."""
+
+    @abstractmethod
     def update(self, sparql: str) -> None:
         """One SPARQL update, applied atomically; its text holds only IRIs grcgraph built itself."""
 
@@ -191,8 +196,13 @@ class EmbeddedStore(GraphStore):
         self.reads += 1
         return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
 
+    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
+        self.reads += 1
+        # Index lookups in process: cheaper than a SPARQL query whose rows become rdflib terms.
+        subjects = [q.subject for q in self.inner.quads_for_pattern(None, predicate, obj, graph)]
+        return [quad for s in subjects for quad in self.inner.quads_for_pattern(s, None, None, graph)]
+
     def update(self, sparql: str) -> None:
-        """One SPARQL update, applied atomically; its text holds only IRIs grcgraph built itself."""
         self.inner.update(sparql)
 
     def load(self, data: bytes, graph: ox.NamedNode) -> None:

@@ -207,14 +207,15 @@ class Workspace:
         return sorted(quad.subject.value[len(self.base) + len("evidence/") :] for quad in found if isinstance(quad.subject, ox.NamedNode))
 
     def expiry(self, evidence_ids: set[str]) -> dict[str, dt.date]:
-        """Valid-until dates of the given evidence that has one: one index read per item, or a
-        single scan of the property when asked about many."""
+        """Valid-until dates of the given evidence that has one: one query for a few items (one
+        round trip, not one per item, on a remote store), or a single scan of the property when
+        asked about many."""
         g = ox.NamedNode(str(self.graph))
         prop = ox.NamedNode(str(GRC.validUntil))
         if len(evidence_ids) <= 32:
-            quads = [q for e in evidence_ids for q in self.store.quads(ox.NamedNode(str(self.evidence_iri(e))), prop, None, g)]
-        else:
-            quads = list(self.store.quads(None, prop, None, g))
+            rows = self._batched(evidence_ids, f"?e <{GRC.validUntil}> ?v .", "?e ?v")
+            return {self._evidence_id(node): dt.date.fromisoformat(value) for node, value in rows}
+        quads = list(self.store.quads(None, prop, None, g))
         found: dict[str, dt.date] = {}
         for quad in quads:
             evidence_id = quad.subject.value[len(self.base) + len("evidence/") :] if isinstance(quad.subject, ox.NamedNode) else ""
@@ -223,22 +224,20 @@ class Workspace:
         return found
 
     def links(self, evidence_id: str | None = None) -> list[EvidenceLink]:
-        """Links of one piece of evidence (index lookup, cost proportional to its links) or of all."""
+        """Links of one piece of evidence (index lookup, cost proportional to its links) or of all,
+        in one store round trip either way."""
         g = ox.NamedNode(str(self.graph))
         if evidence_id is not None:
-            nodes = [
-                q.subject
-                for q in self.store.quads(None, ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g)
-            ]
+            quads = self.store.described(ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g)
         else:
-            nodes = [q.subject for q in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)]
+            quads = self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)
+        by_node: dict[str, dict[str, str]] = {}
+        for quad in quads:
+            if isinstance(quad.subject, ox.NamedNode):  # link nodes are IRIs grcgraph mints
+                value = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""
+                by_node.setdefault(quad.subject.value, {})[quad.predicate.value] = value
         result: list[EvidenceLink] = []
-        for node in nodes:
-            if not isinstance(node, ox.NamedNode):  # link nodes are IRIs grcgraph mints
-                continue
-            values: dict[str, str] = {}
-            for quad in self.store.quads(node, None, None, g):
-                values[quad.predicate.value] = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""
+        for values in by_node.values():
             system = values.get(str(GRC.forSystem))
             result.append(
                 EvidenceLink(
@@ -278,11 +277,12 @@ class Workspace:
 
     def soa(self) -> list[SoAEntry]:
         g = ox.NamedNode(str(self.graph))
+        nodes: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
+        for quad in self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
+            if isinstance(quad.subject, ox.NamedNode):
+                nodes.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(quad.object)
         entries = []
-        for quad in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
-            if not isinstance(quad.subject, ox.NamedNode):
-                continue
-            v = self._values(URIRef(quad.subject.value))
+        for v in nodes.values():
             entries.append(
                 SoAEntry(
                     control=self._text(v, GRC.control) or "",

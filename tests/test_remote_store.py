@@ -248,3 +248,29 @@ def test_store_down_answers_503_and_store_unavailable(shared: tuple[ApiServer, A
         oxigraph.start()
     assert httpx.get(f"{api.url}/readyz", timeout=30).status_code == 200
     assert api.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8"
+
+
+def test_reports_cost_a_bounded_number_of_store_requests(oxigraph: OxigraphServer) -> None:
+    """The gap report and the evidence links read the workspace in a few requests, however much it holds."""
+    from grcgraph.api import GRCGraph
+    from grcgraph.reference import load_reference
+
+    store = GraphStore.connect(oxigraph.url, timeout=60)
+    assert isinstance(store, RemoteStore)
+    load_reference(store)
+    costs = []
+    for workspace, count in (("few", 5), ("many", 60)):
+        g = GRCGraph(store, workspace)
+        for n in range(count):
+            g.add_evidence(f"e{n}", f"Item {n}", "policy", requirements=["A.6.2.8", "Art. 12(1)"], asserted_by="auditor")
+        g.set_applicability("A.10.4", False, "No customers")
+        g.gaps("iso42001")  # builds the reference indexes, once per server in the API
+        before = store.requests
+        frame = g.gaps("iso42001")
+        costs.append(store.requests - before)
+        assert "covered" in set(frame["status"])
+        before = store.requests
+        assert len(g.workspace.links()) == 2 * count
+        assert store.requests - before == 1
+    assert costs[0] == costs[1] <= 10, costs
+    store.close()
