@@ -274,3 +274,42 @@ def test_reports_cost_a_bounded_number_of_store_requests(oxigraph: OxigraphServe
         assert store.requests - before == 1
     assert costs[0] == costs[1] <= 10, costs
     store.close()
+
+
+def test_store_settings_are_checked() -> None:
+    from grcgraph.server.settings import Settings, SettingsError
+
+    settings = Settings.load(environ={"GRCGRAPH_STORE": "http://127.0.0.1:7878", "GRCGRAPH_STORE_TIMEOUT": "2.5"})
+    assert (settings.store, settings.store_timeout) == ("http://127.0.0.1:7878", 2.5)
+    store = settings.open_store()
+    assert isinstance(store, RemoteStore)
+    assert (store.query_endpoint, store.update_endpoint, store.graph_endpoint) == (
+        "http://127.0.0.1:7878/query",
+        "http://127.0.0.1:7878/update",
+        "http://127.0.0.1:7878/store",
+    )
+    store.close()
+    fuseki = Settings.load(
+        environ={"GRCGRAPH_STORE": "http://fuseki:3030/grc", "GRCGRAPH_STORE_GRAPH_ENDPOINT": "http://fuseki:3030/grc/data"}
+    ).open_store()
+    assert isinstance(fuseki, RemoteStore) and fuseki.graph_endpoint == "http://fuseki:3030/grc/data"
+    fuseki.close()
+    with pytest.raises(SettingsError, match="store: 'file:///tmp/x' is not an http"):
+        Settings.load(environ={"GRCGRAPH_STORE": "file:///tmp/x"})
+    with pytest.raises(SettingsError, match="store_timeout must be positive"):
+        Settings.load(environ={"GRCGRAPH_STORE_TIMEOUT": "0"})
+    with pytest.raises(SettingsError, match="GRCGRAPH_STORE_TIMEOUT: 'soon' is not a number"):
+        Settings.load(environ={"GRCGRAPH_STORE_TIMEOUT": "soon"})
+
+
+def test_store_and_data_dir_exclude_each_other(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*CLI, "frameworks", "--store", "http://127.0.0.1:1", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=clean_env(),
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "--store names a remote store" in result.stderr
