@@ -4,6 +4,7 @@ through RemoteStore and by `grcgraph load/token/serve --store URL`, with two API
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -313,3 +314,18 @@ def test_store_and_data_dir_exclude_each_other(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "--store names a remote store" in result.stderr
+
+
+def test_remote_store_benchmark_runs() -> None:
+    """bench/remote_store.py on a small organisation: both stores answer alike, and figures print."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.remote_store", "--size", "20", "--samples", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=clean_env(),
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "gaps iso42001, first page of 100" in result.stdout
