@@ -254,8 +254,9 @@ class Workspace:
     def system(self, system_id: str) -> AISystem:
         if not self.has_system(system_id):
             raise NotFoundError(f"no AI system {system_id!r} in workspace {self.name!r}")
-        node = self.system_iri(system_id)
-        v = self._values(node)
+        return self._system(system_id, self._values(self.system_iri(system_id)))
+
+    def _system(self, system_id: str, v: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]) -> AISystem:
         roles = tuple(sorted(_notation(ROLES, term.value) for term in v.get(str(GRC.operatorRole), []) if isinstance(term, ox.NamedNode)))
         review = self._text(v, GRC.nextReview)
         return AISystem(
@@ -271,9 +272,13 @@ class Workspace:
         )
 
     def systems(self) -> list[AISystem]:
-        found = self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph)))
-        ids = sorted(q.subject.value[len(self.base) + len("system/") :] for q in found if isinstance(q.subject, ox.NamedNode))
-        return [self.system(system_id) for system_id in ids]
+        # One store read for all of them, properties included.
+        nodes: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
+        for quad in self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph))):
+            if isinstance(quad.subject, ox.NamedNode):
+                system_id = quad.subject.value[len(self.base) + len("system/") :]
+                nodes.setdefault(system_id, {}).setdefault(quad.predicate.value, []).append(quad.object)
+        return [self._system(system_id, nodes[system_id]) for system_id in sorted(nodes)]
 
     def soa(self) -> list[SoAEntry]:
         g = ox.NamedNode(str(self.graph))
