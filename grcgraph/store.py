@@ -107,6 +107,11 @@ class GraphStore(ABC):
     def flush(self) -> None:
         """Make every acknowledged write durable."""
 
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return [ox.NamedNode(str(g)) for (g,) in rows if isinstance(g, URIRef)]
+
     @abstractmethod
     def has_graph(self, name: URIRef) -> bool: ...
 

@@ -329,3 +329,12 @@ def test_remote_store_benchmark_runs() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "gaps iso42001, first page of 100" in result.stdout
+
+
+def test_named_graphs(remote: RemoteStore) -> None:
+    remote.extend([ox.Quad(S, P, ox.Literal("x"), G)])
+    assert G in remote.named_graphs()
+    embedded = GraphStore.open(None)
+    embedded.extend([ox.Quad(S, P, ox.Literal("x"), G)])
+    assert embedded.named_graphs() == [G]
+    embedded.close()
