@@ -198,6 +198,25 @@ def test_servers_share_writes_and_tokens(shared: tuple[ApiServer, ApiServer], ox
     first.data('mutation { deleteEvidence(id: "shared-1") }')
 
 
+def test_gap_reports_follow_writes_made_through_another_server(shared: tuple[ApiServer, ApiServer]) -> None:
+    first, second = shared
+    query = '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id } status evidence } } } }'
+
+    def status_of_a628(server: ApiServer) -> tuple[str, list[str]]:
+        rows = [e["node"] for e in server.data(query)["gaps"]["edges"] if e["node"]["requirement"]["id"] == "iso42001:A.6.2.8"]
+        return rows[0]["status"], rows[0]["evidence"]
+
+    before = status_of_a628(second)  # a report the second server may keep
+    first.data(
+        'mutation { createEvidence(input: {id: "gap-probe", title: "Probe", kind: "policy", '
+        'links: [{requirement: "A.6.2.8", assertedBy: "auditor"}]}) { id } }'
+    )
+    after = status_of_a628(second)
+    assert "gap-probe" in after[1] and "gap-probe" not in before[1]
+    first.data('mutation { deleteEvidence(id: "gap-probe") }')
+    assert "gap-probe" not in status_of_a628(second)[1]
+
+
 def test_injection_shaped_values_round_trip(shared: tuple[ApiServer, ApiServer]) -> None:
     api, other = shared
     for n, text in enumerate(HOSTILE):
