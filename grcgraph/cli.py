@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from grcgraph import paths
+
+if TYPE_CHECKING:
+    from grcgraph.store import GraphStore
 
 app = typer.Typer(help="grcgraph: AI-governance frameworks and their crosswalks as one graph.", no_args_is_help=True)
 console = Console()
@@ -27,6 +30,15 @@ DataDirOption = Annotated[
     typer.Option("--data-dir", help=f"Store directory (default: ${paths.DATA_DIR_ENV} or ~/.local/share/grcgraph).", show_default=False),
 ]
 MemoryOption = Annotated[bool, typer.Option("--memory", help="Use a throw-away in-memory store.")]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="GRCGRAPH_STORE",
+        help="URL of a SPARQL 1.1 store (e.g. an Oxigraph server) to use instead of the data directory.",
+        show_default=False,
+    ),
+]
 
 
 class ExportFormat(StrEnum):
@@ -40,17 +52,38 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-@contextmanager
-def opened_store(data_dir: Path | None, memory: bool = False, *, ensure_loaded: bool = True) -> Iterator[object]:
-    """Open the store, loading the bundled reference graph first when it is missing or stale."""
-    from grcgraph.errors import DataError
-    from grcgraph.reference import load_reference
+def open_store(data_dir: Path | None, memory: bool, store_url: str | None) -> GraphStore:
+    """The store named on the command line: a remote endpoint (--store), memory, or the data directory."""
+    from grcgraph.server.settings import Settings, SettingsError
     from grcgraph.store import GraphStore
 
+    if store_url and (memory or data_dir is not None):
+        raise fail("--store names a remote store: give it without --data-dir or --memory")
     try:
-        store = GraphStore.open(None if memory else (data_dir or paths.default_data_dir()))
-    except RuntimeError as error:
+        if store_url:
+            # Endpoint overrides and the timeout come from the server settings ($GRCGRAPH_STORE_*).
+            return Settings.load(store=store_url).open_store()
+        return GraphStore.open(None if memory else (data_dir or paths.default_data_dir()))
+    except (RuntimeError, SettingsError, ValueError) as error:
         raise fail(str(error)) from None
+
+
+@contextmanager
+def opened_store(
+    data_dir: Path | None, memory: bool = False, *, ensure_loaded: bool = True, store_url: str | None = None
+) -> Iterator[object]:
+    """Open the store, loading the bundled reference graph first when it is missing or stale."""
+    with loaded_store(open_store(data_dir, memory, store_url), ensure_loaded=ensure_loaded) as store:
+        yield store
+
+
+@contextmanager
+def loaded_store(store: GraphStore, *, ensure_loaded: bool = True) -> Iterator[GraphStore]:
+    """Use an open store (closed on the way out); an unreachable remote store is one clear error."""
+    from grcgraph.errors import DataError
+    from grcgraph.reference import load_reference
+    from grcgraph.store import StoreUnavailableError
+
     try:
         if ensure_loaded:
             try:
@@ -60,6 +93,8 @@ def opened_store(data_dir: Path | None, memory: bool = False, *, ensure_loaded: 
             if result.loaded:
                 errors.print(f"loaded the reference graph ({result.triples} triples)")
         yield store
+    except StoreUnavailableError as error:
+        raise fail(str(error)) from None
     finally:
         store.close()
 
@@ -67,6 +102,7 @@ def opened_store(data_dir: Path | None, memory: bool = False, *, ensure_loaded: 
 @app.command()
 def load(
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the sources have not changed.")] = False,
     catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog file of your own (repeatable).")] = None,
@@ -77,17 +113,13 @@ def load(
 
     from grcgraph.errors import DataError
     from grcgraph.reference import bundled_sources, load_reference
-    from grcgraph.store import GraphStore
+    from grcgraph.store import StoreUnavailableError
 
     for extra in [*(catalog or []), *(mappings or [])]:
         if not extra.is_file():
             raise fail(f"{extra}: no such file")
     sources = bundled_sources(catalog or [], mappings or [])
-    target = None if memory else (data_dir or paths.default_data_dir())
-    try:
-        store = GraphStore.open(target)
-    except RuntimeError as error:
-        raise fail(str(error)) from None
+    store = open_store(data_dir, memory, store_url)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True) as progress:
             task = progress.add_task("checking sources", total=None)
@@ -95,9 +127,11 @@ def load(
                 result = load_reference(store, sources, force=force, progress=lambda step: progress.update(task, description=step))
             except DataError as error:
                 raise fail(f"nothing was written; the store keeps its previous state.\n{error}") from None
+            except StoreUnavailableError as error:
+                raise fail(str(error)) from None
     finally:
         store.close()
-    where = "memory" if target is None else str(target)
+    where = store.location
     if result.loaded:
         console.print(f"Loaded the reference graph: {result.triples} triples into {where}.")
     else:
@@ -105,11 +139,11 @@ def load(
 
 
 @app.command()
-def frameworks(data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+def frameworks(data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False) -> None:
     """List each framework version with its counts per requirement kind."""
     from grcgraph.catalog import Catalog
 
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         versions = Catalog(store).frameworks()  # type: ignore[arg-type]
     table = Table(title="Frameworks in the reference graph")
     for column in ("prefix", "framework version", "requirements", "by kind"):
@@ -124,6 +158,7 @@ def frameworks(data_dir: DataDirOption = None, memory: MemoryOption = False) -> 
 def show(
     requirement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. A.6.2.8, iso42001:A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")],
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Print one requirement with its parents, children and source."""
@@ -131,7 +166,7 @@ def show(
     from grcgraph.catalog import Catalog
     from grcgraph.errors import UnknownRequirementError
 
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         try:
             req = Catalog(store).requirement(requirement_id)  # type: ignore[arg-type]
         except UnknownRequirementError as error:
@@ -172,6 +207,7 @@ def show(
 def validate(
     file: Annotated[Path | None, typer.Argument(help="A Turtle file to check instead of the reference graph.")] = None,
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Run SHACL over the reference graph, or over FILE, and print a readable report."""
@@ -190,7 +226,7 @@ def validate(
         report = run(graph, with_vocabulary=True)
         subject = str(file)
     else:
-        with opened_store(data_dir, memory) as store:
+        with opened_store(data_dir, memory, store_url=store_url) as store:
             graph = store.read_graph(iris.REFERENCE_GRAPH)  # type: ignore[attr-defined]
         report = run(graph)
         subject = "the reference graph"
@@ -211,12 +247,13 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Write the reference graph as Turtle, JSON-LD or N-Triples."""
     from grcgraph import iris
 
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         graph = store.read_graph(iris.REFERENCE_GRAPH)  # type: ignore[attr-defined]
     from grcgraph.reference import bind_prefixes
 
@@ -243,6 +280,7 @@ def mappings(
     fmt: Annotated[MappingFormat, typer.Option("--format", help="Output format.")] = MappingFormat.table,
     summary: Annotated[bool, typer.Option("--summary", help="Row counts and predicate shares per mapping set.")] = False,
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """List the mappings between two frameworks (every set, both directions), or a per-set summary."""
@@ -252,7 +290,7 @@ def mappings(
 
     if not summary and (source is None or target is None):
         raise fail("give --from and --to (e.g. --from iso42001 --to euaiact), or --summary")
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         index = Mappings(store)  # type: ignore[arg-type]
         if summary:
             table = Table(title="Mapping sets in the reference graph")
@@ -298,6 +336,7 @@ def mappings(
 def crosswalk(
     requirement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")],
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Everything mapped to or from one requirement across all frameworks, in both directions."""
@@ -305,7 +344,7 @@ def crosswalk(
     from grcgraph.errors import UnknownRequirementError
     from grcgraph.mappings import Mappings
 
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         catalog = Catalog(store)  # type: ignore[arg-type]
         try:
             ref = catalog.resolve(requirement_id)
@@ -352,11 +391,11 @@ def parse_day(text: str | None) -> object:
 
 
 @contextmanager
-def opened_api(data_dir: Path | None, memory: bool, workspace: str) -> Iterator[object]:
+def opened_api(data_dir: Path | None, memory: bool, workspace: str, store_url: str | None = None) -> Iterator[object]:
     from grcgraph.api import GRCGraph
     from grcgraph.workspace import InvalidInputError
 
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         try:
             yield GRCGraph(store, workspace)  # type: ignore[arg-type]
         except InvalidInputError as error:
@@ -405,6 +444,7 @@ def evidence_import(
     file: Annotated[Path, typer.Argument(help="CSV or JSON evidence file (format: docs/coverage.md).")],
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Import evidence and its links; a bad row is reported with line and field, and nothing is stored."""
@@ -416,7 +456,7 @@ def evidence_import(
 
     if not file.is_file():
         raise fail(f"{file}: no such file")
-    with opened_store(data_dir, memory) as store:
+    with opened_store(data_dir, memory, store_url=store_url) as store:
         try:
             count = import_file(Workspace(store, workspace), file)  # type: ignore[arg-type]
         except DataError as error:
@@ -427,9 +467,11 @@ def evidence_import(
 
 
 @evidence_app.command("list")
-def evidence_list(workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+def evidence_list(
+    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
+) -> None:
     """List the workspace's evidence with the requirements each is linked to."""
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         frame = api.evidence()  # type: ignore[attr-defined]
     print_frame(frame, f"Evidence in workspace {workspace!r} ({len(frame)})")
 
@@ -443,13 +485,14 @@ def coverage(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """What one piece of evidence covers, in every framework, and how fully."""
     from grcgraph.workspace import NotFoundError
 
     day = parse_day(on)
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         try:
             frame = api.coverage(evidence_id, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
         except NotFoundError as error:
@@ -465,6 +508,7 @@ def explain(
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Why a piece of evidence covers a requirement: the link, then each mapping with type, rationale and source."""
@@ -472,7 +516,7 @@ def explain(
     from grcgraph.workspace import NotFoundError
 
     day = parse_day(on)
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         try:
             paths = api.explain(evidence_id, requirement_id, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
         except (NotFoundError, UnknownRequirementError) as error:
@@ -511,6 +555,7 @@ def gaps(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Each requirement of a framework as covered, partial, related, stale, uncovered or not applicable."""
@@ -518,7 +563,7 @@ def gaps(
     from grcgraph.workspace import NotFoundError
 
     day = parse_day(on)
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         try:
             frame = api.gaps(framework, system=system, on=day, chain_length=chain_length)  # type: ignore[attr-defined]
         except (NotFoundError, ValueError) as error:
@@ -537,10 +582,11 @@ def soa(
     reason: Annotated[str | None, typer.Option("--reason", help="With --set: the justification.")] = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """The Statement of Applicability (ISO/IEC 42001 and 27001 Annex A) with the evidence behind each control."""
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         if set_control is not None:
             api.set_applicability(set_control, not exclude, reason or "")  # type: ignore[attr-defined]
             console.print(f"{set_control}: {'excluded' if exclude else 'included'}.", markup=False)
@@ -565,18 +611,21 @@ def systems_add(
     purpose: Annotated[str | None, typer.Option("--purpose")] = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Add or replace an AI system in the inventory."""
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         api.add_system(system_id, name, role, category, generative=generative, owner=owner, purpose=purpose)  # type: ignore[attr-defined]
     console.print(f"AI system {system_id!r} saved in workspace {workspace!r}.", markup=False)
 
 
 @systems_app.command("list")
-def systems_list(workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, memory: MemoryOption = False) -> None:
+def systems_list(
+    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
+) -> None:
     """List the AI inventory."""
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         frame = api.systems()  # type: ignore[attr-defined]
     print_frame(frame, f"AI systems in workspace {workspace!r}")
 
@@ -589,13 +638,14 @@ def applicable(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """The EU AI Act provisions that bind you for an AI system, given its roles and category, and from when."""
     from grcgraph.workspace import NotFoundError
 
     day = parse_day(on)
-    with opened_api(data_dir, memory, workspace) as api:
+    with opened_api(data_dir, memory, workspace, store_url) as api:
         try:
             frame = api.applicable(system, on=day)  # type: ignore[attr-defined]
         except NotFoundError as error:
@@ -618,12 +668,13 @@ def token_create(
     workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace the token reads (and, for editors, writes).")],
     role: Annotated[TokenRole, typer.Option("--role", help="reader, editor or admin.")] = TokenRole.reader,
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
 ) -> None:
     """Create an API token and print it once: only its SHA-256 is stored. Run it while the server is stopped."""
     from grcgraph.server.auth import create_token
     from grcgraph.workspace import InvalidInputError
 
-    with opened_store(data_dir, ensure_loaded=False) as store:
+    with opened_store(data_dir, ensure_loaded=False, store_url=store_url) as store:
         try:
             token = create_token(store, workspace, role.value)  # type: ignore[arg-type]
         except InvalidInputError as error:
@@ -634,12 +685,14 @@ def token_create(
 
 
 @token_app.command("revoke")
-def token_revoke(token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID")], data_dir: DataDirOption = None) -> None:
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(metavar="TOKEN_ID")], data_dir: DataDirOption = None, store_url: StoreOption = None
+) -> None:
     """Revoke an API token by its id (the 16 hex digits after 'grc_')."""
     from grcgraph.server.auth import revoke_token
     from grcgraph.workspace import NotFoundError
 
-    with opened_store(data_dir, ensure_loaded=False) as store:
+    with opened_store(data_dir, ensure_loaded=False, store_url=store_url) as store:
         try:
             revoke_token(store, token_id)  # type: ignore[arg-type]
         except NotFoundError as error:
@@ -652,6 +705,7 @@ def serve(
     host: Annotated[str | None, typer.Option("--host", help="Interface to listen on (default: $GRCGRAPH_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option("--port", help="TCP port (default: $GRCGRAPH_PORT or 8000).")] = None,
     data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
     access_log: Annotated[
         bool | None, typer.Option("--access-log/--no-access-log", help="Log every request (default: $GRCGRAPH_ACCESS_LOG or on).")
     ] = None,
@@ -665,13 +719,19 @@ def serve(
     from grcgraph.server.settings import Settings, SettingsError
 
     try:
-        settings = Settings.load(host=host, port=port, data_dir=data_dir, access_log=access_log)
+        settings = Settings.load(host=host, port=port, data_dir=data_dir, store=store_url, access_log=access_log)
     except SettingsError as error:
         raise fail(str(error)) from None
     if settings.read_only_local and settings.host not in ("127.0.0.1", "::1", "localhost"):
         raise fail("GRCGRAPH_READ_ONLY_LOCAL serves without tokens: it is allowed on a loopback host only")
-    with opened_store(settings.data_dir) as store:
-        application = create_app(store, settings, warm_indexes=True)  # type: ignore[arg-type]
+    if settings.store and data_dir is not None:
+        raise fail("--store names a remote store: give it without --data-dir")
+    try:
+        opened = settings.open_store()
+    except (RuntimeError, ValueError) as error:
+        raise fail(str(error)) from None
+    with loaded_store(opened) as store:
+        application = create_app(store, settings, warm_indexes=True)
         # What startup made (reference indexes, schema, modules) lives as long as the process: frozen,
         # the collector no longer walks it on every full collection, which showed as latency spikes.
         gc.collect()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -20,6 +20,7 @@ JOURNAL = "bulk-load-journal.json"
 _UNDO_CHUNK = 500  # subjects per undo update: a bounded query text
 
 
+@runtime_checkable
 class BulkStore(Protocol):
     path: Path | None
 

@@ -1,5 +1,7 @@
-"""The embedded store: Oxigraph (on disk, or in memory for tests) used through rdflib's oxrdflib.
+"""The store interface, and its default: embedded Oxigraph (on disk, or in memory for tests).
 
+`GraphStore` names the few operations grcgraph needs; `EmbeddedStore` runs them in process and
+`grcgraph.remote_store.RemoteStore` over the SPARQL 1.1 Protocol, for API servers sharing one store.
 The reference graph is replaced in one SPARQL update (MOVE from a staging graph), so a reader sees
 either the old graph or the new one, and a failed load leaves the old one in place.
 """
@@ -7,6 +9,7 @@ either the old graph or the new one, and a failed load leaves the old one in pla
 from __future__ import annotations
 
 import gc
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -24,22 +27,139 @@ from grcgraph.namespace import GRC
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-class GraphStore:
-    """An Oxigraph store with the few operations grcgraph needs."""
+OxResult = ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple]
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be reached or did not answer in time; the message names it and the cause."""
+
+
+class GraphStore(ABC):
+    """The operations grcgraph runs on a store; nothing else reaches the store's own API."""
+
+    # Store round trips made so far (quads and queries): tests use it to check that reads are batched.
+    reads: int = 0
+    # Where the store is, for messages: a directory, "memory" or a URL.
+    location: str = ""
+
+    @classmethod
+    def open(cls, path: Path | None) -> EmbeddedStore:
+        """Open (creating it if needed) the embedded store at `path`; `None` gives an in-memory store."""
+        return EmbeddedStore.open_path(path)
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        *,
+        timeout: float = 10.0,
+        query_endpoint: str | None = None,
+        update_endpoint: str | None = None,
+        graph_endpoint: str | None = None,
+    ) -> GraphStore:
+        """A store behind a SPARQL 1.1 query/update endpoint (endpoints default to Oxigraph server's)."""
+        from grcgraph.remote_store import RemoteStore  # noqa: PLC0415 (it imports this module)
+
+        return RemoteStore(
+            url, timeout=timeout, query_endpoint=query_endpoint, update_endpoint=update_endpoint, graph_endpoint=graph_endpoint
+        )
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple[Node | None, ...]]:
+        """Run a SELECT query and return its rows as rdflib terms; user values reach it only through
+        `bindings`, never the text."""
+
+    @abstractmethod
+    def quads(
+        self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode
+    ) -> list[ox.Quad]:
+        """The quads of one named graph matching a pattern (None matches anything)."""
+
+    @abstractmethod
+    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
+        """Every quad of `graph` about every subject that has `predicate obj` there, in one round trip
+        (the nodes of one kind with all their properties)."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """One SPARQL update, applied atomically; its text holds only IRIs grcgraph built itself."""
+
+    @abstractmethod
+    def load(self, data: bytes, graph: ox.NamedNode) -> None:
+        """Add N-Triples `data` to `graph`."""
+
+    @abstractmethod
+    def extend(self, quads: list[ox.Quad]) -> None:
+        """Add quads (terms, not text) in one transaction."""
+
+    @abstractmethod
+    def add_graph(self, graph: ox.NamedNode) -> None: ...
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Make every acknowledged write durable."""
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return [ox.NamedNode(str(g)) for (g,) in rows if isinstance(g, URIRef)]
+
+    @abstractmethod
+    def has_graph(self, name: URIRef) -> bool: ...
+
+    @abstractmethod
+    def graph_size(self, name: URIRef) -> int: ...
+
+    @abstractmethod
+    def replace_graph(self, name: URIRef, graph: Graph, digest: str | None = None) -> None:
+        """Replace the named graph `name` by `graph` atomically (with `digest` stamped on it)."""
+
+    def digest(self, name: URIRef) -> str | None:
+        """The source digest stamped on a graph by `replace_graph`, if any."""
+        node = ox.NamedNode(str(name))
+        for quad in self.quads(node, ox.NamedNode(str(GRC.sourceDigest)), None, node):
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
+        return None
+
+    @abstractmethod
+    def read_graph(self, name: URIRef) -> Graph:
+        """A copy of a named graph in memory (for SHACL, networkx and export)."""
+
+    @abstractmethod
+    def evaluate(self, sparql: str, graphs: list[ox.NamedNode], timeout: float) -> OxResult:
+        """Any read-only query (SELECT, ASK, CONSTRUCT, DESCRIBE) over `graphs` only, as both the
+        default and the named graphs; SyntaxError for anything that is not such a query."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreUnavailableError when the store cannot answer."""
+
+
+class EmbeddedStore(GraphStore):
+    """An Oxigraph store in this process."""
 
     def __init__(self, inner: ox.Store, path: Path | None) -> None:
         self.inner = inner
         self.path = path
+        self.location = str(path) if path is not None else "memory"
         # rdflib's API over the same Oxigraph store (oxrdflib), for users and notebooks; grcgraph's own
         # reads go to pyoxigraph directly (see `query`).
         self.dataset = Dataset(store=OxigraphStore(store=inner))
         self._closed = False
-        # Store round trips made so far (quads and queries): tests use it to check that reads are batched.
         self.reads = 0
 
     @classmethod
-    def open(cls, path: Path | None) -> GraphStore:
-        """Open (creating it if needed) the store at `path`; `None` gives an in-memory store."""
+    def open_path(cls, path: Path | None) -> EmbeddedStore:
         if path is None:
             return cls(ox.Store(), None)
         path.mkdir(parents=True, exist_ok=True)
@@ -62,17 +182,9 @@ class GraphStore:
         # Query results can sit in reference cycles that still hold the store; collect them now.
         gc.collect()
 
-    def __enter__(self) -> GraphStore:
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        self.close()
-
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple[Node | None, ...]]:
-        """Run a SELECT query and return its rows as rdflib terms; user values reach it only through
-        `bindings`, never the text. Rows are read in full here, so Oxigraph's result set is released
-        in the calling thread (it may not be dropped on another one, as a garbage-collected rdflib
-        Result would)."""
+        # Rows are read in full here, so Oxigraph's result set is released in the calling thread (it
+        # may not be dropped on another one, as a garbage-collected rdflib Result would).
         self.reads += 1
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_ox(value) for name, value in (bindings or {}).items()
@@ -92,8 +204,13 @@ class GraphStore:
         self.reads += 1
         return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
 
+    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
+        self.reads += 1
+        # Index lookups in process: cheaper than a SPARQL query whose rows become rdflib terms.
+        subjects = [q.subject for q in self.inner.quads_for_pattern(None, predicate, obj, graph)]
+        return [quad for s in subjects for quad in self.inner.quads_for_pattern(s, None, None, graph)]
+
     def update(self, sparql: str) -> None:
-        """One SPARQL update, applied atomically; its text holds only IRIs grcgraph built itself."""
         self.inner.update(sparql)
 
     def load(self, data: bytes, graph: ox.NamedNode) -> None:
@@ -137,21 +254,23 @@ class GraphStore:
         self.inner.update(f"MOVE SILENT GRAPH <{iris.STAGING_GRAPH}> TO GRAPH <{name}>")
         self.inner.flush()
 
-    def digest(self, name: URIRef) -> str | None:
-        for quad in self.inner.quads_for_pattern(
-            ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), None, ox.NamedNode(str(name))
-        ):
-            if isinstance(quad.object, ox.Literal):
-                return quad.object.value
-        return None
-
     def read_graph(self, name: URIRef) -> Graph:
-        """A copy of a named graph in memory (for SHACL, networkx and export)."""
-        data = self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name)))
-        graph = Graph(identifier=name)
-        if data:
-            graph.parse(data=data, format="nt")
-        return graph
+        return parse_graph(name, self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
+
+    def evaluate(self, sparql: str, graphs: list[ox.NamedNode], timeout: float) -> OxResult:
+        # pyoxigraph cannot stop a running query: the caller enforces `timeout` around this call.
+        result: OxResult = self.inner.query(sparql, default_graph=list(graphs), named_graphs=list(graphs))
+        return result
+
+    def ping(self) -> None:
+        return  # in process: always there
+
+
+def parse_graph(name: URIRef, data: bytes | None) -> Graph:
+    graph = Graph(identifier=name)
+    if data:
+        graph.parse(data=data, format="nt")
+    return graph
 
 
 def literal_value(term: Any) -> Any:

@@ -29,7 +29,7 @@ from grcgraph.application import CATEGORY_NOTATIONS
 from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
 from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
-from grcgraph.journal import bulk_insert
+from grcgraph.journal import BulkStore, bulk_insert
 from grcgraph.namespace import GRC
 from grcgraph.shape_rules import workspace_rules
 from grcgraph.store import GraphStore
@@ -243,14 +243,15 @@ class Workspace:
         return sorted(quad.subject.value[len(self.base) + len("evidence/") :] for quad in found if isinstance(quad.subject, ox.NamedNode))
 
     def expiry(self, evidence_ids: set[str]) -> dict[str, dt.date]:
-        """Valid-until dates of the given evidence that has one: one index read per item, or a
-        single scan of the property when asked about many."""
+        """Valid-until dates of the given evidence that has one: one query for a few items (one
+        round trip, not one per item, on a remote store), or a single scan of the property when
+        asked about many."""
         g = ox.NamedNode(str(self.graph))
         prop = ox.NamedNode(str(GRC.validUntil))
         if len(evidence_ids) <= 32:
-            quads = [q for e in evidence_ids for q in self.store.quads(ox.NamedNode(str(self.evidence_iri(e))), prop, None, g)]
-        else:
-            quads = list(self.store.quads(None, prop, None, g))
+            rows = self._batched(evidence_ids, f"?e <{GRC.validUntil}> ?v .", "?e ?v")
+            return {self._evidence_id(node): dt.date.fromisoformat(value) for node, value in rows}
+        quads = list(self.store.quads(None, prop, None, g))
         found: dict[str, dt.date] = {}
         for quad in quads:
             evidence_id = quad.subject.value[len(self.base) + len("evidence/") :] if isinstance(quad.subject, ox.NamedNode) else ""
@@ -259,22 +260,20 @@ class Workspace:
         return found
 
     def links(self, evidence_id: str | None = None) -> list[EvidenceLink]:
-        """Links of one piece of evidence (index lookup, cost proportional to its links) or of all."""
+        """Links of one piece of evidence (index lookup, cost proportional to its links) or of all,
+        in one store round trip either way."""
         g = ox.NamedNode(str(self.graph))
         if evidence_id is not None:
-            nodes = [
-                q.subject
-                for q in self.store.quads(None, ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g)
-            ]
+            quads = self.store.described(ox.NamedNode(str(GRC.evidence)), ox.NamedNode(str(self.evidence_iri(evidence_id))), g)
         else:
-            nodes = [q.subject for q in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)]
+            quads = self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.EvidenceLink)), g)
+        by_node: dict[str, dict[str, str]] = {}
+        for quad in quads:
+            if isinstance(quad.subject, ox.NamedNode):  # link nodes are IRIs grcgraph mints
+                value = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""
+                by_node.setdefault(quad.subject.value, {})[quad.predicate.value] = value
         result: list[EvidenceLink] = []
-        for node in nodes:
-            if not isinstance(node, ox.NamedNode):  # link nodes are IRIs grcgraph mints
-                continue
-            values: dict[str, str] = {}
-            for quad in self.store.quads(node, None, None, g):
-                values[quad.predicate.value] = quad.object.value if isinstance(quad.object, ox.Literal | ox.NamedNode) else ""
+        for values in by_node.values():
             system = values.get(str(GRC.forSystem))
             result.append(
                 EvidenceLink(
@@ -291,8 +290,9 @@ class Workspace:
     def system(self, system_id: str) -> AISystem:
         if not self.has_system(system_id):
             raise NotFoundError(f"no AI system {system_id!r} in workspace {self.name!r}")
-        node = self.system_iri(system_id)
-        v = self._values(node)
+        return self._system(system_id, self._values(self.system_iri(system_id)))
+
+    def _system(self, system_id: str, v: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]) -> AISystem:
         roles = tuple(sorted(_notation(ROLES, term.value) for term in v.get(str(GRC.operatorRole), []) if isinstance(term, ox.NamedNode)))
         review = self._text(v, GRC.nextReview)
         return AISystem(
@@ -308,17 +308,22 @@ class Workspace:
         )
 
     def systems(self) -> list[AISystem]:
-        found = self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph)))
-        ids = sorted(q.subject.value[len(self.base) + len("system/") :] for q in found if isinstance(q.subject, ox.NamedNode))
-        return [self.system(system_id) for system_id in ids]
+        # One store read for all of them, properties included.
+        nodes: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
+        for quad in self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.AISystem)), ox.NamedNode(str(self.graph))):
+            if isinstance(quad.subject, ox.NamedNode):
+                system_id = quad.subject.value[len(self.base) + len("system/") :]
+                nodes.setdefault(system_id, {}).setdefault(quad.predicate.value, []).append(quad.object)
+        return [self._system(system_id, nodes[system_id]) for system_id in sorted(nodes)]
 
     def soa(self) -> list[SoAEntry]:
         g = ox.NamedNode(str(self.graph))
+        nodes: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
+        for quad in self.store.described(ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
+            if isinstance(quad.subject, ox.NamedNode):
+                nodes.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(quad.object)
         entries = []
-        for quad in self.store.quads(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(GRC.SoAEntry)), g):
-            if not isinstance(quad.subject, ox.NamedNode):
-                continue
-            v = self._values(URIRef(quad.subject.value))
+        for v in nodes.values():
             entries.append(
                 SoAEntry(
                     control=self._text(v, GRC.control) or "",
@@ -563,11 +568,11 @@ class Workspace:
             operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
             self.store.update(" ;\n".join(operations))
 
-    def _bulk_write(self, data: Batch) -> None:
+    def _bulk_write(self, store: BulkStore, data: Batch) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
         `journal.bulk_insert` makes it all or nothing across a crash)."""
         with _WRITE_LOCK:
-            bulk_insert(self.store, data.ntriples(), ox.NamedNode(str(self.graph)), list(data.nodes))
+            bulk_insert(store, data.ntriples(), ox.NamedNode(str(self.graph)), list(data.nodes))
         self._after_bulk_write()
 
     def _after_bulk_write(self) -> None:
@@ -596,8 +601,9 @@ class Workspace:
                 self._evidence_batch(item, item_path, problems, data)
             self._check(data, problems)
             nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
-            if len(batch) >= BULK_MIN_ITEMS and hasattr(self.store, "bulk_load") and self._fresh(nodes, nodes):
-                self._bulk_write(data)
+            # Only the embedded store has a bulk loader; a remote one takes the batch in one update.
+            if len(batch) >= BULK_MIN_ITEMS and isinstance(self.store, BulkStore) and self._fresh(nodes, nodes):
+                self._bulk_write(self.store, data)
             else:
                 self._write(data, replace=nodes, remove_links_of=nodes)
         return [item.id for item in batch]

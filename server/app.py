@@ -30,7 +30,7 @@ from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store import GraphStore, OxResult, StoreUnavailableError
 from grcgraph.workspace import Workspace
 
 log = logging.getLogger("grcgraph.server")
@@ -184,9 +184,14 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
 
     @app.get("/readyz")
     def readyz() -> JSONResponse:
-        if not ready.is_set() and store.digest(REFERENCE_GRAPH) is not None:
-            _ = registry.base.network
-            ready.set()
+        try:
+            store.ping()
+            if not ready.is_set() and store.digest(REFERENCE_GRAPH) is not None:
+                _ = registry.base.network
+                ready.set()
+        except StoreUnavailableError as error:
+            log.warning("%s", error)
+            return JSONResponse({"status": "store unavailable", "reason": "the store does not answer"}, status_code=503)
         if not ready.is_set():
             return JSONResponse({"status": "reference graph not loaded"}, status_code=503)
         return JSONResponse({"status": "ready"})
@@ -233,6 +238,9 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
             )
         except (TimeoutError, QueryTimeoutError):
             return JSONResponse(error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s"), status_code=503)
+        except StoreUnavailableError as error:
+            log.warning("%s", error)
+            return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
         except OSError as error:
             log.warning("SPARQL evaluation failed: %s", error)
             return JSONResponse(error_body("INVALID_INPUT", "the query could not be evaluated"), status_code=400)
@@ -241,6 +249,11 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
     @app.exception_handler(UnicodeDecodeError)
     async def not_utf8(request: Request, error: UnicodeDecodeError) -> JSONResponse:
         return JSONResponse(error_body("INVALID_INPUT", "the request body is not UTF-8"), status_code=400)
+
+    @app.exception_handler(StoreUnavailableError)
+    async def store_unavailable(request: Request, error: StoreUnavailableError) -> JSONResponse:
+        log.warning("%s", error)
+        return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -307,14 +320,14 @@ def _term(term: object) -> dict[str, str]:
 def run_sparql(store: GraphStore, query: str, graphs: list[ox.NamedNode], limit: int, deadline: float) -> tuple[bytes, str]:
     """Evaluate a read-only query over the reference graph and one workspace's graph (default and
     named graphs both restricted to them), stopping at `limit` results or at the deadline."""
-    result = store.inner.query(query, default_graph=list(graphs), named_graphs=list(graphs))
+    result = store.evaluate(query, graphs, timeout=max(deadline - time.monotonic(), 0.1))
     try:
         return _serialise(result, limit, deadline)
     finally:
         del result  # pyoxigraph results may only be released in the thread that made them
 
 
-def _serialise(result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int, deadline: float) -> tuple[bytes, str]:
+def _serialise(result: OxResult, limit: int, deadline: float) -> tuple[bytes, str]:
     if isinstance(result, ox.QueryBoolean):
         return json.dumps({"head": {}, "boolean": bool(result)}).encode(), "application/sparql-results+json"
     if isinstance(result, ox.QuerySolutions):

@@ -87,21 +87,32 @@ def create_token(store: GraphStore, workspace: str, role: str) -> str:
 
 
 def token_record(store: GraphStore, token_id: str) -> TokenRecord | None:
-    node = _node(token_id)
-    values = {
+    return _record(token_id, _values(store, token_id))
+
+
+def _values(store: GraphStore, token_id: str) -> dict[str, str]:
+    """A token's stored fields, hash included, in one store read."""
+    return {
         quad.predicate.value[len(AUTH) :]: quad.object.value
-        for quad in store.quads(node, None, None, ox.NamedNode(TOKEN_GRAPH))
+        for quad in store.quads(_node(token_id), None, None, ox.NamedNode(TOKEN_GRAPH))
         if isinstance(quad.object, ox.Literal)
     }
+
+
+def _record(token_id: str, values: dict[str, str]) -> TokenRecord | None:
     if "tokenHash" not in values or values.get("role") not in Role.__members__:
         return None
     return TokenRecord(token_id, values["workspace"], Role[values["role"]], values.get("created", ""), values.get("revoked") == "true")
 
 
 def tokens(store: GraphStore) -> list[TokenRecord]:
-    found = store.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), ox.NamedNode(TOKEN_GRAPH))
-    ids = sorted(q.subject.value.rsplit("/", 1)[-1] for q in found if isinstance(q.subject, ox.NamedNode))
-    return [record for record in (token_record(store, i) for i in ids if TOKEN_ID.match(i)) if record is not None]
+    """Every token record, in one store read."""
+    values: dict[str, dict[str, str]] = {}
+    for quad in store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), ox.NamedNode(TOKEN_GRAPH)):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            values.setdefault(quad.subject.value.rsplit("/", 1)[-1], {})[quad.predicate.value[len(AUTH) :]] = quad.object.value
+    records = (_record(i, values[i]) for i in sorted(values) if TOKEN_ID.match(i))
+    return [record for record in records if record is not None]
 
 
 def revoke_token(store: GraphStore, token_id: str) -> None:
@@ -122,18 +133,12 @@ def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
     match = TOKEN_FORM.match(token.strip())
     if not match:
         return None
-    node = _node(match.group(1))
-    stored = next(
-        (
-            q.object.value
-            for q in store.quads(node, ox.NamedNode(f"{AUTH}tokenHash"), None, ox.NamedNode(TOKEN_GRAPH))
-            if isinstance(q.object, ox.Literal)
-        ),
-        None,
-    )
+    # One read per request: on a remote store every read is a round trip.
+    values = _values(store, match.group(1))
+    stored = values.get("tokenHash")
     if stored is None or not hmac.compare_digest(stored, _hash(token.strip())):
         return None
-    record = token_record(store, match.group(1))
+    record = _record(match.group(1), values)
     if record is None or record.revoked:
         return None
     return record

@@ -8,6 +8,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from grcgraph.errors import UnknownRequirementError
+from grcgraph.store import StoreUnavailableError
 from grcgraph.workspace import InvalidInputError, NotFoundError
 
 
@@ -47,6 +48,10 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
             extensions["candidates"] = original.candidates
         if original.nearest:
             extensions["nearest"] = original.nearest
+    elif isinstance(original, StoreUnavailableError):
+        # The store's address and the cause go to the server's log, not to callers.
+        formatted["message"] = "the store is unavailable; try again later"
+        extensions = {"code": "STORE_UNAVAILABLE"}
     elif not expected(error):
         formatted["message"] = "internal error: the server could not answer this field"
         extensions = {"code": "INTERNAL_SERVER_ERROR"}

@@ -77,6 +77,7 @@ from grcgraph.server.types import (
     coverage_rows,
     framework_prefixes,
 )
+from grcgraph.store import StoreUnavailableError
 from grcgraph.workspace import ID_PATTERN, AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError, NotFoundError
 from grcgraph.workspace import SoAEntry as SoAData
 
@@ -485,7 +486,9 @@ class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Log what went wrong on the server's side, with its trace; the caller's own mistakes are answers, not log noise."""
         for error in errors:
-            if not expected(error):
+            if isinstance(error.original_error, StoreUnavailableError):
+                log.warning("%s", error.original_error)
+            elif not expected(error):
                 log.error(
                     "unexpected error in %s", ".".join(str(p) for p in error.path or []) or "a request", exc_info=error.original_error
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grcgraph import paths
+from grcgraph.store import GraphStore
 
 CONFIG_ENV = "GRCGRAPH_CONFIG"
 
@@ -24,6 +26,13 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=paths.default_data_dir)
+    # A SPARQL 1.1 endpoint (e.g. an Oxigraph server) instead of the data directory; API servers on
+    # one store share everything, tokens included, and keep nothing of their own.
+    store: str = ""
+    store_timeout: float = 10.0
+    store_query_endpoint: str = ""  # default: <store>/query
+    store_update_endpoint: str = ""  # default: <store>/update
+    store_graph_endpoint: str = ""  # Graph Store Protocol; default: <store>/store
     host: str = "127.0.0.1"
     port: int = 8000
     # No token needed: anonymous callers read (never write) the `local_workspace`.
@@ -45,6 +54,18 @@ class Settings:
     token_cache_seconds: float = 5.0
     document_cache_size: int = 256  # query texts kept parsed and validated (0: check every request from scratch)
     access_log: bool = True  # one log line per request (uvicorn's access log)
+
+    def open_store(self) -> GraphStore:
+        """The store these settings name: the remote endpoint when `store` is set, else the data directory."""
+        if not self.store:
+            return GraphStore.open(self.data_dir)
+        return GraphStore.connect(
+            self.store,
+            timeout=self.store_timeout,
+            query_endpoint=self.store_query_endpoint or None,
+            update_endpoint=self.store_update_endpoint or None,
+            graph_endpoint=self.store_graph_endpoint or None,
+        )
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -84,6 +105,12 @@ class Settings:
             raise SettingsError("token_cache_seconds must be 0 or more (seconds)")
         if self.sparql_timeout <= 0:
             raise SettingsError("sparql_timeout must be positive (seconds)")
+        if self.store_timeout <= 0:
+            raise SettingsError("store_timeout must be positive (seconds)")
+        for name in ("store", "store_query_endpoint", "store_update_endpoint", "store_graph_endpoint"):
+            value = getattr(self, name)
+            if value and not re.match(r"^https?://[^\s/]+[^\s]*$", value):
+                raise SettingsError(f"{name}: {value!r} is not an http(s) URL")
 
 
 _TYPES: dict[str, Any] = typing.get_type_hints(Settings)

@@ -16,7 +16,7 @@ import pytest
 from grcgraph.api import GRCGraph
 from grcgraph.journal import JOURNAL
 from grcgraph.reference import load_reference
-from grcgraph.store import GraphStore
+from grcgraph.store import EmbeddedStore, GraphStore
 from grcgraph.workspace import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 3
@@ -92,7 +92,7 @@ def test_an_acknowledged_write_survives_sigkill(store_dir: Path) -> None:
 DIE_IN_BULK_LOAD = """
 import os, signal, sys
 from grcgraph.api import GRCGraph
-from grcgraph.store import GraphStore
+from grcgraph.store import EmbeddedStore
 
 def half_then_die(self, data, graph):
     lines = data.splitlines(keepends=True)
@@ -100,7 +100,7 @@ def half_then_die(self, data, graph):
     self.inner.flush()
     os.kill(os.getpid(), signal.SIGKILL)
 
-GraphStore.bulk_load = half_then_die
+EmbeddedStore.bulk_load = half_then_die
 g = GRCGraph.open(sys.argv[1], workspace="w")
 g.import_evidence(sys.argv[2])
 """
@@ -162,7 +162,7 @@ def test_a_reimport_replaces_what_the_bulk_load_stored(store_dir: Path, evidence
         assert len(g.workspace.links()) == ITEMS + 1
 
 
-class _NoBulkLoader(GraphStore):
+class _NoBulkLoader(EmbeddedStore):
     """A store without a bulk loader (as a remote SPARQL store is)."""
 
     @property
