@@ -9,11 +9,15 @@ report shows) are built.
 
 The index never serves stale data: it remembers the workspace graph's revision stamp
 (grcgraph.revision), which every write replaces in the same update, and checks it (one read) before
-each use, rebuilding when it changed, whoever wrote.
+each use. When the stamp changed through writes of this process only (the revision log leads from
+the old stamp to the new one), it re-reads the links and validity of the evidence those writes
+touched and patches a copy of what it holds; otherwise (another process wrote, or too much changed)
+it reads every link again.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import sys
@@ -31,6 +35,8 @@ from grcgraph.terms import EXTENTS
 from grcgraph.workspace import EvidenceLink, Workspace
 
 START = {"full": Level.FULL, "partial": Level.PARTIAL}
+# Past this share of the evidence touched since the snapshot, reading everything again is cheaper.
+PATCH_SHARE = 0.25
 # (hops, level reached from full coverage of the start) of every path from one requirement to one target, in the order
 # `propagate` finds them.
 Reach = dict[str, list[tuple[tuple[Hop, ...], Level]]]
@@ -43,10 +49,17 @@ class _Group:
     requirement: str
     system: str | None
     extent: str
-    positions: list[int]  # in the index's link order, ascending
+    links: list[EvidenceLink]  # in the index's link order (see _order)
     undated: bool = False  # some evidence has no valid-until date: never stale
     latest: dt.date | None = None
     earliest: dt.date | None = None
+
+    def add_validity(self, until: dt.date | None) -> None:
+        if until is None:
+            self.undated = True
+        else:
+            self.latest = until if self.latest is None else max(self.latest, until)
+            self.earliest = until if self.earliest is None else min(self.earliest, until)
 
     def fresh(self, on: dt.date) -> bool:
         return self.undated or (self.latest is not None and self.latest >= on)
@@ -55,19 +68,25 @@ class _Group:
         return self.earliest is not None and self.earliest < on
 
 
+def _order(link: EvidenceLink) -> tuple[str, str, str]:
+    """The order of `Workspace.links()`."""
+    return (link.evidence, link.requirement, link.system or "")
+
+
+GroupKey = tuple[str, str | None, str]  # requirement, system, extent
 Sources = list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]]  # the groups reaching one target, with their paths to it
-# Per target: its sources, and the first links (position, source) that give its first paths, in link order.
-Plan = dict[str, tuple[Sources, list[tuple[int, int]]]]
+# Per target: its sources, and the first links (link, source) that give its first paths, in link order.
+Plan = dict[str, tuple[Sources, list[tuple[EvidenceLink, int]]]]
 PLANS = 32  # plans kept per snapshot: (system, chain length, targets) combinations asked for
 
 
 @dataclass(frozen=True)
 class _Snapshot:
     revision: str | None
-    links: list[EvidenceLink]  # sorted as Workspace.links sorts them
+    by_evidence: dict[str, list[EvidenceLink]]  # each sorted as Workspace.links sorts them
     expiry: dict[str, dt.date]
-    groups: list[_Group]  # per requirement, system and extent
-    combined: list[_Group]  # per requirement and extent, every system together (no system asked for)
+    groups: dict[GroupKey, _Group]  # per requirement, system and extent
+    combined: dict[GroupKey, _Group]  # per requirement and extent, every system together (no system asked for)
     plans: dict[tuple[object, ...], Plan]  # what does not depend on the date asked, per question
 
 
@@ -80,7 +99,8 @@ class LinkIndex:
         self._reach: dict[tuple[str, int], Reach] = {}
         self._network: nx.MultiDiGraph | None = None
         self._lock = threading.Lock()
-        self.builds = 0  # how many times the links were read from the store (tests check invalidation with it)
+        self.builds = 0  # how many times every link was read from the store (tests check invalidation with it)
+        self.patches = 0  # how many times writes of this process were applied to the links held
 
     # --- reading the store ------------------------------------------------------------------
     def snapshot(self) -> _Snapshot:
@@ -88,8 +108,12 @@ class LinkIndex:
         stamp = revision.current(self.workspace.store, self.workspace.graph)
         with self._lock:
             found = self._snapshot
-            if found is None or found.revision != stamp:
+            if found is None:
                 found = self._snapshot = self._build(stamp)
+            elif found.revision != stamp:
+                limit = max(32, int(len(found.by_evidence) * PATCH_SHARE))
+                touched = revision.touched_between(self.workspace.graph, found.revision, stamp, limit=limit)
+                found = self._snapshot = self._build(stamp) if touched is None else self._patch(found, stamp, touched)
             return found
 
     def _scan(self, prop: ox.NamedNode) -> Iterator[tuple[str, str]]:
@@ -134,31 +158,70 @@ class LinkIndex:
                     system=interned.setdefault(system[system_start:], system[system_start:]) if system else None,
                 )
             )
-        links.sort(key=lambda link: (link.evidence, link.requirement, link.system or ""))
+        links.sort(key=_order)
         expiry = {
             subject[evidence_start:]: dt.date.fromisoformat(value)
             for subject, value in self._scan(ox.NamedNode(str(GRC.validUntil)))
             if subject.startswith(ws.base)
         }
-        groups: dict[tuple[str, str | None, str], _Group] = {}
-        combined: dict[tuple[str, str | None, str], _Group] = {}
-        for position, link in enumerate(links):
+        by_evidence: dict[str, list[EvidenceLink]] = {}
+        groups: dict[GroupKey, _Group] = {}
+        combined: dict[GroupKey, _Group] = {}
+        for link in links:
+            by_evidence.setdefault(link.evidence, []).append(link)
             until = expiry.get(link.evidence)
             for found, key in ((groups, (link.requirement, link.system, link.extent)), (combined, (link.requirement, None, link.extent))):
                 group = found.get(key)
                 if group is None:
-                    group = found[key] = _Group(link.requirement, link.system, link.extent, [])
-                group.positions.append(position)
-                if until is None:
-                    group.undated = True
+                    group = found[key] = _Group(link.requirement, key[1], link.extent, [])
+                group.links.append(link)
+                group.add_validity(until)
+        return _Snapshot(stamp, by_evidence, expiry, groups, combined, {})
+
+    def _patch(self, old: _Snapshot, stamp: str | None, touched: set[str]) -> _Snapshot:
+        """`old` with the links and validity of the `touched` evidence read again (one batched read
+        each): a new snapshot sharing what did not change, so readers of `old` are not disturbed."""
+        self.patches += 1
+        if not touched:  # a write that changes no links (an AI system, the Statement of Applicability)
+            return _Snapshot(stamp, old.by_evidence, old.expiry, old.groups, old.combined, old.plans)
+        ws = self.workspace
+        fresh = ws.links_many(touched)
+        fresh_expiry = ws.expiry(touched)
+        by_evidence, expiry = dict(old.by_evidence), dict(old.expiry)
+        changed: list[EvidenceLink] = []
+        for evidence in touched:
+            changed += by_evidence.pop(evidence, [])
+            expiry.pop(evidence, None)
+            if fresh.get(evidence):
+                by_evidence[evidence] = fresh[evidence]
+                changed += fresh[evidence]
+            if evidence in fresh_expiry:
+                expiry[evidence] = fresh_expiry[evidence]
+        groups, combined = dict(old.groups), dict(old.combined)
+        for found, system_of in ((groups, lambda link: link.system), (combined, lambda _link: None)):
+            added: dict[GroupKey, list[EvidenceLink]] = {}
+            for evidence in touched:
+                for link in by_evidence.get(evidence, ()):
+                    added.setdefault((link.requirement, system_of(link), link.extent), []).append(link)
+            for key in {(link.requirement, system_of(link), link.extent) for link in changed}:
+                group = found.pop(key, None)
+                kept = [link for link in group.links if link.evidence not in touched] if group else []
+                new = added.get(key, [])
+                if len(new) <= 8:
+                    for link in new:
+                        bisect.insort(kept, link, key=_order)
                 else:
-                    group.latest = until if group.latest is None else max(group.latest, until)
-                    group.earliest = until if group.earliest is None else min(group.earliest, until)
-        return _Snapshot(stamp, links, expiry, list(groups.values()), list(combined.values()), {})
+                    kept = list(heapq.merge(kept, sorted(new, key=_order), key=_order))
+                if kept:
+                    patched = found[key] = _Group(key[0], key[1], key[2], kept)
+                    for link in kept:
+                        patched.add_validity(expiry.get(link.evidence))
+        return _Snapshot(stamp, by_evidence, expiry, groups, combined, {})
 
     def links(self) -> list[EvidenceLink]:
         """Every link of the workspace, as `Workspace.links()` gives them."""
-        return list(self.snapshot().links)
+        found = self.snapshot().by_evidence
+        return [link for evidence in sorted(found) for link in found[evidence]]
 
     # --- answering ----------------------------------------------------------------------------
     def _reach_of(self, network: nx.MultiDiGraph, requirement: str, chain_length: int) -> Reach:
@@ -202,9 +265,8 @@ class LinkIndex:
                 if group.stale(on):
                     entry.stale_level = max(entry.stale_level, best)
             chosen: list[Path] = []
-            for position, index in first:
+            for link, index in first:
                 group, paths = sources[index]
-                link = snap.links[position]
                 until = snap.expiry.get(link.evidence)
                 stale = until is not None and until < on
                 start = START[group.extent]
@@ -230,7 +292,7 @@ class LinkIndex:
             found = snap.plans.get(key)
             if found is not None:
                 return found
-            groups = snap.combined if system is None else [g for g in snap.groups if g.system in (None, system)]
+            groups = snap.combined.values() if system is None else [g for g in snap.groups.values() if g.system in (None, system)]
             by_target: dict[str, Sources] = {}
             for group in groups:
                 for target, paths in self._reach_of(network, group.requirement, chain_length).items():
@@ -238,13 +300,14 @@ class LinkIndex:
                         by_target.setdefault(target, []).append((group, paths))
             plan: Plan = {}
             for target, sources in by_target.items():
-                runs = [[(position, index) for position in group.positions[:max_paths]] for index, (group, _paths) in enumerate(sources)]
-                first: list[tuple[int, int]] = []
+                # Link keys are unique, so the merge never compares the links themselves.
+                runs = [[(_order(link), index, link) for link in group.links[:max_paths]] for index, (group, _paths) in enumerate(sources)]
+                first: list[tuple[EvidenceLink, int]] = []
                 count = 0
-                for position, index in heapq.merge(*runs):
+                for _key, index, link in heapq.merge(*runs):
                     if count >= max_paths:
                         break
-                    first.append((position, index))
+                    first.append((link, index))
                     count += len(sources[index][1])
                 plan[target] = (sources, first)
             if len(snap.plans) >= PLANS:

@@ -5,11 +5,21 @@ process, so a write made by another process over the same store is noticed too.
 
 Every write path to a workspace graph calls `stamp_operations` (inside its update) or, when it
 cannot add to its update (a bulk load), `bump` right after it.
+
+Writes made in this process also log which evidence they touched, from which stamp to which
+(`record`), so that the link index can patch what it holds instead of reading every link again
+(`touched_between`). The new stamp is chained: it is the logged one only if the update found the
+stamp the writer read before it, so a stamp in the store that the log leads to proves that no other
+write (from another process) came in between; any other stamp breaks the chain.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -17,21 +27,40 @@ from rdflib import URIRef
 from grcgraph.namespace import GRC
 from grcgraph.store import GraphStore
 
+LOG_SIZE = 4096  # writes remembered per process: an index further behind rebuilds
+_STAMP = re.compile(r"^[0-9a-f]{32}$")
+_log: OrderedDict[tuple[str, str | None], tuple[str, frozenset[str] | None]] = OrderedDict()
+_log_lock = threading.Lock()
 
-def stamp_operations(graph: URIRef) -> list[str]:
+
+def stamp_operations(graph: URIRef, before: str | None = None) -> list[str]:
     """SPARQL update operations that replace `graph`'s revision by a new one; append them to the
     update that writes the graph so both happen or neither. The text holds only IRIs grcgraph built
-    and a random hex stamp."""
-    stamp = uuid.uuid4().hex
+    and random hex stamps. With `before` (the stamp read before the write), use `chained_operations`
+    to learn the stamp written."""
+    return chained_operations(graph, before)[0]
+
+
+def chained_operations(graph: URIRef, before: str | None) -> tuple[list[str], str]:
+    """`stamp_operations`, and the stamp they write when the graph's stamp is still `before` when the
+    update runs (otherwise they write another, unrelated one)."""
+    chained, unchained = uuid.uuid4().hex, uuid.uuid4().hex
+    # A stamp not of grcgraph's making is never matched (and never reaches the query text).
+    found = "!BOUND(?old)" if before is None else f'COALESCE(STR(?old) = "{before}", false)' if _STAMP.match(before) else "false"
+    rev = f"<{graph}> <{GRC.revision}>"
     return [
-        f"DELETE WHERE {{ GRAPH <{graph}> {{ <{graph}> <{GRC.revision}> ?old }} }}",
-        f'INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{GRC.revision}> "{stamp}" }} }}',
-    ]
+        f"DELETE {{ GRAPH <{graph}> {{ {rev} ?old }} }} INSERT {{ GRAPH <{graph}> {{ {rev} ?new }} }} "
+        f'WHERE {{ OPTIONAL {{ GRAPH <{graph}> {{ {rev} ?old }} }} BIND(IF({found}, "{chained}", "{unchained}") AS ?new) }}'
+    ], chained
 
 
-def bump(store: GraphStore, graph: URIRef) -> None:
-    """Give `graph` a new revision on its own, for a write path that cannot include it in its update."""
-    store.update(" ;\n".join(stamp_operations(graph)))
+def bump(store: GraphStore, graph: URIRef, *, touched: Iterable[str] | None = None) -> None:
+    """Give `graph` a new revision on its own, for a write path that cannot include it in its update;
+    `touched` (the evidence ids the write may have changed, if known) goes to the log."""
+    before = current(store, graph)
+    operations, after = chained_operations(graph, before)
+    store.update(" ;\n".join(operations))
+    record(graph, before, after, touched)
 
 
 def current(store: GraphStore, graph: URIRef) -> str | None:
@@ -41,3 +70,32 @@ def current(store: GraphStore, graph: URIRef) -> str | None:
         if isinstance(quad.object, ox.Literal):
             return quad.object.value
     return None
+
+
+def record(graph: URIRef, before: str | None, after: str, touched: Iterable[str] | None) -> None:
+    """Log a committed write of this process: from stamp `before` to `after` (if the update found
+    `before`), changing the links or validity of the `touched` evidence ids at most (None: unknown)."""
+    with _log_lock:
+        _log[(str(graph), before)] = (after, None if touched is None else frozenset(touched))
+        while len(_log) > LOG_SIZE:
+            _log.popitem(last=False)
+
+
+def touched_between(graph: URIRef, start: str | None, end: str | None, *, limit: int) -> set[str] | None:
+    """The evidence ids the logged writes from stamp `start` to stamp `end` touched, or None when the
+    log does not lead from one to the other (a write by another process, one not logged, or one that
+    touched unknown or more than `limit` ids)."""
+    touched: set[str] = set()
+    stamp = start
+    with _log_lock:
+        for _ in range(len(_log)):
+            if stamp == end:
+                return touched
+            entry = _log.get((str(graph), stamp))
+            if entry is None or entry[1] is None:
+                return None
+            stamp = entry[0]
+            touched |= entry[1]
+            if len(touched) > limit:
+                return None
+        return touched if stamp == end else None

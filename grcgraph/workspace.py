@@ -544,10 +544,14 @@ class Workspace:
             self.store.quads(None, evidence, ox.NamedNode(n), g) for n in remove_links_of
         )
 
-    def _write(self, data: Batch, replace: Sequence[str] = (), remove_links_of: Sequence[str] = ()) -> None:
+    def _write(
+        self, data: Batch, replace: Sequence[str] = (), remove_links_of: Sequence[str] = (), *, touched: Iterable[str] | None = None
+    ) -> None:
         """Remove what `replace` nodes said before (and the links of `remove_links_of`), then add
-        `data`, and stamp a new revision, in one transaction."""
+        `data`, and stamp a new revision, in one transaction. `touched`: the evidence ids whose links
+        or validity the write may change, for the revision log (None: unknown)."""
         with _WRITE_LOCK:
+            before = revision.current(self.store, self.graph)
             # New nodes only: nothing to delete. The data still goes through a staging graph, so that
             # it lands in the same update as the new revision stamp.
             if self._fresh(replace, remove_links_of):
@@ -565,20 +569,23 @@ class Workspace:
                 )
             operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
             operations.append(f"DROP SILENT GRAPH <{staging}>")
-            operations += revision.stamp_operations(self.graph)  # same update: the stamp changes exactly when the data does
+            stamp, after = revision.chained_operations(self.graph, before)
+            operations += stamp  # same update: the stamp changes exactly when the data does
             self.store.update(" ;\n".join(operations))
+            revision.record(self.graph, before, after, touched)
 
-    def _bulk_write(self, store: BulkStore, data: Batch) -> None:
+    def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
         `journal.bulk_insert` makes it all or nothing across a crash)."""
         with _WRITE_LOCK:
             bulk_insert(store, data.ntriples(), ox.NamedNode(str(self.graph)), list(data.nodes))
-        self._after_bulk_write()
+            self._after_bulk_write(touched)
 
-    def _after_bulk_write(self) -> None:
+    def _after_bulk_write(self, touched: Iterable[str] | None = None) -> None:
         """Called once a bulk load is committed: what `_write` does for every other write after its
-        changes (such as stamping the workspace's revision) belongs here too."""
-        revision.bump(self.store, self.graph)
+        changes (such as stamping the workspace's revision) belongs here too. Under the write lock, so
+        that the stamp follows the one before the load (see revision.chained_operations)."""
+        revision.bump(self.store, self.graph, touched=touched)
 
     # --- writes -----------------------------------------------------------------------------
     def put_evidence(
@@ -603,16 +610,16 @@ class Workspace:
             nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
             # Only the embedded store has a bulk loader; a remote one takes the batch in one update.
             if len(batch) >= BULK_MIN_ITEMS and isinstance(self.store, BulkStore) and self._fresh(nodes, nodes):
-                self._bulk_write(self.store, data)
+                self._bulk_write(self.store, data, touched=seen)
             else:
-                self._write(data, replace=nodes, remove_links_of=nodes)
+                self._write(data, replace=nodes, remove_links_of=nodes, touched=seen)
         return [item.id for item in batch]
 
     def delete_evidence(self, evidence_id: str) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
         node = str(self.evidence_iri(evidence_id))
-        self._write(Batch(), replace=[node], remove_links_of=[node])
+        self._write(Batch(), replace=[node], remove_links_of=[node], touched=[evidence_id])
 
     def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput], *, problems: list[tuple[str, str]] | None = None) -> None:
         if not self.has_evidence(evidence_id):
@@ -624,7 +631,7 @@ class Workspace:
             self._link_batch(evidence_id, link, f"links[{index}]", problems, data)
         # The evidence is stored: its type is looked up, not written again.
         self._check(data, problems)
-        self._write(data, replace=list(data.nodes))
+        self._write(data, replace=list(data.nodes), touched=[evidence_id])
 
     def unlink(self, evidence_id: str, requirement: str, system: str | None = None) -> None:
         problems: list[tuple[str, str]] = []
@@ -634,14 +641,14 @@ class Workspace:
         node = self.link_iri(evidence_id, str(iri), system)
         if not self._exists(node, GRC.EvidenceLink):
             raise NotFoundError(f"evidence {evidence_id!r} is not linked to {requirement!r}")
-        self._write(Batch(), replace=[str(node)])
+        self._write(Batch(), replace=[str(node)], touched=[evidence_id])
 
     def put_system(self, item: AISystemInput, *, problems: list[tuple[str, str]] | None = None) -> str:
         problems = list(problems or [])
         data = Batch()
         self._system_batch(item, "system", problems, data)
         self._check(data, problems)
-        self._write(data, replace=[str(self.system_iri(item.id))])
+        self._write(data, replace=[str(self.system_iri(item.id))], touched=())  # links name systems by IRI: none change
         return item.id
 
     def set_applicability(self, control: str, included: bool, reason: str) -> SoAEntry:
@@ -660,5 +667,5 @@ class Workspace:
         entry.add(str(GRC.included), Lit("true" if included else "false", XSD_BOOLEAN))
         entry.add(str(GRC.reason), Lit(reason.strip()))
         self._check(data, problems)
-        self._write(data, replace=[str(node)])
+        self._write(data, replace=[str(node)], touched=())
         return SoAEntry(control=str(iri), included=included, reason=reason.strip())

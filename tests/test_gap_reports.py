@@ -9,7 +9,9 @@ import uuid
 from typing import Any
 
 import pyoxigraph as ox
+import pytest
 
+from grcgraph import revision
 from grcgraph.api import GRCGraph
 from grcgraph.server.context import Registry
 from grcgraph.server.gap_reports import GapReports, reports_for, warm_link_indexes
@@ -44,12 +46,23 @@ def test_pages_come_from_one_report_until_a_write(store: GraphStore) -> None:
         assert [row["status"] for row in rows] == list(frame["status"])
         assert {s["status"]: s["count"] for s in summary} == {r["status"]: r["count"] for r in GRCGraph.summary(frame).to_dict("records")}
 
-        # A write through another GRCGraph over the same store (as another server process would make).
+        # A write through another GRCGraph of this process: the link index is patched, not read again.
         GRCGraph(store, workspace).add_evidence("late", "Late", "policy", requirements=["A.10.4"], asserted_by="me")
         rows_after, _ = read_all(registry, workspace)
         assert reports.computed == 2
+        assert (api.link_index.builds, api.link_index.patches) == (1, 1)
         changed = {row["requirement"]["id"]: row for row in rows_after}
         assert "late" in changed["iso42001:A.10.4"]["evidence"]
+
+        # A write by another process over the same store (its revision log is not this one's).
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(revision, "record", lambda *args, **kwargs: None)
+            GRCGraph(store, workspace).workspace.delete_evidence("late")
+        rows_later, _ = read_all(registry, workspace)
+        assert reports.computed == 3
+        assert api.link_index.builds == 2
+        assert [row["status"] for row in rows_later] == list(api.gaps("iso42001", on=dt.date(2026, 11, 22))["status"])
+        assert "late" not in {row["requirement"]["id"]: row for row in rows_later}["iso42001:A.10.4"]["evidence"]
     finally:
         store.inner.remove_graph(ox.NamedNode(str(api.workspace.graph)))
 

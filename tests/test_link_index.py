@@ -7,17 +7,20 @@ import datetime as dt
 import json
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from grcgraph import revision
+from grcgraph import link_index, revision
 from grcgraph.api import GRCGraph
+from grcgraph.batch import Batch
 from grcgraph.coverage import Covered, propagate
+from grcgraph.journal import BulkStore
+from grcgraph.link_index import LinkIndex
 from grcgraph.store import GraphStore
-from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLinkInput
+from grcgraph.workspace import BULK_MIN_ITEMS, AISystemInput, EvidenceInput, EvidenceLinkInput, Workspace
 
 # A few requirements in every framework, some joined by many mappings, so that more than 20 paths reach some targets.
 REQUIREMENTS = [
@@ -105,20 +108,34 @@ def test_gap_report_is_unchanged_by_the_index(g: GRCGraph) -> None:
             assert row["evidence"] == want
 
 
-def test_every_write_path_invalidates(g: GRCGraph, tmp_path: Path) -> None:
+def assert_same_as_a_fresh_build(g: GRCGraph) -> None:
+    """The index's snapshot holds exactly what reading every link again gives."""
+    held, fresh = g.link_index.snapshot(), LinkIndex(g.workspace).snapshot()
+    assert held.by_evidence == fresh.by_evidence
+    assert held.expiry == fresh.expiry
+    for mine, theirs in ((held.groups, fresh.groups), (held.combined, fresh.combined)):
+        assert mine.keys() == theirs.keys()
+        for key, group in theirs.items():
+            assert mine[key] == group, key
+    assert g.link_index.links() == g.workspace.links()
+
+
+def test_every_write_path_patches_the_index(g: GRCGraph, tmp_path: Path) -> None:
     add_systems(g)
     g.workspace.put_evidence(random_items(random.Random(4), 10))
     index = g.link_index
     index.snapshot()
-    builds = index.builds
+    builds, patches = index.builds, index.patches
 
     def changed() -> None:
-        nonlocal builds
+        nonlocal patches
         assert_same(g)
-        assert index.builds > builds, "the index did not notice a write"
-        builds = index.builds
+        assert_same_as_a_fresh_build(g)
+        assert index.patches > patches, "the index did not notice a write"
+        assert index.builds == builds, "a write of this process made the index read every link again"
+        patches = index.patches
 
-    g.add_evidence("new", "New", "policy", requirements=["A.6.2.8"], asserted_by="me")
+    g.add_evidence("new", "New", "policy", requirements=["A.6.2.8"], asserted_by="me", valid_until=dt.date(2026, 6, 1))
     changed()
     g.add_evidence("new", "New again", "policy", requirements=["Art. 12(1)"], asserted_by="me")  # update replaces its links
     changed()
@@ -140,7 +157,94 @@ def test_every_write_path_invalidates(g: GRCGraph, tmp_path: Path) -> None:
     changed()
     # No write, no rebuild.
     assert_same(g)
-    assert index.builds == builds
+    assert (index.builds, index.patches) == (builds, patches)
+
+
+def test_a_bulk_import_patches_the_index(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_systems(g)
+    g.workspace.put_evidence(random_items(random.Random(5), 40, prefix="old"))
+    index = g.link_index
+    index.snapshot()
+    bulk_loads: list[int] = []
+    bulk_write = Workspace._bulk_write
+
+    def counted(self: Workspace, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
+        bulk_loads.append(1)
+        bulk_write(self, store, data, touched=touched)
+
+    monkeypatch.setattr(Workspace, "_bulk_write", counted)
+    monkeypatch.setattr(link_index, "PATCH_SHARE", 100.0)  # most of the workspace is new: patch all the same
+    g.workspace.put_evidence(random_items(random.Random(6), BULK_MIN_ITEMS, prefix="bulk"))
+    assert bulk_loads == [1], "the import did not take the bulk path"
+    assert_same_as_a_fresh_build(g)
+    assert (index.builds, index.patches) == (1, 1)
+    assert_same(g)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_random_writes_leave_the_index_as_a_fresh_build(g: GRCGraph, seed: int) -> None:
+    rng = random.Random(seed)
+    add_systems(g)
+    g.workspace.put_evidence(random_items(rng, 30))
+    index = g.link_index
+    index.snapshot()
+    for step in range(25):
+        ids = g.workspace.evidence_ids()
+        action = rng.choice(["create", "update", "delete", "link", "unlink", "soa", "system", "several"])
+        if action == "create" or not ids:
+            g.workspace.put_evidence(random_items(rng, 1, prefix=f"s{step}-"))
+        elif action == "update":
+            item = random_items(rng, 1)[0]
+            item.id = rng.choice(ids)
+            g.workspace.put_evidence([item])
+        elif action == "delete":
+            g.workspace.delete_evidence(rng.choice(ids))
+        elif action == "link":
+            g.workspace.link(rng.choice(ids), random_items(rng, 1)[0].links)
+        elif action == "unlink":
+            links = g.workspace.links()
+            if links:
+                link = rng.choice(links)
+                g.workspace.unlink(link.evidence, link.requirement, link.system)
+        elif action == "soa":
+            g.set_applicability("A.6.2.8", rng.random() < 0.5, "Reviewed")
+        elif action == "system":
+            g.add_system(rng.choice(SYSTEMS), "Renamed", ["deployer"], "minimal")
+        else:
+            g.workspace.put_evidence(random_items(rng, rng.randint(2, 6), prefix=rng.choice(["e", f"s{step}-"])))
+        if step % 5 == 4:  # several writes between two reads patch in one go
+            assert_same_as_a_fresh_build(g)
+            assert_same(g)
+    assert_same_as_a_fresh_build(g)
+    assert index.builds == 1
+
+
+def test_a_write_the_log_did_not_see_forces_a_rebuild(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_systems(g)
+    g.workspace.put_evidence(random_items(random.Random(10), 20))
+    index = g.link_index
+    index.snapshot()
+    g.add_evidence("mine", "Mine", "policy", requirements=["A.6.2.8"], asserted_by="me")
+    # Another process over the same store writes with a log of its own, which this process never sees.
+    with monkeypatch.context() as m:
+        m.setattr(revision, "record", lambda *args, **kwargs: None)
+        GRCGraph(g.store, g.workspace.name).workspace.delete_evidence("e003")
+    g.add_evidence("mine-too", "Mine too", "policy", requirements=["Art. 12(1)"], asserted_by="me")
+    assert_same_as_a_fresh_build(g)
+    assert index.builds == 2
+    assert_same(g)
+
+
+def test_a_stamp_that_changed_under_a_write_breaks_the_chain(g: GRCGraph) -> None:
+    g.add_evidence("one", "One", "policy", requirements=["A.6.2.8"], asserted_by="me")
+    before = revision.current(g.store, g.workspace.graph)
+    operations, after = revision.chained_operations(g.workspace.graph, before)
+    revision.bump(g.store, g.workspace.graph)  # another write between the read and the update
+    g.store.update(" ;\n".join(operations))
+    assert revision.current(g.store, g.workspace.graph) not in (None, before, after)
+    operations, after = revision.chained_operations(g.workspace.graph, revision.current(g.store, g.workspace.graph))
+    g.store.update(" ;\n".join(operations))
+    assert revision.current(g.store, g.workspace.graph) == after
 
 
 def test_a_write_through_another_instance_is_noticed(g: GRCGraph) -> None:
