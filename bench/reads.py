@@ -12,6 +12,11 @@ Figures, all in this run:
   round trip each, then propagated) and the rdflib + SPARQL baseline of bench/baseline.py.
 - gaps over HTTP: the whole report page by page (100 rows a page) through `grcgraph serve`.
 - the server's peak memory (VmHWM) after the HTTP figures.
+- gaps after one write (one evidence item created or changed, then the whole report): in process,
+  where the link index patches what the write touched, beside the same after a write it cannot
+  patch (made with the revision log off, as another process's write would be), which reads every
+  link again; and over HTTP (the write a GraphQL mutation) beside the first request after start.
+- the link index's full build beside the previous build (six property scans), same store.
 
 The workspace is built from bench/synthetic.py's organisation: AI systems and the Statement of
 Applicability through the facade, evidence as the exact triples `Workspace` writes for each item
@@ -28,12 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from bench.baseline import Baseline
 from bench.run import ON, WORKSPACE, baseline_graph, check_gaps, gaps_in_process, gaps_over_http
@@ -41,12 +45,17 @@ from bench.server import Server, cli
 from bench.synthetic import Organisation, generate
 from grcgraph import revision
 from grcgraph.api import GRCGraph
+from grcgraph.batch import Batch
 from grcgraph.coverage import propagate, roll_up
-from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+from grcgraph.link_index import LinkIndex
+from grcgraph.namespace import GRC
+from grcgraph.terms import EXTENTS
+from grcgraph.workspace import EvidenceInput, EvidenceLink, EvidenceLinkInput
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = "iso42001"
 CHUNK = 5_000
+PREVIOUS_SCANS = (GRC.evidence, GRC.requirement, GRC.extent, GRC.assertedBy, GRC.assertedAt, GRC.forSystem, GRC.validUntil)
 
 
 def build_workspace(org: Organisation, data_dir: Path) -> None:
@@ -58,11 +67,11 @@ def build_workspace(org: Organisation, data_dir: Path) -> None:
         for control, included, reason in org.soa:
             g.set_applicability(control, included, reason)
         target = ox.NamedNode(str(g.workspace.graph))
-        systems = {s.id for s in org.systems}
         asserted = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         for start in range(0, org.size, CHUNK):
-            data = Graph()
+            data = Batch()
             problems: list[tuple[str, str]] = []
+            g.workspace._start_write()
             for item in org.evidence[start : start + CHUNK]:
                 evidence = EvidenceInput(
                     id=item["id"],
@@ -84,10 +93,10 @@ def build_workspace(org: Organisation, data_dir: Path) -> None:
                         for link in item["links"]
                     ],
                 )
-                data += g.workspace._evidence_graph(evidence, item["id"], problems, systems)
+                g.workspace._evidence_batch(evidence, item["id"], problems, data)
             if problems:
                 raise RuntimeError(f"the synthetic organisation is not valid: {problems[:3]}")
-            g.store.load(data.serialize(format="nt", encoding="utf-8"), target)
+            g.store.load(data.ntriples(), target)
         revision.bump(g.store, g.workspace.graph)
 
 
@@ -191,6 +200,7 @@ def gaps_at(size: int, work: Path, *, with_baseline: bool, http: bool) -> None:
             check_gaps(f"gaps {FRAMEWORK} at {label}", ours, expected)
             row(f"gaps {FRAMEWORK}, in process, warm, {label}", warm, base_ms, "ms", "rdflib + SPARQL baseline")
             del baseline
+        after_write(g, label, runs=5)
     if not http:
         return
     with Server(data_dir, WORKSPACE) as server:
@@ -202,7 +212,108 @@ def gaps_at(size: int, work: Path, *, with_baseline: bool, http: bool) -> None:
         http_ms = statistics.median(timed(lambda: gaps_over_http(server, FRAMEWORK), 5))
         row(f"gaps {FRAMEWORK}, HTTP, all pages, p50, {label}", http_ms, previous, "ms", "per-link store reads, in process")
         row(f"gaps {FRAMEWORK}, HTTP, first request (index build), {label}", first, previous, "ms", "per-link store reads, in process")
+        after = []
+        for run in range(5):
+            server.data(CREATE, {"input": {**write_input(run), "id": f"bench-http-{run}"}})
+            after.extend(timed(lambda: gaps_over_http(server, FRAMEWORK), 1))
+        row(
+            f"gaps {FRAMEWORK}, HTTP, all pages, after one write, p50, {label}",
+            statistics.median(after),
+            first,
+            "ms",
+            "first request (index build)",
+        )
         row(f"server peak memory (VmHWM), {label}", server.peak_memory() / 2**20, None, "MiB", "-")
+
+
+CREATE = "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"
+
+
+def write_input(run: int) -> dict[str, Any]:
+    return {
+        "title": f"Written during the benchmark {run}",
+        "kind": "record",
+        "validUntil": (ON + dt.timedelta(days=30 * (run % 3 - 1))).isoformat(),
+        "links": [{"requirement": "A.6.2.8", "assertedBy": "bench@example.org", "system": None}],
+    }
+
+
+def after_write(g: GRCGraph, label: str, runs: int) -> None:
+    """Gaps right after one write, patched (this process's write) and rebuilt (a write it cannot
+    patch), alternating so that both see the same load; and the index build itself, old and new."""
+    samples: dict[str, list[float]] = {"patched": [], "rebuilt": []}
+    record = revision.record
+    for run in range(runs):
+        for kind in ("patched", "rebuilt"):
+            if kind == "rebuilt":
+                revision.record = lambda *args, **kwargs: None  # type: ignore[assignment]
+            try:
+                g.add_evidence(
+                    f"bench-{kind}-{run % 2}", "Written", "record", requirements=["A.6.2.8", "Art. 12(1)"], asserted_by="bench@example.org"
+                )
+            finally:
+                revision.record = record
+            samples[kind].extend(timed(lambda: g.gaps(FRAMEWORK, on=ON), 1))
+    builds = g.link_index.builds
+    patched, rebuilt = statistics.median(samples["patched"]), statistics.median(samples["rebuilt"])
+    row(f"gaps {FRAMEWORK}, in process, after one write, {label}", patched, rebuilt, "ms", "after a write it cannot patch (full rebuild)")
+    if builds != 1 + runs:
+        raise RuntimeError(f"gaps at {label}: {builds} index builds, expected {1 + runs}")
+    samples = {"build": [], "previous": []}
+    for _ in range(3):  # alternating, so that both see the same load
+        samples["build"].extend(timed(lambda: LinkIndex(g.workspace).snapshot(), 1))
+        samples["previous"].extend(timed(lambda: previous_build(g), 1))
+    build, old = statistics.median(samples["build"]), statistics.median(samples["previous"])
+    row(f"link index full build, {label}", build, old, "ms", "six property scans (previous build)")
+
+
+def previous_build(g: GRCGraph) -> int:
+    """The previous build, as it was: six property scans through a generator checking each term's
+    type, joined into links with a dict of interned strings, then expiry and the groups (by
+    position). Answers the number of links."""
+    ws = g.workspace
+    graph = ox.NamedNode(str(ws.graph))
+
+    def scan(prop: object) -> Iterator[tuple[str, str]]:
+        for quad in ws.store.quads(None, ox.NamedNode(str(prop)), None, graph):
+            if isinstance(quad.subject, ox.NamedNode):
+                obj = quad.object
+                yield quad.subject.value, obj.value if isinstance(obj, ox.Literal | ox.NamedNode) else ""
+
+    names = ("evidence", "requirement", "extent", "asserted_by", "asserted_at", "system")
+    columns = {name: dict(scan(prop)) for name, prop in zip(names, PREVIOUS_SCANS, strict=False)}
+    evidence_start, system_start = len(ws.base) + len("evidence/"), len(ws.base) + len("system/")
+    extents = {str(iri): name for name, iri in EXTENTS.items()}
+    interned: dict[str, str] = {}
+    links = []
+    for node in columns["evidence"]:
+        system = columns["system"].get(node)
+        asserted_by = columns["asserted_by"].get(node, "")
+        links.append(
+            EvidenceLink(
+                evidence=columns["evidence"][node][evidence_start:],
+                requirement=interned.setdefault(columns["requirement"][node], columns["requirement"][node]),
+                extent=extents[columns["extent"][node]],
+                asserted_by=interned.setdefault(asserted_by, asserted_by),
+                asserted_at=columns["asserted_at"].get(node, ""),
+                system=interned.setdefault(system[system_start:], system[system_start:]) if system else None,
+            )
+        )
+    links.sort(key=lambda link: (link.evidence, link.requirement, link.system or ""))
+    expiry = {s[evidence_start:]: dt.date.fromisoformat(v) for s, v in scan(PREVIOUS_SCANS[-1]) if s.startswith(ws.base)}
+    groups: dict[tuple[str, str | None, str], list[Any]] = {}
+    combined: dict[tuple[str, str | None, str], list[Any]] = {}
+    for position, link in enumerate(links):
+        until = expiry.get(link.evidence)
+        for found, key in ((groups, (link.requirement, link.system, link.extent)), (combined, (link.requirement, None, link.extent))):
+            group = found.setdefault(key, [[], False, None, None])
+            group[0].append(position)
+            if until is None:
+                group[1] = True
+            else:
+                group[2] = until if group[2] is None else max(group[2], until)
+                group[3] = until if group[3] is None else min(group[3], until)
+    return len(links)
 
 
 def main() -> None:

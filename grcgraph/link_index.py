@@ -18,8 +18,10 @@ it reads every link again.
 from __future__ import annotations
 
 import bisect
+import csv
 import datetime as dt
 import heapq
+import io
 import sys
 import threading
 from collections.abc import Collection, Iterator
@@ -37,6 +39,7 @@ from grcgraph.workspace import EvidenceLink, Workspace
 START = {"full": Level.FULL, "partial": Level.PARTIAL}
 # Past this share of the evidence touched since the snapshot, reading everything again is cheaper.
 PATCH_SHARE = 0.25
+READ_TIMEOUT = 600.0  # seconds, for reading every link of a workspace from a remote store
 # (hops, level reached from full coverage of the start) of every path from one requirement to one target, in the order
 # `propagate` finds them.
 Reach = dict[str, list[tuple[tuple[Hop, ...], Level]]]
@@ -116,53 +119,47 @@ class LinkIndex:
                 found = self._snapshot = self._build(stamp) if touched is None else self._patch(found, stamp, touched)
             return found
 
-    def _scan(self, prop: ox.NamedNode) -> Iterator[tuple[str, str]]:
-        g = ox.NamedNode(str(self.workspace.graph))
-        for quad in self.workspace.store.quads(None, prop, None, g):
-            if isinstance(quad.subject, ox.NamedNode):
-                obj = quad.object
-                yield quad.subject.value, obj.value if isinstance(obj, ox.Literal | ox.NamedNode) else ""
+    def _rows(self, where: str, variables: str) -> Iterator[list[str]]:
+        """The rows of `SELECT variables WHERE { where }` over the workspace graph, as text, read from
+        the results as CSV: pyoxigraph decodes only the projected terms (a property scan decodes the
+        link node's IRI again for every property) and makes no Python object per term."""
+        ws = self.workspace
+        result = ws.store.evaluate(f"SELECT {variables} WHERE {{ {where} }}", [ox.NamedNode(str(ws.graph))], READ_TIMEOUT)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("a SELECT query answered something other than solutions")
+        text = result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # bytes when no output is given
+        rows = csv.reader(io.StringIO(text.decode("utf-8"), newline=""))
+        next(rows, None)  # the header
+        return rows
 
     def _build(self, stamp: str | None) -> _Snapshot:
         # The stamp was read before the links, so the links are at least as new as the stamp: a write
         # in between makes the next check rebuild, never serve older data.
         self.builds += 1
         ws = self.workspace
-        columns = {
-            name: dict(self._scan(ox.NamedNode(str(prop))))
-            for name, prop in (
-                ("evidence", GRC.evidence),
-                ("requirement", GRC.requirement),
-                ("extent", GRC.extent),
-                ("asserted_by", GRC.assertedBy),
-                ("asserted_at", GRC.assertedAt),
-                ("system", GRC.forSystem),
-            )
-        }
         evidence_start = len(ws.base) + len("evidence/")
         system_start = len(ws.base) + len("system/")
         extents = {str(iri): name for name, iri in EXTENTS.items()}
-        interned: dict[str, str] = {}
-        links = []
+        intern = sys.intern  # a few hundred requirements, people and systems, repeated over every link
         # Every link node has exactly one evidence, requirement and extent (SHACL checks each write).
-        for node in columns["evidence"]:
-            system = columns["system"].get(node)
-            asserted_by = columns["asserted_by"].get(node, "")
-            links.append(
-                EvidenceLink(
-                    evidence=columns["evidence"][node][evidence_start:],
-                    requirement=interned.setdefault(columns["requirement"][node], columns["requirement"][node]),
-                    extent=extents[columns["extent"][node]],
-                    asserted_by=interned.setdefault(asserted_by, asserted_by),
-                    asserted_at=columns["asserted_at"].get(node, ""),
-                    system=interned.setdefault(system[system_start:], system[system_start:]) if system else None,
-                )
+        where = (
+            f"?l <{GRC.evidence}> ?e ; <{GRC.requirement}> ?r ; <{GRC.extent}> ?x . OPTIONAL {{ ?l <{GRC.assertedBy}> ?by }} "
+            f"OPTIONAL {{ ?l <{GRC.assertedAt}> ?at }} OPTIONAL {{ ?l <{GRC.forSystem}> ?s }}"
+        )
+        links = [
+            EvidenceLink(
+                evidence[evidence_start:],
+                intern(requirement),
+                extents[extent],
+                intern(by),
+                at,
+                intern(system[system_start:]) if system else None,
             )
+            for evidence, requirement, extent, by, at, system in self._rows(where, "?e ?r ?x ?by ?at ?s")
+        ]
         links.sort(key=_order)
         expiry = {
-            subject[evidence_start:]: dt.date.fromisoformat(value)
-            for subject, value in self._scan(ox.NamedNode(str(GRC.validUntil)))
-            if subject.startswith(ws.base)
+            evidence[evidence_start:]: dt.date.fromisoformat(until) for evidence, until in self._rows(f"?e <{GRC.validUntil}> ?v", "?e ?v")
         }
         by_evidence: dict[str, list[EvidenceLink]] = {}
         groups: dict[GroupKey, _Group] = {}
