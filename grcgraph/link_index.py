@@ -113,7 +113,11 @@ class LinkIndex:
             found = self._snapshot
             if found is None:
                 found = self._snapshot = self._build(stamp)
-            elif found.revision != stamp:
+            elif (
+                found.revision != stamp and revision.touched_between(self.workspace.graph, stamp, found.revision, limit=sys.maxsize) is None
+            ):
+                # (When the log leads from `stamp` to what is held, another thread already brought the
+                # index further than the stamp read here: what it holds will do.)
                 limit = max(32, int(len(found.by_evidence) * PATCH_SHARE))
                 touched = revision.touched_between(self.workspace.graph, found.revision, stamp, limit=limit)
                 found = self._snapshot = self._build(stamp) if touched is None else self._patch(found, stamp, touched)

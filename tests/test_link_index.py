@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -217,6 +218,37 @@ def test_random_writes_leave_the_index_as_a_fresh_build(g: GRCGraph, seed: int) 
             assert_same(g)
     assert_same_as_a_fresh_build(g)
     assert index.builds == 1
+
+
+def test_reads_racing_writes_end_as_a_fresh_build(g: GRCGraph) -> None:
+    add_systems(g)
+    g.workspace.put_evidence(random_items(random.Random(11), 20))
+    index = g.link_index
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                index.covered(g.network, on=DAYS[1], system=random.choice([None, *SYSTEMS]))
+        except BaseException as error:  # reported by the test below
+            errors.append(error)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    rng = random.Random(12)
+    try:
+        for step in range(20):
+            g.workspace.put_evidence(random_items(rng, rng.randint(1, 3), prefix=rng.choice(["e", f"r{step}-"])))
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    assert not errors
+    assert_same_as_a_fresh_build(g)
+    assert index.builds == 1
+    assert_same(g)
 
 
 def test_a_write_the_log_did_not_see_forces_a_rebuild(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
