@@ -300,3 +300,13 @@ def test_the_stamp_changes_with_each_write_and_only_then(g: GRCGraph) -> None:
     assert revision.current(g.store, g.workspace.graph) not in (None, first)
     stamps = list(g.store.quads(None, ox.NamedNode(str(revision.GRC.revision)), None, ox.NamedNode(str(g.workspace.graph))))
     assert len(stamps) == 1
+
+
+def test_a_write_touching_much_of_the_workspace_rebuilds(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    g.workspace.put_evidence(random_items(random.Random(13), 10))
+    index = g.link_index
+    index.snapshot()
+    monkeypatch.setattr(link_index, "PATCH_SHARE", 0.0)  # at most 32 ids are patched
+    g.workspace.put_evidence(random_items(random.Random(14), 40, prefix="many"))
+    assert_same_as_a_fresh_build(g)
+    assert (index.builds, index.patches) == (2, 0)
