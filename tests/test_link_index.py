@@ -303,6 +303,7 @@ def test_the_stamp_changes_with_each_write_and_only_then(g: GRCGraph) -> None:
 
 
 def test_a_write_touching_much_of_the_workspace_rebuilds(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_systems(g)
     g.workspace.put_evidence(random_items(random.Random(13), 10))
     index = g.link_index
     index.snapshot()
