@@ -5,6 +5,8 @@ and gaps on a small generated organisation, in process and over HTTP against `gr
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -141,3 +143,22 @@ def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
         [figure], dict.fromkeys(("cpu", "cores", "memory", "os", "python", "pyoxigraph", "rdflib", "pyshacl", "date"), "?"), "full", ["cut"]
     )
     assert "| > 500.00 ms | > 5.0x |" in table and "- cut" in table
+
+
+# The micro-benchmarks run end to end at a tiny size: their answer checks hold and they still
+# match the interfaces they measure (timings are not looked at).
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bench.writes", "--sizes", "60"],
+        ["bench.reads", "--sizes", "60", "--baseline-up-to", "60", "--cold-runs", "1"],
+        ["bench.http_overhead", "--size", "60", "--samples", "5", "--seconds", "1"],
+    ],
+    ids=["writes", "reads", "http_overhead"],
+)
+def test_micro_benchmark_runs(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", *args], check=False, capture_output=True, text=True, timeout=600, cwd=Path(__file__).parent.parent
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "|" in done.stdout
