@@ -6,7 +6,7 @@ property paths, implementing the rules of docs/coverage.md (chain length 1) for 
 - gaps for ISO/IEC 42001 over a whole workspace (status per requirement, parents rolled up from
   their applicable children, Annex A controls excluded in the SoA not applicable);
 - the crosswalk of one requirement (the first query of a cold start);
-- a validated, durable write (pyshacl with grcgraph's shapes, then an fsync'ed N-Triples append).
+- a validated, durable write (pyshacl with grcgraph's shapes, then an N-Triples append flushed to the OS, as durable as grcgraph's write).
 
 Answers are keyed by CURIE so that they can be compared with grcgraph's, in process and over HTTP.
 """
@@ -14,7 +14,6 @@ Answers are keyed by CURIE so that they can be compared with grcgraph's, in proc
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +177,7 @@ def _roll_up(own: str, kids: list[str]) -> str:
 
 class DurableWriter:
     """A validated, durable write the obvious way: pyshacl with grcgraph's shapes over the new
-    evidence item and its link, then the triples appended to an N-Triples file and fsync'ed."""
+    evidence item and its link, then the triples appended to an N-Triples file and flushed to the OS."""
 
     def __init__(self, shapes: Path, vocabulary: Path, path: Path, base: str) -> None:
         self.shapes = Graph().parse(shapes, format="turtle")
@@ -208,6 +207,7 @@ class DurableWriter:
         if conforms:
             with self.path.open("ab") as out:
                 out.write(data.serialize(format="nt", encoding="utf-8"))
+                # Written through to the OS, not fsync'ed: like grcgraph's write (Oxigraph's write-ahead
+                # log), it survives a killed process but not a power loss.
                 out.flush()
-                os.fsync(out.fileno())
         return bool(conforms)

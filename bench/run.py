@@ -597,12 +597,12 @@ def run_size(
                 w50,
                 b50,
                 "ms",
-                "pyshacl + fsync'ed N-Triples append",
+                "pyshacl + flushed N-Triples append",
                 "<= 15 ms",
                 w50 <= 15,
             )
         )
-        figures.append(Figure(f"validated durable write, in process, p99, {label}", w99, b99, "ms", "pyshacl + fsync'ed N-Triples append"))
+        figures.append(Figure(f"validated durable write, in process, p99, {label}", w99, b99, "ms", "pyshacl + flushed N-Triples append"))
     shutil.rmtree(data_dir, ignore_errors=True)  # a 100k store is a few GiB
     return figures
 

@@ -8,7 +8,7 @@ validation, load) and the import alone in process (`GRCGraph.import_evidence` on
 against the obvious validated import (pyshacl with grcgraph's shapes over the same items, at most
 1,000 of them: it grows worse than linearly); then where the import's own time goes, stage by
 stage. Once: a validated, durable write (create evidence and link it) in process, p50 and p99,
-against pyshacl + an fsync'ed N-Triples append. Every import is checked to have stored every item
+against pyshacl + a flushed N-Triples append. Every import is checked to have stored every item
 and link of the file.
 """
 
@@ -145,7 +145,7 @@ def run(sizes: list[int], work: Path) -> list[Figure]:
             raise MismatchError("the last write is not stored with its link")
     w50, w99 = percentiles(ours)
     b50, b99 = percentiles(theirs)
-    compared = "pyshacl + fsync'ed N-Triples append"
+    compared = "pyshacl + flushed N-Triples append"
     figures.append(Figure("validated durable write, in process, p50", w50, b50, "ms", compared, "<= 15 ms", w50 <= 15))
     figures.append(Figure("validated durable write, in process, p99", w99, b99, "ms", compared))
     return figures
