@@ -3,8 +3,8 @@ atomic update as every write to the graph, so that anything derived from the gra
 can tell with one store read whether it is still current. The stamp lives in the store, not in a
 process, so a write made by another process over the same store is noticed too.
 
-Every write path to a workspace graph calls `stamp_operations` (inside its update) or, when it
-cannot add to its update (a bulk load), `bump` right after it.
+Every write path to a workspace graph goes through `stamped_update` or, when it cannot add to its
+update (a bulk load), calls `bump` right after it.
 
 Writes made in this process also log which evidence they touched, from which stamp to which
 (`record`), so that the link index can patch what it holds instead of reading every link again
@@ -33,17 +33,10 @@ _log: OrderedDict[tuple[str, str | None], tuple[str, frozenset[str] | None]] = O
 _log_lock = threading.Lock()
 
 
-def stamp_operations(graph: URIRef, before: str | None = None) -> list[str]:
-    """SPARQL update operations that replace `graph`'s revision by a new one; append them to the
-    update that writes the graph so both happen or neither. The text holds only IRIs grcgraph built
-    and random hex stamps. With `before` (the stamp read before the write), use `chained_operations`
-    to learn the stamp written."""
-    return chained_operations(graph, before)[0]
-
-
 def chained_operations(graph: URIRef, before: str | None) -> tuple[list[str], str]:
-    """`stamp_operations`, and the stamp they write when the graph's stamp is still `before` when the
-    update runs (otherwise they write another, unrelated one)."""
+    """SPARQL update operations that replace `graph`'s revision by a new one, and the stamp they write
+    when the graph's stamp is still `before` when the update runs (otherwise they write another,
+    unrelated one). The text holds only IRIs grcgraph built and random hex stamps."""
     chained, unchained = uuid.uuid4().hex, uuid.uuid4().hex
     # A stamp not of grcgraph's making is never matched (and never reaches the query text).
     found = "!BOUND(?old)" if before is None else f'COALESCE(STR(?old) = "{before}", false)' if _STAMP.match(before) else "false"
@@ -54,13 +47,19 @@ def chained_operations(graph: URIRef, before: str | None) -> tuple[list[str], st
     ], chained
 
 
-def bump(store: GraphStore, graph: URIRef, *, touched: Iterable[str] | None = None) -> None:
-    """Give `graph` a new revision on its own, for a write path that cannot include it in its update;
-    `touched` (the evidence ids the write may have changed, if known) goes to the log."""
+def stamped_update(store: GraphStore, graph: URIRef, operations: list[str], touched: Iterable[str] | None) -> None:
+    """Run `operations` (a write to `graph`) and a new revision stamp in one update, so both happen or
+    neither, and log the write; `touched`: the evidence ids it may change (None: unknown)."""
     before = current(store, graph)
-    operations, after = chained_operations(graph, before)
-    store.update(" ;\n".join(operations))
+    stamp, after = chained_operations(graph, before)
+    store.update(" ;\n".join([*operations, *stamp]))
     record(graph, before, after, touched)
+
+
+def bump(store: GraphStore, graph: URIRef, *, touched: Iterable[str] | None = None) -> None:
+    """Give `graph` a new revision on its own, for a write path that cannot include it in its update
+    (a bulk load)."""
+    stamped_update(store, graph, [], touched)
 
 
 def current(store: GraphStore, graph: URIRef) -> str | None:

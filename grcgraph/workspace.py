@@ -537,7 +537,7 @@ class Workspace:
 
     def _fresh(self, replace: Sequence[str], remove_links_of: Sequence[str]) -> bool:
         """Whether none of `replace` is stored and none of `remove_links_of` has links: the write is then
-        a plain insert."""
+        a plain insert (which the bulk loader may take)."""
         g = ox.NamedNode(str(self.graph))
         evidence = ox.NamedNode(str(GRC.evidence))
         return not any(self.store.quads(ox.NamedNode(n), None, None, g) for n in replace) and not any(
@@ -551,11 +551,8 @@ class Workspace:
         `data`, and stamp a new revision, in one transaction. `touched`: the evidence ids whose links
         or validity the write may change, for the revision log (None: unknown)."""
         with _WRITE_LOCK:
-            before = revision.current(self.store, self.graph)
-            # New nodes only: nothing to delete. The data still goes through a staging graph, so that
-            # it lands in the same update as the new revision stamp.
-            if self._fresh(replace, remove_links_of):
-                replace, remove_links_of = (), ()
+            # The data goes through a staging graph so that it lands in the same update as the
+            # deletions and the new revision stamp (deleting what is not stored is a no-op).
             staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
             self.store.add_graph(ox.NamedNode(str(staging)))
             if data:
@@ -569,10 +566,7 @@ class Workspace:
                 )
             operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
             operations.append(f"DROP SILENT GRAPH <{staging}>")
-            stamp, after = revision.chained_operations(self.graph, before)
-            operations += stamp  # same update: the stamp changes exactly when the data does
-            self.store.update(" ;\n".join(operations))
-            revision.record(self.graph, before, after, touched)
+            revision.stamped_update(self.store, self.graph, operations, touched)
 
     def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
