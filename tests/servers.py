@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,21 @@ def clean_env() -> dict[str, str]:
 def oxigraph_binary() -> str | None:
     beside = Path(sys.executable).with_name("oxigraph")
     return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+def wait_ready(process: subprocess.Popen[bytes], ready: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `ready` until it is true; fail at once if the process exits, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"{what} exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if ready():
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not ready in {seconds:.0f} s")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -58,15 +74,9 @@ class OxigraphServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, "oxigraph serve exited"
-            try:
-                httpx.post(f"{self.url}/query", data={"query": "ASK {}"}, timeout=1)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("oxigraph serve not answering in 30 s")
+        wait_ready(
+            self.process, lambda: httpx.post(f"{self.url}/query", data={"query": "ASK {}"}, timeout=1).status_code > 0, 30, "oxigraph serve"
+        )
 
     def stop(self) -> None:
         if self.process is not None:
@@ -81,10 +91,15 @@ def cli(*args: str) -> str:
 
 
 class ApiServer:
-    """`grcgraph serve` with the given store arguments; `gql` and `data` as in test_server.Server."""
+    """`grcgraph serve` with the given store arguments (`--data-dir DIR` or `--store URL`), driven
+    with `gql` (the whole answer) and `data` (its data, asserting no errors)."""
 
-    def __init__(self, *store_args: str, tokens: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *store_args: str, tokens: dict[str, str] | None = None, ready_seconds: float = 120, request_seconds: float = 120
+    ) -> None:
         self.store_args = store_args
+        self.ready_seconds = ready_seconds
+        self.request_seconds = request_seconds
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -97,17 +112,7 @@ class ApiServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("server not ready in 120 s")
+        wait_ready(self.process, lambda: httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200, self.ready_seconds, "server")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -116,7 +121,9 @@ class ApiServer:
 
     def gql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=120)
+        response = httpx.post(
+            f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=self.request_seconds
+        )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

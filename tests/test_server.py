@@ -5,11 +5,7 @@ introspection off) are checked in process over the shared in-memory store."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,19 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from servers import CLI, ApiServer
 
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
 from grcgraph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = [sys.executable, "-m", "grcgraph.cli"]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cli(*args: str, data_dir: Path) -> str:
@@ -38,56 +28,12 @@ def cli(*args: str, data_dir: Path) -> str:
     return result.stdout.strip()
 
 
-class Server:
+class Server(ApiServer):
+    """`grcgraph serve` on a store directory."""
+
     def __init__(self, data_dir: Path) -> None:
+        super().__init__("--data-dir", str(data_dir), ready_seconds=90, request_seconds=60)
         self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-        self.tokens: dict[str, str] = {}
-
-    def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GRCGRAPH_")}
-        self.process = subprocess.Popen(
-            [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("server not ready in 90 s")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
-
-    def gql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.tokens[token]}"} if token else {}
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=60)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    def data(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
-        body = self.gql(query, variables, token)
-        assert "errors" not in body, body["errors"]
-        result: dict[str, Any] = body["data"]
-        return result
 
 
 def error(body: dict[str, Any]) -> dict[str, Any]:
