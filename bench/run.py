@@ -296,6 +296,12 @@ def cold_start(work: Path) -> list[Figure]:
     ]
 
 
+def import_figure(items: str, built: Built, base_rate: float | None, compared: str) -> Figure:
+    return Figure(
+        f"bulk import, validated, {items} items (CLI)", built.rate, base_rate, "items/s", compared, ">= 5,000/s", built.rate >= 5000
+    )
+
+
 def shacl_baseline(g: GRCGraph, stored: Graph, sample: int) -> float:
     """Items per second for the obvious validated import: pyshacl with grcgraph's shapes over the
     stored triples (`stored`: the baseline graph) of the first `sample` evidence items and their
@@ -348,17 +354,7 @@ def run_size(
     if not built.complete:
         with GRCGraph.open(data_dir, workspace=WORKSPACE) as g:
             base_rate = shacl_baseline(g, baseline_graph(g), min(sample, built.items)) if want("import") else None
-        figures.append(
-            Figure(
-                f"bulk import, validated, first {built.items:,} of {label} items (CLI)",
-                built.rate,
-                base_rate,
-                "items/s",
-                compared,
-                ">= 5,000/s",
-                built.rate >= 5000,
-            )
-        )
+        figures.append(import_figure(f"first {built.items:,} of {label}", built, base_rate, compared))
         notes.append(
             f"{label} items: the import stopped after {built.items:,} items ({built.seconds:,.0f} s at {built.rate:,.0f} items/s), "
             f"the rest would have run past the import budget of {budgets.imports:,.0f} s; no other figure was measured at this size."
@@ -377,17 +373,7 @@ def run_size(
             check(f"coverage of {probe} at {label}", coverage_in_process(g, probe), baseline.coverage(g.workspace.evidence_iri(probe), ON))
         if want("import"):
             base_rate = shacl_baseline(g, baseline.graph, sample)
-            figures.append(
-                Figure(
-                    f"bulk import, validated, {label} items (CLI)",
-                    built.rate,
-                    base_rate,
-                    "items/s",
-                    compared,
-                    ">= 5,000/s",
-                    built.rate >= 5000,
-                )
-            )
+            figures.append(import_figure(label, built, base_rate, compared))
         if want("coverage"):
             ours = timed(lambda n: g.covered([probes[n % len(probes)]], on=ON), samples, budgets.repeats)
             theirs = timed(
