@@ -77,15 +77,23 @@ class Batch:
 
     def ntriples(self) -> bytes:
         """The whole batch as N-Triples (UTF-8)."""
+        return b"".join(self.ntriples_chunks(len(self.nodes)))
+
+    def ntriples_chunks(self, subjects: int) -> Iterator[bytes]:
+        """The batch as N-Triples (UTF-8) in pieces of `subjects` subjects (the last may have fewer)."""
         lines: list[str] = []
         append = lines.append
-        for node in self.nodes.values():
+        for count, node in enumerate(self.nodes.values(), start=1):
             subject = f"<{node.iri}> "
             append(f"{subject}<{RDF_TYPE}> <{node.kind}> .\n")
             for predicate, values in node.values.items():
                 for value in values:
                     append(f"{subject}<{predicate}> {_term(value)} .\n")
-        return "".join(lines).encode("utf-8")
+            if count % subjects == 0:
+                yield "".join(lines).encode("utf-8")
+                lines.clear()
+        if lines:
+            yield "".join(lines).encode("utf-8")
 
 
 def _term(value: Term) -> str:

@@ -111,6 +111,7 @@ def load(
     """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from grcgraph import iris
     from grcgraph.errors import DataError
     from grcgraph.reference import bundled_sources, load_reference
     from grcgraph.store import StoreUnavailableError
@@ -125,6 +126,7 @@ def load(
             task = progress.add_task("checking sources", total=None)
             try:
                 result = load_reference(store, sources, force=force, progress=lambda step: progress.update(task, description=step))
+                triples = result.triples if result.triples is not None else store.graph_size(iris.REFERENCE_GRAPH)
             except DataError as error:
                 raise fail(f"nothing was written; the store keeps its previous state.\n{error}") from None
             except StoreUnavailableError as error:
@@ -133,9 +135,9 @@ def load(
         store.close()
     where = store.location
     if result.loaded:
-        console.print(f"Loaded the reference graph: {result.triples} triples into {where}.")
+        console.print(f"Loaded the reference graph: {triples} triples into {where}.")
     else:
-        console.print(f"The reference graph in {where} is up to date ({result.triples} triples); nothing to do.")
+        console.print(f"The reference graph in {where} is up to date ({triples} triples); nothing to do.")
 
 
 @app.command()

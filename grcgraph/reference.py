@@ -23,7 +23,7 @@ from grcgraph.validation import validate
 @dataclass(frozen=True)
 class LoadResult:
     loaded: bool
-    triples: int
+    triples: int | None  # None when nothing was loaded: counting them would cost every command's start
     digest: str
 
 
@@ -120,7 +120,7 @@ def load_reference(
     sources = sources or bundled_sources()
     wanted = digest(sources)
     if not force and store.digest(iris.REFERENCE_GRAPH) == wanted:
-        return LoadResult(loaded=False, triples=store.graph_size(iris.REFERENCE_GRAPH), digest=wanted)
+        return LoadResult(loaded=False, triples=None, digest=wanted)
     prebuilt = read_prebuilt()
     if prebuilt is not None and prebuilt[0] == wanted:
         if progress:

@@ -44,6 +44,9 @@ def size(g: GRCGraph) -> int:
         (EvidenceInput(id="e1", title="x" * 501, kind="policy"), "title", "1 to 500 characters"),
         (EvidenceInput(id="e1", title="t", kind="policy", sha256="abc"), "sha256", "64 lower-case hexadecimal"),
         (EvidenceInput(id="e1", title="t", kind="policy", location="not a uri"), "evidence[0].location", "is not a URI"),
+        # Looks like a URI, but the store's IRI parser refuses it: still a field error, nothing written.
+        (EvidenceInput(id="e1", title="t", kind="policy", location="https://example.org/%zz"), "evidence[0].location", "percent encoding"),
+        (EvidenceInput(id="e1", title="t", kind="policy", location="https://[::1/x"), "evidence[0].location", "is not a URI"),
         (
             EvidenceInput(id="e1", title="t", kind="policy", collected_on=dt.date(2026, 5, 1), valid_until=dt.date(2026, 1, 1)),
             "evidence[0].collectedOn",
@@ -90,6 +93,8 @@ def size(g: GRCGraph) -> int:
         "long-title",
         "bad-sha",
         "bad-uri",
+        "bad-percent-encoding",
+        "bad-host",
         "dates-reversed",
         "unknown-requirement",
         "ambiguous-requirement",
