@@ -96,7 +96,7 @@ class Catalog:
 
     @cached_property
     def _index(self) -> list[tuple[str, str, str, str, str, str, str]]:
-        rows = self.store.query(
+        rows = self.store.query_text(
             PREFIXES
             + f"""SELECT ?r ?prefix ?id ?notation ?title ?kind ?scheme WHERE {{ GRAPH {GRAPH} {{
                 ?r skos:inScheme ?s ; dcterms:identifier ?id ; skos:notation ?notation ; skos:prefLabel ?title ; a ?k .
@@ -191,7 +191,7 @@ class Catalog:
 
     @cached_property
     def _frameworks(self) -> list[FrameworkVersion]:
-        rows = self.store.query(
+        rows = self.store.query_text(
             PREFIXES
             + f"""SELECT ?s ?scheme ?prefix ?fw ?title ?version ?rights ?kind (COUNT(?r) AS ?n) WHERE {{ GRAPH {GRAPH} {{
                 ?s a grc:FrameworkVersion ; dcterms:identifier ?scheme ; grc:prefix ?prefix ; dcterms:title ?title ;

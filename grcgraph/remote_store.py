@@ -13,16 +13,16 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier
 
 from grcgraph import iris
 from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore, OxResult, OxTerm, StoreUnavailableError, from_ox, parse_graph, to_ox
+from grcgraph.store import GraphStore, OxResult, OxTerm, StoreUnavailableError, parse_graph, to_ox
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -86,11 +86,8 @@ class RemoteStore(GraphStore):
         return solutions
 
     # --- GraphStore -------------------------------------------------------------------------
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Iterator[tuple[Node | None, ...]]:
-        self.reads += 1
-        solutions = self._select(with_values(sparql, bindings or {}))
-        width = len(solutions.variables)
-        return iter([tuple(None if s[i] is None else from_ox(s[i]) for i in range(width)) for s in solutions])
+    def _solutions(self, sparql: str, bindings: Mapping[str, Identifier]) -> ox.QuerySolutions:
+        return self._select(with_values(sparql, bindings))
 
     def quads(
         self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode

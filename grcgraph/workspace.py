@@ -356,7 +356,7 @@ class Workspace:
         for start in range(0, len(wanted), BATCH_SIZE):
             nodes = " ".join(f"<{self.evidence_iri(i)}>" for i in wanted[start : start + BATCH_SIZE])
             sparql = f"SELECT {variables} WHERE {{ GRAPH <{self.graph}> {{ VALUES ?e {{ {nodes} }} {pattern} }} }}"
-            rows += [tuple("" if term is None else str(term) for term in row) for row in self.store.query(sparql)]
+            rows += [tuple("" if value is None else value for value in row) for row in self.store.query_text(sparql)]
         return rows
 
     def _evidence_id(self, iri: str) -> str:

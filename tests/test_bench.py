@@ -27,6 +27,7 @@ from bench.run import (
     fits,
     gaps_in_process,
     gaps_over_http,
+    import_whole,
     render,
     size_list,
     within,
@@ -131,6 +132,18 @@ def test_the_import_budget_stops_before_a_file_that_would_overrun() -> None:
     assert files(25_000, 10_000, 60) == [(0, 1000), (1000, 11_000), (11_000, 21_000), (21_000, 25_000)], "a small file first"
     assert files(25_000, 10_000, None) == [(0, 10_000), (10_000, 20_000), (20_000, 25_000)]
     assert files(150, 10_000, 60) == [(0, 150)]
+
+
+def test_an_organisation_imports_in_files_or_in_one(organisation: Organisation, tmp_path: Path) -> None:
+    """The harness's two import figures: the store built in several files (the last one's share
+    kept for its own figure), and the whole organisation in one file; each stores every item."""
+    built = build(organisation, tmp_path / "files", chunk=SIZE // 3)
+    assert built.complete and built.last[0] == SIZE - 2 * (SIZE // 3) and 0 < built.last[1] < built.seconds
+    with GRCGraph.open(tmp_path / "files", workspace=WORKSPACE) as g:
+        assert len(g.workspace.evidence_ids()) == SIZE
+    whole = import_whole(organisation, tmp_path)
+    assert whole.complete and whole.rate > 0
+    assert not list(tmp_path.glob("store-*-one-file")), "the one-file store is removed"
 
 
 def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
