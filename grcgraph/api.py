@@ -23,7 +23,7 @@ from grcgraph.catalog import Catalog, Requirement
 from grcgraph.coverage import Covered, Level, propagate, roll_up
 from grcgraph.coverage import Path as CoveragePath
 from grcgraph.link_index import LinkIndex
-from grcgraph.loaders.evidence import import_file
+from grcgraph.loaders.evidence import import_files
 from grcgraph.mappings import Mappings
 from grcgraph.network import requirement_graph
 from grcgraph.reference import load_reference
@@ -120,9 +120,10 @@ class GRCGraph:
         self.workspace.put_evidence([item], path="evidence")
         return evidence_id
 
-    def import_evidence(self, path: str | Path) -> int:
-        """Store every item of a CSV or JSON evidence file, or none if any is faulty."""
-        return import_file(self.workspace, Path(path))
+    def import_evidence(self, path: str | Path, *more: str | Path) -> int:
+        """Store every item of one or more CSV or JSON evidence files as one batch, or none if any
+        item is faulty."""
+        return import_files(self.workspace, [Path(p) for p in (path, *more)])
 
     def evidence(self) -> pd.DataFrame:
         rows = []

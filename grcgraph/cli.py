@@ -443,24 +443,27 @@ def write_frames(frames: dict[str, object], fmt: ReportFormat, output: Path | No
 
 @evidence_app.command("import")
 def evidence_import(
-    file: Annotated[Path, typer.Argument(help="CSV or JSON evidence file (format: docs/coverage.md).")],
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV or JSON evidence files (format: docs/coverage.md), imported together as one batch.")
+    ],
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Import evidence and its links; a bad row is reported with line and field, and nothing is stored."""
+    """Import evidence and its links; a bad row is reported with file, line and field, and nothing is stored."""
     # The workspace alone, not the whole facade: its imports (pandas, networkx) cost more than a
     # small file's import.
     from grcgraph.errors import DataError
-    from grcgraph.loaders.evidence import import_file
+    from grcgraph.loaders.evidence import import_files
     from grcgraph.workspace import InvalidInputError, Workspace
 
-    if not file.is_file():
-        raise fail(f"{file}: no such file")
+    missing = [str(file) for file in files if not file.is_file()]
+    if missing:
+        raise fail(f"{', '.join(missing)}: no such file")
     with opened_store(data_dir, memory, store_url=store_url) as store:
         try:
-            count = import_file(Workspace(store, workspace), file)  # type: ignore[arg-type]
+            count = import_files(Workspace(store, workspace), files)  # type: ignore[arg-type]
         except DataError as error:
             raise fail(f"nothing was imported.\n{error}") from None
         except InvalidInputError as error:

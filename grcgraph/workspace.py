@@ -610,10 +610,13 @@ class Workspace:
             self._start_write()
             for index, item in enumerate(batch):
                 item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
-                if item.id in seen:
+                duplicate = item.id in seen
+                if duplicate:
                     problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
                 seen.add(item.id)
-                self._evidence_batch(item, item_path, problems, data)
+                # A duplicate's own faults are reported, but it is built apart: merged into the first
+                # item's node it would make that item look faulty (two titles, two owners).
+                self._evidence_batch(item, item_path, problems, Batch() if duplicate else data)
             self._check(data, problems)
             nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
             # Only the embedded store has a bulk loader; a remote one takes the batch in one update.

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,22 +138,29 @@ def read_evidence_file(path: Path) -> list[tuple[int, EvidenceInput]]:
     return read_csv(text, str(path))
 
 
-def import_file(workspace: Workspace, path: Path) -> int:
-    """Store every item of a CSV or JSON evidence file in `workspace`, or none if any is faulty;
-    problems are reported with the file's line (CSV) or item number (JSON) and the field."""
-    with collector_paused():  # reading the file builds as many objects as the batch
-        numbered = read_evidence_file(path)
+def import_files(workspace: Workspace, paths: Sequence[Path]) -> int:
+    """Store every item of several evidence files as one batch (one bulk load when they are new),
+    or none if any item of any file is faulty; each problem names its file, line and field."""
+    numbered: list[tuple[Path, int, EvidenceInput]] = []
+    problems: list[Problem] = []
+    with collector_paused():  # reading the files builds as many objects as the batch
+        for path in paths:
+            try:
+                numbered += [(path, line, item) for line, item in read_evidence_file(path)]
+            except DataError as error:
+                problems += error.problems
+    if problems:
+        raise DataError(problems)
     try:
-        workspace.put_evidence([item for _, item in numbered], path="evidence", replace=True)
+        workspace.put_evidence([item for _, _, item in numbered], path="evidence", replace=True)
     except InvalidInputError as error:
-        problems = []
         for where, message in error.problems:
             match = re.match(r"evidence\[(\d+)\]\.?(.*)", where)
             if match:
-                line = numbered[int(match.group(1))][0]
+                path, line, _ = numbered[int(match.group(1))]
                 problems.append(Problem(str(path), line, match.group(2) or "row", message))
             else:
-                focus = next((n for n, item in numbered if where.split(".", 1)[0] == item.id), 0)
-                problems.append(Problem(str(path), focus, where.split(".", 1)[-1], message))
+                path, line = next(((p, n) for p, n, item in numbered if where.split(".", 1)[0] == item.id), (paths[0], 0))
+                problems.append(Problem(str(path), line, where.split(".", 1)[-1], message))
         raise DataError(problems) from None
     return len(numbered)

@@ -172,3 +172,16 @@ def test_crosswalk_shows_both_directions_with_sources(data_dir: Path) -> None:
     assert code == 0
     assert "iso42001:A.6.2.8" in out and "iso27001:A.8.15" in out
     assert "(read from the other end)" in out and "why:" in out and "source:" in out
+
+
+def test_evidence_import_takes_several_files(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    files = []
+    for n in range(3):
+        path = tmp_path / f"evidence-{n}.csv"
+        path.write_text(f"id,title,kind,requirements,asserted_by\nitem-{n},Item {n},record,A.6.2.8,ops@example.org\n", encoding="utf-8")
+        files.append(str(path))
+    code, out = run(store, "evidence", "import", *files, "--workspace", "w")
+    assert code == 0 and "Imported 3 evidence item(s)" in out, out
+    code, out = run(store, "evidence", "import", files[0], str(tmp_path / "missing.csv"), "--workspace", "w")
+    assert code != 0 and "missing.csv: no such file" in out, out

@@ -268,3 +268,25 @@ def test_cli_workflow_with_spreadsheet_reports(tmp_path: Path) -> None:
     assert failed.exit_code == 1 and "no evidence 'nope'" in failed.output
     failed = runner.invoke(app, ["gaps", "iso42001", "--on", "22/11/2026", *data])
     assert failed.exit_code == 1 and "is not a date" in failed.output
+
+
+def test_several_files_import_as_one_batch(g: GRCGraph, tmp_path: Path) -> None:
+    """Files are one batch: every problem names its own file and line, and nothing of any file is
+    stored; a duplicate across files is caught too."""
+    first = tmp_path / "first.csv"
+    first.write_text(CSV_GOOD, encoding="utf-8")
+    second = tmp_path / "second.json"
+    second.write_text(
+        json.dumps([{"id": "pol", "title": "AI policy", "kind": "policy", "links": [{"requirement": "A.2.2", "asserted_by": "ceo"}]}])
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CSV_GOOD.replace("fria-1", "card-1").replace("Art. 27(1)|iso42001:A.5.4", "Art. 270"), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        g.import_evidence(first, second, bad)
+    found = [str(p) for p in caught.value.problems]
+    assert any(f"{bad}:2: id: duplicate id 'card-1'" in p for p in found), found  # card-1 is in the first file too
+    assert any(f"{bad}:3: links[0].requirement: no requirement 'Art. 270'" in p for p in found), found
+    assert not any(str(first) in p or str(second) in p for p in found), found
+    assert size(g) == 0
+    assert g.import_evidence(first, second) == 3
+    assert set(g.workspace.evidence_ids()) == {"card-1", "fria-1", "pol"}
