@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import pyoxigraph as ox
+from cachetools import TTLCache
 
 from grcgraph import iris
 from grcgraph.store import GraphStore
@@ -156,35 +157,30 @@ class VerifiedTokens:
 
     def __init__(self, ttl: float = 5.0, size: int = 1024, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
-        self.size = size
-        self.clock = clock
-        self._entries: dict[str, tuple[TokenRecord, float]] = {}
+        self._entries: TTLCache[str, TokenRecord] = TTLCache(size, ttl, timer=clock)
         self._generation = 0  # bumped by every revocation: a lookup that raced one is not kept
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # requests run on several threads, and a hit reorders entries
 
     def authenticate(self, store: GraphStore, token: str) -> TokenRecord | None:
         if self.ttl <= 0:
             return authenticate(store, token)
-        key, now = _hash(token.strip()), self.clock()
+        key = _hash(token.strip())
         with self._lock:
             found = self._entries.get(key)
             generation = self._generation
-        if found is not None and found[1] > now:
-            return found[0]
+        if found is not None:
+            return found
         record = authenticate(store, token)
         with self._lock:
             if record is None or generation != self._generation:
                 self._entries.pop(key, None)
-                return record
-            if len(self._entries) >= self.size:
-                self._entries = {k: v for k, v in self._entries.items() if v[1] > now}
-                while len(self._entries) >= self.size:
-                    del self._entries[next(iter(self._entries))]
-            self._entries[key] = (record, now + self.ttl)
+            else:
+                self._entries[key] = record
         return record
 
     def forget(self, token_id: str) -> None:
         """Drop a token revoked in this process: its next request is checked against the store."""
-        with self._lock:
+        with self._lock, self._entries.timer:  # one instant, so no entry expires between the scan and its removal
             self._generation += 1
-            self._entries = {k: v for k, v in self._entries.items() if v[0].id != token_id}
+            for key in [key for key, record in self._entries.items() if record.id == token_id]:
+                del self._entries[key]

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
+
+from cachetools import LRUCache
 
 from grcgraph import iris, revision
 from grcgraph.api import GRCGraph
@@ -37,9 +38,8 @@ class GapReports:
     """A small LRU of one workspace's gap reports."""
 
     def __init__(self, size: int = REPORTS) -> None:
-        self.size = size
-        self._reports: OrderedDict[tuple[object, ...], GapReport] = OrderedDict()
-        self._lock = threading.Lock()
+        self._reports: LRUCache[tuple[object, ...], GapReport] = LRUCache(size)
+        self._lock = threading.Lock()  # requests run on several threads, and an LRU hit reorders entries
         self.computed = 0  # reports computed (tests check reuse and invalidation with it)
 
     def get(self, api: GRCGraph, framework: str, system: str | None, on: dt.date, chain_length: int) -> GapReport:
@@ -47,9 +47,8 @@ class GapReports:
         key = (api.workspace.name, framework, system, on, chain_length, revision.current(api.store, api.workspace.graph))
         with self._lock:
             found = self._reports.get(key)
-            if found is not None:
-                self._reports.move_to_end(key)
-                return found
+        if found is not None:
+            return found
         frame = api.gaps(framework, system=system, on=on, chain_length=chain_length)
         records = frame.to_dict("records")
         report = GapReport(
@@ -60,8 +59,6 @@ class GapReports:
         with self._lock:
             self.computed += 1
             self._reports[key] = report
-            while len(self._reports) > self.size:
-                self._reports.popitem(last=False)
         return report
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from graphql import ASTValidationRule, DocumentNode, GraphQLError, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
@@ -46,26 +46,18 @@ class DocumentCache:
     validation rules in force are part of the key (extensions may add rules per operation)."""
 
     def __init__(self, size: int = CACHED_TEXTS, max_chars: int = CACHED_TEXT_CHARS) -> None:
-        self.size = size
         self.max_chars = max_chars
-        self._entries: OrderedDict[CacheKey, Checked] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LRUCache[CacheKey, Checked] = LRUCache(size)
+        self._lock = threading.Lock()  # requests run on several threads, and an LRU hit reorders entries
 
     def get(self, key: CacheKey) -> Checked | None:
         with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
+            return self._entries.get(key)
 
     def put(self, key: CacheKey, checked: Checked) -> None:
-        if len(key[0]) > self.max_chars:
-            return
-        with self._lock:
-            self._entries[key] = checked
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if self._entries.maxsize and len(key[0]) <= self.max_chars:  # size 0: nothing is kept
+            with self._lock:
+                self._entries[key] = checked
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -90,6 +90,15 @@ def test_the_document_cache_is_bounded() -> None:
     assert len(cache) == 3, "a text over max_chars is not kept"
 
 
+def test_a_document_cache_of_size_0_keeps_nothing(store: GraphStore) -> None:
+    cache = DocumentCache(size=0)
+    cache.put(("{ a }", ()), Checked(parse("{ frameworks { prefix } }"), ()))
+    assert len(cache) == 0 and cache.get(("{ a }", ())) is None
+    http = local(store, "cache-off", document_cache_size=0)
+    for _ in range(2):
+        assert "errors" not in post(http, "{ frameworks { prefix } }")
+
+
 def test_malformed_documents_are_refused_every_time(store: GraphStore) -> None:
     http = local(store, "cache-parse", max_tokens=20)
     long = "{ " + " ".join(f"a{n}: frameworks {{ prefix }}" for n in range(10)) + " }"
@@ -132,6 +141,24 @@ def test_a_revocation_elsewhere_is_seen_within_the_ttl(store: GraphStore) -> Non
     now[0] = 5.1
     assert tokens.authenticate(store, token) is None
     assert VerifiedTokens(ttl=0).authenticate(store, token) is None, "0 turns the cache off"
+
+
+def test_a_lookup_that_raced_a_revocation_is_not_kept(store: GraphStore, monkeypatch: Any) -> None:
+    tokens = VerifiedTokens(ttl=60)
+    token = auth.create_token(store, "cache-race", "reader")
+    looked_up = auth.authenticate
+
+    def revoked_meanwhile(store: GraphStore, token: str) -> auth.TokenRecord | None:
+        record = looked_up(store, token)  # read before the revocation lands
+        assert record is not None
+        auth.revoke_token(store, record.id)
+        tokens.forget(record.id)
+        return record
+
+    monkeypatch.setattr(auth, "authenticate", revoked_meanwhile)
+    assert tokens.authenticate(store, token) is not None, "the request that raced the revocation"
+    monkeypatch.setattr(auth, "authenticate", looked_up)
+    assert tokens.authenticate(store, token) is None, "the next request is checked against the store"
 
 
 def test_only_verified_tokens_are_kept(store: GraphStore) -> None:
