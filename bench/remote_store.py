@@ -11,19 +11,14 @@ before any figure is printed. Needs the `oxigraph` server binary (the `test` ext
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from bench.server import free_port
+from bench.processes import OxigraphServer
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
 from grcgraph.reference import load_reference
@@ -46,22 +41,6 @@ LISTING = """{ evidenceList(first: 100) { edges { node { id validUntil links { r
   coverage(on: "2027-06-01") { requirement { id } coverage } } } } }"""
 REQUIREMENT = """{ requirement(id: "A.6.2.8") { id title parents { id } children { id }
   mappings { predicate object { id } } evidence { evidence { id } coverage } } }"""
-
-
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen[bytes], str]:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=1)
-            return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("oxigraph serve did not start")
 
 
 def fill(store: GraphStore, size: int) -> GRCGraph:
@@ -90,46 +69,41 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="timed runs of each request per store")
     args = parser.parse_args()
     settings = Settings(read_only_local=True, local_workspace=WORKSPACE)
-    with tempfile.TemporaryDirectory() as folder:
-        process, url = start_oxigraph(Path(folder) / "oxigraph")
-        try:
-            embedded = GraphStore.open(Path(folder) / "embedded")
-            remote = GraphStore.connect(url, timeout=60)
-            assert isinstance(remote, RemoteStore)
-            fill(embedded, args.size)
-            fill(remote, args.size)
-            clients = {"embedded": TestClient(create_app(embedded, settings)), "remote": TestClient(create_app(remote, settings))}
-            ids = [generate(GRCGraph(embedded, WORKSPACE).network, args.size).evidence[args.size // 2]["id"]]
-            requests = {
-                "coverage of one item": (COVERAGE, {"ids": ids, "on": ON.isoformat()}),
-                "gaps iso42001, first page of 100": (GAPS, {"on": ON.isoformat()}),
-                "evidence list of 100 with links and coverage": (LISTING, {}),
-                "one requirement with relations and evidence": (REQUIREMENT, {}),
-            }
-            print(f"size {args.size} evidence items, {args.samples} samples per request and store")
-            print(f"{'request':48} {'embedded ms':>12} {'remote ms':>10} {'ratio':>7} {'store HTTP requests':>20}")
-            for name, (query, variables) in requests.items():
-                answers = {label: post(client, query, variables) for label, client in clients.items()}  # warm, and checked
-                if answers["embedded"] != answers["remote"]:
-                    raise RuntimeError(f"{name}: the two stores answer differently")
-                before = remote.requests
-                post(clients["remote"], query, variables)
-                cost = remote.requests - before
-                times: dict[str, float] = {}
-                for label, client in clients.items():
-                    samples = []
-                    for _ in range(args.samples):
-                        began = time.perf_counter()
-                        post(client, query, variables)
-                        samples.append((time.perf_counter() - began) * 1000)
-                    times[label] = statistics.median(samples)
-                ratio = times["remote"] / times["embedded"]
-                print(f"{name:48} {times['embedded']:12.1f} {times['remote']:10.1f} {ratio:7.2f} {cost:20d}")
-            embedded.close()
-            remote.close()
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with tempfile.TemporaryDirectory() as folder, OxigraphServer(Path(folder) / "oxigraph") as oxigraph:
+        embedded = GraphStore.open(Path(folder) / "embedded")
+        remote = GraphStore.connect(oxigraph.url, timeout=60)
+        assert isinstance(remote, RemoteStore)
+        fill(embedded, args.size)
+        fill(remote, args.size)
+        clients = {"embedded": TestClient(create_app(embedded, settings)), "remote": TestClient(create_app(remote, settings))}
+        ids = [generate(GRCGraph(embedded, WORKSPACE).network, args.size).evidence[args.size // 2]["id"]]
+        requests = {
+            "coverage of one item": (COVERAGE, {"ids": ids, "on": ON.isoformat()}),
+            "gaps iso42001, first page of 100": (GAPS, {"on": ON.isoformat()}),
+            "evidence list of 100 with links and coverage": (LISTING, {}),
+            "one requirement with relations and evidence": (REQUIREMENT, {}),
+        }
+        print(f"size {args.size} evidence items, {args.samples} samples per request and store")
+        print(f"{'request':48} {'embedded ms':>12} {'remote ms':>10} {'ratio':>7} {'store HTTP requests':>20}")
+        for name, (query, variables) in requests.items():
+            answers = {label: post(client, query, variables) for label, client in clients.items()}  # warm, and checked
+            if answers["embedded"] != answers["remote"]:
+                raise RuntimeError(f"{name}: the two stores answer differently")
+            before = remote.requests
+            post(clients["remote"], query, variables)
+            cost = remote.requests - before
+            times: dict[str, float] = {}
+            for label, client in clients.items():
+                samples = []
+                for _ in range(args.samples):
+                    began = time.perf_counter()
+                    post(client, query, variables)
+                    samples.append((time.perf_counter() - began) * 1000)
+                times[label] = statistics.median(samples)
+            ratio = times["remote"] / times["embedded"]
+            print(f"{name:48} {times['embedded']:12.1f} {times['remote']:10.1f} {ratio:7.2f} {cost:20d}")
+        embedded.close()
+        remote.close()
 
 
 if __name__ == "__main__":

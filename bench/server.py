@@ -1,80 +1,36 @@
-"""A real `grcgraph serve` in a subprocess on a free loopback port, over one data directory, with
-API tokens made by `grcgraph token create` before it starts (one process per data directory)."""
+"""The benchmarks' `grcgraph serve`: over one data directory, with an editor's API token made by
+`grcgraph token create` before it starts (one process per data directory), and its peak memory."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-CLI = [sys.executable, "-m", "grcgraph.cli"]
+from bench.processes import GrcgraphServer, cli
+
+__all__ = ["Server", "cli"]
 
 
-def cli(*args: str, data_dir: Path, timeout: float = 3600) -> str:
-    """Run a grcgraph command over `data_dir`; its standard output, or an error naming the command."""
-    result = subprocess.run([*CLI, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, check=False, timeout=timeout)
-    if result.returncode != 0:
-        raise RuntimeError(f"grcgraph {' '.join(args)} failed: {result.stdout}{result.stderr}")
-    return result.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
+class Server(GrcgraphServer):
     """`grcgraph serve --no-access-log` (as deployed behind a proxy that logs), or `command`, which
     is given the port and data directory as its last two arguments; `env` adds settings."""
 
     def __init__(self, data_dir: Path, workspace: str, command: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> None:
+        super().__init__("--data-dir", str(data_dir), "--no-access-log", env=env, ready_seconds=300, stop_seconds=60)
         self.data_dir = data_dir
-        self.command = list(command) if command is not None else None
-        self.env = dict(env or {})
+        self.other = list(command) if command is not None else None
         self.token = cli("token", "create", "--workspace", workspace, "--role", "editor", data_dir=data_dir).splitlines()[-1]
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
         self.client = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.token}"}, timeout=600)
 
-    def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GRCGRAPH_")} | self.env
-        serve = [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", str(self.data_dir), "--no-access-log"]
-        self.process = subprocess.Popen(
-            serve if self.command is None else [*self.command, str(self.port), str(self.data_dir)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"grcgraph serve exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("grcgraph serve was not ready in 300 s")
+    def command(self) -> list[str]:
+        return super().command() if self.other is None else [*self.other, str(self.port), str(self.data_dir)]
 
     def __exit__(self, *exc: object) -> None:
         self.client.close()
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        super().__exit__(*exc)
 
     def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The `data` of a GraphQL answer; any error is raised with the server's message."""

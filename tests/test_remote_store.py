@@ -13,9 +13,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from servers import CLI, ApiServer, OxigraphServer, clean_env, cli, free_port
+from servers import ApiServer, cli
 from test_server import test_every_mutation_and_the_reports as every_mutation_and_the_reports
 
+from bench.processes import CLI, OxigraphServer, clean_env, free_port
 from grcgraph import iris
 from grcgraph.remote_store import RemoteStore, with_values
 from grcgraph.store import GraphStore, StoreUnavailableError

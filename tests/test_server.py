@@ -5,7 +5,6 @@ introspection off) are checked in process over the shared in-memory store."""
 
 from __future__ import annotations
 
-import subprocess
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,19 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from servers import CLI, ApiServer
+from servers import ApiServer, cli
 
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
 from grcgraph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args: str, data_dir: Path) -> str:
-    result = subprocess.run([*CLI, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, check=False, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout.strip()
 
 
 class Server(ApiServer):
