@@ -74,7 +74,7 @@ def stages(store: Path, file: Path) -> dict[str, float]:
         spent["shape checks"] = time.perf_counter() - began
         nodes = [f"{ws.base}evidence/{item.id}" for _, item in numbered]
         began = time.perf_counter()
-        bulk = isinstance(g.store, BulkStore) and ws._none_stored(g.store, nodes)
+        bulk = isinstance(g.store, BulkStore) and ws._none_stored(nodes)
         spent["none of the items stored? (a point look-up each)"] = time.perf_counter() - began
         pieces = -(-len(data.nodes) // piece_size(len(data.nodes)))
         began = time.perf_counter()

@@ -205,12 +205,9 @@ class Workspace:
         return URIRef(f"{self.base}link/{key}")
 
     # --- reads ------------------------------------------------------------------------------
-    def _exists(self, node: URIRef, kind: URIRef) -> bool:
-        return any(
-            True
-            for _ in self.store.quads(
-                ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(kind)), ox.NamedNode(str(self.graph))
-            )
+    def _exists(self, node: URIRef | str, kind: URIRef | str) -> bool:
+        return self.store.contains(
+            ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(kind)), ox.NamedNode(str(self.graph))
         )
 
     def has_evidence(self, evidence_id: str) -> bool:
@@ -549,14 +546,11 @@ class Workspace:
         if problems:
             raise InvalidInputError(problems)
 
-    def _none_stored(self, store: BulkStore, evidence: Sequence[str]) -> bool:
+    def _none_stored(self, evidence: Sequence[str]) -> bool:
         """Whether none of the `evidence` IRIs is stored: the write is then a plain insert, which the
-        bulk loader may take. One point look-up each (a pattern scan cost three times as much once the
-        store held 100,000 items). Their links need none: EvidenceLinkShape makes every link name
+        bulk loader may take. Their links need no look-up: EvidenceLinkShape makes every link name
         stored evidence of its workspace, so evidence that is not stored has no links."""
-        g = ox.NamedNode(str(self.graph))
-        kind, evidence_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(_EVIDENCE)
-        return not any(store.contains(ox.Quad(ox.NamedNode(n), kind, evidence_class, g)) for n in evidence)
+        return not any(self._exists(n, _EVIDENCE) for n in evidence)
 
     def _write(
         self, data: Batch, replace: Sequence[str] = (), remove_links_of: Sequence[str] = (), *, touched: Iterable[str] | None = None
@@ -620,7 +614,7 @@ class Workspace:
             self._check(data, problems)
             nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
             # Only the embedded store has a bulk loader; a remote one takes the batch in one update.
-            if len(batch) >= BULK_MIN_ITEMS and isinstance(self.store, BulkStore) and self._none_stored(self.store, nodes):
+            if len(batch) >= BULK_MIN_ITEMS and isinstance(self.store, BulkStore) and self._none_stored(nodes):
                 self._bulk_write(self.store, data, touched=seen)
             else:
                 self._write(data, replace=nodes, remove_links_of=nodes, touched=seen)
