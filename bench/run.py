@@ -369,8 +369,8 @@ def run_size(
     want = lambda name: only in (None, name)  # noqa: E731
     built = build(org, data_dir, chunk, budgets.imports)
     # A store built in several files: also the whole organisation in one import, as a bulk import is.
-    several = len(files(size, chunk, budgets.imports)) > 1
-    whole = import_whole(org, work) if built.complete and several and want("import") else None
+    file_count = len(files(size, chunk, budgets.imports))
+    whole = import_whole(org, work) if built.complete and file_count > 1 and want("import") else None
     probes = [item["id"] for item in org.evidence[: min(50, size)]]
     samples = 200 if quick else 1000
     sample = min(size, budgets.shacl_sample)
@@ -401,8 +401,7 @@ def run_size(
                 figures.append(import_figure(f"{label} items", built, base_rate, compared))
             else:
                 figures.append(import_figure(f"{label} items in one file", whole, base_rate, compared))
-                count = len(files(size, chunk, budgets.imports))
-                figures.append(import_figure(f"{label} items in {count} files", built, base_rate, compared))
+                figures.append(import_figure(f"{label} items in {file_count} files", built, base_rate, compared))
                 items, seconds = built.last
                 last = Built(items, items, seconds)
                 figures.append(import_figure(f"its last file, {items:,} items into {size - items:,}", last, base_rate, compared))
