@@ -14,6 +14,7 @@ import pytest
 from rdflib import Graph
 from typer.testing import CliRunner
 
+from grcgraph.api import GRCGraph
 from grcgraph.cli import app
 
 runner = CliRunner()
@@ -185,3 +186,23 @@ def test_evidence_import_takes_several_files(tmp_path: Path) -> None:
     assert code == 0 and "Imported 3 evidence item(s)" in out, out
     code, out = run(store, "evidence", "import", files[0], str(tmp_path / "missing.csv"), "--workspace", "w")
     assert code != 0 and "missing.csv: no such file" in out, out
+
+
+def test_a_command_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+    """A command freezes what it imported for the cycle collector while it runs (see opened_store);
+    a process that runs on (this one) gets it back, and the store's lock is released, on success
+    and on failure alike."""
+    import gc
+
+    store = tmp_path / "store"
+    good = tmp_path / "good.csv"
+    good.write_text("id,title,kind,requirements,asserted_by\nitem-1,Item,record,A.6.2.8,ops@example.org\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,title,kind,requirements,asserted_by\nitem-2,Item,record,NO.SUCH,ops@example.org\n", encoding="utf-8")
+    before = gc.get_freeze_count()
+    for file, ok in ((good, True), (bad, False)):
+        code, out = run(store, "evidence", "import", str(file), "--workspace", "w")
+        assert (code == 0) is ok, out
+        assert gc.get_freeze_count() == before
+    with GRCGraph.open(store, workspace="w") as g:  # the lock is free
+        assert g.workspace.evidence_ids() == ["item-1"]
