@@ -7,9 +7,10 @@ For each size: `grcgraph evidence import` as a whole command (process start, sto
 validation, load) and the import alone in process (`GRCGraph.import_evidence` on an open store),
 against the obvious validated import (pyshacl with grcgraph's shapes over the same items, at most
 1,000 of them: it grows worse than linearly); then where the import's own time goes, stage by
-stage. Once: a validated, durable write (create evidence and link it) in process, p50 and p99,
-against pyshacl + a flushed N-Triples append. Every import is checked to have stored every item
-and link of the file.
+stage; and, up to 10,000 items, the same items in one `importEvidence` request to a running
+server (JSON encoding, GraphQL input conversion and the import). Once: a validated, durable write
+(create evidence and link it) in process, p50 and p99, against pyshacl + a flushed N-Triples
+append. Every import is checked to have stored every item and link of the file.
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ from pathlib import Path
 from rdflib import URIRef
 
 from bench.baseline import DurableWriter
-from bench.run import WORKSPACE, Figure, MismatchError, baseline_graph, percentiles, shacl_baseline, timed
+from bench.run import (
+    HTTP_IMPORT_MAX,
+    WORKSPACE,
+    Figure,
+    MismatchError,
+    baseline_graph,
+    import_over_http,
+    percentiles,
+    shacl_baseline,
+    timed,
+)
 from bench.server import cli
 from bench.synthetic import Organisation, generate
 from grcgraph import paths
@@ -122,6 +133,17 @@ def run(sizes: list[int], work: Path) -> list[Figure]:
             Figure(f"bulk import, validated, {label} items (CLI)", whole, base_rate, "items/s", compared, ">= 5,000/s", whole >= 5000)
         )
         figures.append(Figure(f"bulk import, validated, {label} items (import alone)", alone, base_rate, "items/s", compared))
+        if size <= HTTP_IMPORT_MAX:
+            over_http = import_over_http(org, _fresh(base, work, "http")).rate
+            figures.append(
+                Figure(
+                    f"bulk import, validated, {label} items over HTTP (importEvidence, one request)",
+                    over_http,
+                    base_rate,
+                    "items/s",
+                    compared,
+                )
+            )
         print(table(figures), flush=True)
         spent = stages(_fresh(base, work, "stages"), file)
         total = sum(spent.values())

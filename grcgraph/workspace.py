@@ -13,12 +13,14 @@ validated ids.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 import pyoxigraph as ox
 from rdflib import RDF, URIRef
@@ -44,9 +46,23 @@ BATCH_SIZE = 500  # ids per query in the batch reads: one query for a page, a bo
 BULK_MIN_ITEMS = 1000
 URI_PATTERN = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
 SHA256_ANY_CASE = re.compile(r"[0-9a-fA-F]{64}")
-# Writes check what is stored, then change it: one at a time in a process, so two writers cannot
-# both find an id new and both insert it.
-_WRITE_LOCK = threading.Lock()
+# Writes check what is stored, then change it: one whole write (its checks included) at a time in
+# a process, so two writers cannot both find an id new and both insert it. Reentrant: a caller (the
+# API server) holds it around checks of its own and the write they lead to.
+WRITE_LOCK = threading.RLock()
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def one_at_a_time(write: Callable[P, T]) -> Callable[P, T]:
+    """`write` under WRITE_LOCK."""
+
+    @functools.wraps(write)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> T:
+        with WRITE_LOCK:
+            return write(*args, **kwargs)
+
+    return locked
 
 
 def _iri_fault(text: str) -> str | None:
@@ -558,7 +574,7 @@ class Workspace:
         """Remove what `replace` nodes said before (and the links of `remove_links_of`), then add
         `data`, and stamp a new revision, in one transaction. `touched`: the evidence ids whose links
         or validity the write may change, for the revision log (None: unknown)."""
-        with _WRITE_LOCK:
+        with WRITE_LOCK:
             # The data goes through a staging graph so that it lands in the same update as the
             # deletions and the new revision stamp (deleting what is not stored is a no-op).
             staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
@@ -579,7 +595,7 @@ class Workspace:
     def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
         `journal.bulk_insert` makes it all or nothing across a crash)."""
-        with _WRITE_LOCK:
+        with WRITE_LOCK:
             bulk_insert(store, data, ox.NamedNode(str(self.graph)))
             self._after_bulk_write(touched)
 
@@ -590,12 +606,20 @@ class Workspace:
         revision.bump(self.store, self.graph, touched=touched)
 
     # --- writes -----------------------------------------------------------------------------
+    @one_at_a_time
     def put_evidence(
-        self, items: Iterable[EvidenceInput], *, path: str = "evidence", replace: bool = True, problems: list[tuple[str, str]] | None = None
+        self,
+        items: Iterable[EvidenceInput],
+        *,
+        path: str = "evidence",
+        numbered: bool = True,
+        replace: bool = True,
+        problems: list[tuple[str, str]] | None = None,
     ) -> list[str]:
         """Create or replace evidence items (with their links) as one transaction. A large batch of
-        new items goes to the store's bulk loader when it has one. `problems` a caller already found
-        in the same input are reported together with these checks' own."""
+        new items goes to the store's bulk loader when it has one. Problems are named `path[i].field`
+        (`path.field` when not `numbered`: one item given as one argument). `problems` a caller
+        already found in the same input are reported together with these checks' own."""
         with collector_paused():
             batch = list(items)
             problems = list(problems or [])
@@ -603,7 +627,7 @@ class Workspace:
             seen: set[str] = set()
             self._start_write()
             for index, item in enumerate(batch):
-                item_path = f"{path}[{index}]" if len(batch) > 1 or path == "evidence" else path
+                item_path = f"{path}[{index}]" if numbered else path
                 duplicate = item.id in seen
                 if duplicate:
                     problems.append((f"{item_path}.id", f"duplicate id {item.id!r} in this batch"))
@@ -620,12 +644,14 @@ class Workspace:
                 self._write(data, replace=nodes, remove_links_of=nodes, touched=seen)
         return [item.id for item in batch]
 
+    @one_at_a_time
     def delete_evidence(self, evidence_id: str) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
         node = str(self.evidence_iri(evidence_id))
         self._write(Batch(), replace=[node], remove_links_of=[node], touched=[evidence_id])
 
+    @one_at_a_time
     def link(self, evidence_id: str, links: Sequence[EvidenceLinkInput], *, problems: list[tuple[str, str]] | None = None) -> None:
         if not self.has_evidence(evidence_id):
             raise NotFoundError(f"no evidence {evidence_id!r} in workspace {self.name!r}")
@@ -638,6 +664,7 @@ class Workspace:
         self._check(data, problems)
         self._write(data, replace=list(data.nodes), touched=[evidence_id])
 
+    @one_at_a_time
     def unlink(self, evidence_id: str, requirement: str, system: str | None = None) -> None:
         problems: list[tuple[str, str]] = []
         iri = self._requirement(requirement, "requirement", problems)
@@ -648,6 +675,7 @@ class Workspace:
             raise NotFoundError(f"evidence {evidence_id!r} is not linked to {requirement!r}")
         self._write(Batch(), replace=[str(node)], touched=[evidence_id])
 
+    @one_at_a_time
     def put_system(self, item: AISystemInput, *, problems: list[tuple[str, str]] | None = None) -> str:
         problems = list(problems or [])
         data = Batch()
@@ -656,6 +684,7 @@ class Workspace:
         self._write(data, replace=[str(self.system_iri(item.id))], touched=())  # links name systems by IRI: none change
         return item.id
 
+    @one_at_a_time
     def set_applicability(self, control: str, included: bool, reason: str) -> SoAEntry:
         problems: list[tuple[str, str]] = []
         iri = self._requirement(control, "control", problems)

@@ -9,10 +9,6 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError, Problem
-from grcgraph.loaders.application import parse_rules, rule_triples
-from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes
-from grcgraph.loaders.obligations import obligation_triples, parse_obligations
-from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set
 from grcgraph.namespace import GRC
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
@@ -54,6 +50,13 @@ def _collect(problems: list[Problem], action: Callable[[], object]) -> object:
 def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback | None = None) -> Graph:
     """Read every source file into one graph. Raises DataError listing every fault in every file,
     before anything is written anywhere."""
+    # Imported here: every command imports this package to check that the store is up to date, and
+    # the readers (yaml with them) are needed only to rebuild.
+    from grcgraph.loaders.application import parse_rules, rule_triples  # noqa: PLC0415
+    from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes  # noqa: PLC0415
+    from grcgraph.loaders.obligations import obligation_triples, parse_obligations  # noqa: PLC0415
+    from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set  # noqa: PLC0415
+
     step = progress or (lambda _message: None)
     graph = Graph()
     for prefix, namespace in (

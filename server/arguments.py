@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
+from functools import cache
 
 from grcgraph.dates import parse_date
 from grcgraph.server.errors import ApiError, invalid
@@ -44,15 +46,34 @@ def chain(value: int) -> int:
 
 
 def check_lengths(value: object, path: str, problems: list[tuple[str, str]]) -> None:
-    """Refuse any string longer than MAX_TEXT, naming where it is."""
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        problems.append((path, f"is {len(value)} characters long; at most {MAX_TEXT} are accepted"))
+    """Refuse any string longer than MAX_TEXT, naming where it is. A path is spelled out only for a
+    string that is too long: an import holds hundreds of thousands of values."""
+    for where, length in _too_long(value):
+        problems.append((path + where, f"is {length} characters long; at most {MAX_TEXT} are accepted"))
+
+
+def _too_long(value: object) -> Iterator[tuple[str, int]]:
+    """(path below `value`, length) of every string in it longer than MAX_TEXT."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            yield "", len(value)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            check_lengths(item, f"{path}[{index}]", problems)
+            if not isinstance(item, str) or len(item) > MAX_TEXT:
+                for where, length in _too_long(item):
+                    yield f"[{index}]{where}", length
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            check_lengths(getattr(value, item.name), f"{path}.{_camel(item.name)}", problems)
+        for name, field in _fields(type(value)):
+            item = getattr(value, name)
+            if item is not None and (not isinstance(item, str) or len(item) > MAX_TEXT):
+                for where, length in _too_long(item):
+                    yield f".{field}{where}", length
+
+
+@cache
+def _fields(kind: type) -> tuple[tuple[str, str], ...]:
+    """A dataclass's attribute names, with each one's GraphQL (camelCase) name."""
+    return tuple((item.name, _camel(item.name)) for item in dataclasses.fields(kind))
 
 
 def _camel(name: str) -> str:

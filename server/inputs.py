@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import strawberry
 from strawberry.types.unset import UnsetType
 
 from grcgraph.api import GRCGraph
-from grcgraph.server.arguments import check_lengths, renamed
+from grcgraph.server.arguments import check_lengths, optional_day, renamed
 from grcgraph.server.types import AISystem, Evidence
 from grcgraph.workspace import (
     ID_PATTERN,
@@ -40,6 +41,36 @@ class CreateEvidenceInput:
     collected_on: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
     valid_until: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
     links: list[LinkInput] = strawberry.field(default_factory=list)
+
+
+def _evidence_from_input(kind: type[CreateEvidenceInput], value: Mapping[str, Any], _context: object) -> CreateEvidenceInput:
+    """Build an item from its GraphQL input value, which graphql-core has already checked and
+    coerced. strawberry's own conversion resolves every field's type again for every item and
+    link: half the time of an `importEvidence` of 10,000 items. tests/test_graphql_api.py checks
+    that both give the same items."""
+    return kind(
+        id=value["id"],
+        title=value["title"],
+        kind=value["kind"],
+        description=value.get("description"),
+        owner=value.get("owner"),
+        location=value.get("location"),
+        sha256=value.get("sha256"),
+        collected_on=value.get("collectedOn"),
+        valid_until=value.get("validUntil"),
+        links=[
+            LinkInput(
+                requirement=link["requirement"],
+                asserted_by=link["assertedBy"],
+                extent=link.get("extent", "full"),
+                system=link.get("system"),
+            )
+            for link in value.get("links") or ()
+        ],
+    )
+
+
+CreateEvidenceInput.__strawberry_definition__.from_input = _evidence_from_input  # type: ignore[attr-defined]
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; links, when given, replace all links")
@@ -95,13 +126,42 @@ def known_evidence(api: GRCGraph, evidence_id: str) -> None:
         raise NotFoundError(f"no evidence {evidence_id[:140]!r} in this workspace")
 
 
+def evidence_input(given: CreateEvidenceInput, path: str, problems: list[tuple[str, str]]) -> EvidenceInput:
+    """The workspace's input from the GraphQL one; a malformed date is a problem named `path.field`."""
+    return EvidenceInput(
+        id=given.id,
+        title=given.title,
+        kind=given.kind,
+        description=given.description,
+        owner=given.owner,
+        location=given.location,
+        sha256=given.sha256,
+        collected_on=optional_day(given.collected_on, f"{path}.collectedOn", problems),
+        valid_until=optional_day(given.valid_until, f"{path}.validUntil", problems),
+        links=links_of(given.links),
+    )
+
+
 def store_evidence(api: GRCGraph, item: EvidenceInput, problems: list[tuple[str, str]]) -> Evidence:
     check_lengths(item, "input", problems)
     try:  # every problem of the input in one answer: these and the workspace's checks
-        api.workspace.put_evidence([item], path="input", replace=True, problems=problems)
+        api.workspace.put_evidence([item], path="input", numbered=False, replace=True, problems=problems)
     except InvalidInputError as error:
         raise renamed(error, "input") from None
     return Evidence(data=api.workspace.evidence(item.id), api=api)
+
+
+def import_evidence(api: GRCGraph, given: Sequence[CreateEvidenceInput]) -> list[str]:
+    """Create or replace every item as one batch, or none: each problem is named `items[i].field`."""
+    problems: list[tuple[str, str]] = []
+    items = [evidence_input(item, f"items[{index}]", problems) for index, item in enumerate(given)]
+    check_lengths(items, "items", problems)
+    if not items:
+        return []  # nothing to write: no new revision either
+    try:
+        return api.workspace.put_evidence(items, path="items", replace=True, problems=problems)
+    except InvalidInputError as error:
+        raise renamed(error, "items") from None
 
 
 def store_system(api: GRCGraph, item: AISystemInput, problems: list[tuple[str, str]]) -> AISystem:

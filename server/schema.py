@@ -10,11 +10,13 @@ which also hides the message of anything unexpected.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -51,7 +53,9 @@ from grcgraph.server.inputs import (
     LinkInput,
     UpdateEvidenceInput,
     UpdateSystemInput,
+    evidence_input,
     given,
+    import_evidence,
     known_evidence,
     links_of,
     store_evidence,
@@ -63,6 +67,7 @@ from grcgraph.server.types import (
     ApplicableProvision,
     CoverageRow,
     Evidence,
+    EvidenceImport,
     Framework,
     GapRow,
     KindCount,
@@ -78,10 +83,20 @@ from grcgraph.server.types import (
     framework_prefixes,
 )
 from grcgraph.store import StoreUnavailableError
-from grcgraph.workspace import ID_PATTERN, AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError, NotFoundError
+from grcgraph.workspace import (
+    ID_PATTERN,
+    AISystemInput,
+    EvidenceInput,
+    EvidenceLinkInput,
+    InvalidInputError,
+    NotFoundError,
+    one_at_a_time,
+)
 from grcgraph.workspace import SoAEntry as SoAData
 
 log = logging.getLogger("grcgraph.server")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 # --- root types ---------------------------------------------------------------------------------
@@ -324,29 +339,41 @@ def _text_matches(api: GRCGraph, text: str) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
+def in_write_thread(resolver: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """Run a mutation on a worker thread, one write at a time (WRITE_LOCK, its checks included): an
+    import takes seconds, and on the event loop it would hold up every other request meanwhile."""
+
+    @functools.wraps(resolver)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return await asyncio.to_thread(one_at_a_time(resolver), *args, **kwargs)
+
+    return run
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Store new evidence with its links; INVALID_INPUT when the id is taken")
+    @in_write_thread
     def create_evidence(self, info: Info, input: CreateEvidenceInput) -> Evidence:
         api = info.context.api(Role.editor)
         problems: list[tuple[str, str]] = []
         if ID_PATTERN.match(input.id) and api.workspace.has_evidence(input.id):
             problems.append(("input.id", f"evidence {input.id!r} already exists; use updateEvidence"))
-        item = EvidenceInput(
-            id=input.id,
-            title=input.title,
-            kind=input.kind,
-            description=input.description,
-            owner=input.owner,
-            location=input.location,
-            sha256=input.sha256,
-            collected_on=optional_day(input.collected_on, "input.collectedOn", problems),
-            valid_until=optional_day(input.valid_until, "input.validUntil", problems),
-            links=links_of(input.links),
-        )
-        return store_evidence(api, item, problems)
+        return store_evidence(api, evidence_input(input, "input", problems), problems)
+
+    @strawberry.mutation(
+        description="Create or replace many evidence items with their links as one batch, all or none, as "
+        "`grcgraph evidence import` does; each problem is named items[i].field. A batch of 1,000 or more "
+        "new items goes to the store's bulk loader. The server's body limit (GRCGRAPH_MAX_BODY_BYTES, "
+        "1,000,000 bytes by default: about 2,000 items) bounds a batch"
+    )
+    @in_write_thread
+    def import_evidence(self, info: Info, items: list[CreateEvidenceInput]) -> EvidenceImport:
+        ids = import_evidence(info.context.api(Role.editor), items)
+        return EvidenceImport(count=len(ids), ids=ids)
 
     @strawberry.mutation(description="Change evidence; fields left out keep their value, links left out are kept")
+    @in_write_thread
     def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, input.id)
@@ -380,6 +407,7 @@ class Mutation:
         return store_evidence(api, item, problems)
 
     @strawberry.mutation(description="Delete evidence and its links; answers the id deleted")
+    @in_write_thread
     def delete_evidence(self, info: Info, id: str) -> str:
         api = info.context.api(Role.editor)
         known_evidence(api, id)
@@ -387,6 +415,7 @@ class Mutation:
         return id
 
     @strawberry.mutation(description="Add or replace links from evidence to requirements")
+    @in_write_thread
     def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, evidence_id)
@@ -402,6 +431,7 @@ class Mutation:
         return Evidence(data=api.workspace.evidence(evidence_id), api=api)
 
     @strawberry.mutation(description="Remove one link (for one system, or the system-less link when system is null)")
+    @in_write_thread
     def unlink_evidence(self, info: Info, evidence_id: str, requirement: str, system: str | None = None) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, evidence_id)
@@ -413,6 +443,7 @@ class Mutation:
         return Evidence(data=api.workspace.evidence(evidence_id), api=api)
 
     @strawberry.mutation(description="Add an AI system to the inventory; INVALID_INPUT when the id is taken")
+    @in_write_thread
     def create_system(self, info: Info, input: CreateSystemInput) -> AISystem:
         api = info.context.api(Role.editor)
         problems: list[tuple[str, str]] = []
@@ -432,6 +463,7 @@ class Mutation:
         return store_system(api, item, problems)
 
     @strawberry.mutation(description="Change an AI system; fields left out keep their value")
+    @in_write_thread
     def update_system(self, info: Info, input: UpdateSystemInput) -> AISystem:
         api = info.context.api(Role.editor)
         if not (ID_PATTERN.match(input.id) and api.workspace.has_system(input.id)):
@@ -450,6 +482,7 @@ class Mutation:
         return store_system(api, AISystemInput(**values), problems)
 
     @strawberry.mutation(description="Include or exclude an ISO/IEC 42001 or 27001 Annex A control, with the justification")
+    @in_write_thread
     def set_applicability(self, info: Info, control: str, included: bool, reason: str) -> SoAEntry:
         api = info.context.api(Role.editor)
         problems: list[tuple[str, str]] = []

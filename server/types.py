@@ -417,6 +417,12 @@ class Token:
     revoked: bool
 
 
+@strawberry.type(description="What importEvidence stored: every item of the batch, in input order")
+class EvidenceImport:
+    count: int
+    ids: list[str]
+
+
 @strawberry.type(description="A new API token: `token` is the secret, shown this once only")
 class NewToken:
     id: str

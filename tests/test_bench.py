@@ -27,7 +27,9 @@ from bench.run import (
     fits,
     gaps_in_process,
     gaps_over_http,
+    import_over_http,
     import_whole,
+    prepare,
     render,
     size_list,
     within,
@@ -144,6 +146,9 @@ def test_an_organisation_imports_in_files_or_in_one(organisation: Organisation, 
     whole = import_whole(organisation, tmp_path)
     assert whole.complete and whole.rate > 0
     assert not list(tmp_path.glob("store-*-one-file")), "the one-file store is removed"
+    prepare(organisation, tmp_path / "http")
+    over_http = import_over_http(organisation, tmp_path / "http")  # checks every item and link stored
+    assert over_http.complete and over_http.rate > 0
 
 
 def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:

@@ -226,3 +226,93 @@ def test_every_token_term_is_declared_in_the_auth_vocabulary() -> None:
         kind = OWL.Class if term == URIRef(f"{auth.AUTH}ApiToken") else OWL.DatatypeProperty
         assert (term, RDF.type, kind) in vocabulary, f"{term} is not declared in ontology/auth.ttl"
         assert vocabulary.value(term, RDFS.label) and vocabulary.value(term, RDFS.comment), f"{term} needs a label and a comment"
+
+
+# --- writes off the event loop ------------------------------------------------------------------------
+def test_a_write_in_progress_does_not_hold_up_other_requests(store: GraphStore, monkeypatch: Any) -> None:
+    """Mutations run on a worker thread, one write at a time: while an import is writing, the event
+    loop answers other requests; a second write waits for the first and finds its result."""
+    import threading
+
+    from grcgraph.workspace import Workspace
+
+    writing, release = threading.Event(), threading.Event()
+    original = Workspace.put_evidence
+
+    def held(self: Workspace, *args: Any, **kwargs: Any) -> list[str]:
+        writing.set()
+        release.wait(5)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Workspace, "put_evidence", held)
+    settings = Settings()
+    registry = Registry(GRCGraph(store, "thread-ws"))
+    schema = build_schema(settings)
+
+    def context(role: Role) -> Context:
+        return Context(registry, settings, lambda: (Principal("thread-ws", role, "0123456789abcdef"), None))
+
+    items = [{"id": f"t-{n}", "title": f"Item {n}", "kind": "record"} for n in range(3)]
+    importing_query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
+    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: "record"}) { id } }'
+
+    async def scenario() -> None:
+        importing = asyncio.create_task(
+            schema.execute(importing_query, variable_values={"items": items}, context_value=context(Role.editor))
+        )
+        assert await asyncio.to_thread(writing.wait, 5), "the import began"
+        read = await asyncio.wait_for(schema.execute("{ frameworks { prefix } }", context_value=context(Role.reader)), 5)
+        assert not read.errors and read.data
+        assert not importing.done(), "the read was answered while the import was still writing"
+        second = asyncio.create_task(schema.execute(create, context_value=context(Role.editor)))
+        await asyncio.sleep(0.05)
+        assert not second.done(), "a second write waits for the first"
+        release.set()
+        assert (await importing).data == {"importEvidence": {"count": 3}}
+        refused = await second
+        assert refused.errors and "already exists" in refused.errors[0].message, refused.errors
+
+    asyncio.run(scenario())
+
+
+def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, monkeypatch: Any) -> None:
+    """importEvidence's items are built by a hook of our own (speed); strawberry's generic conversion
+    is the reference: the same items, for every field given, left out or null."""
+    from grcgraph.server import schema as schema_module
+    from grcgraph.server.inputs import CreateEvidenceInput
+
+    items = [
+        {"id": "a", "title": "A", "kind": "record"},
+        {
+            "id": "b",
+            "title": "B",
+            "kind": "log",
+            "description": "d",
+            "owner": "o",
+            "location": "https://example.org/b",
+            "sha256": "0" * 64,
+            "collectedOn": "2026-01-01",
+            "validUntil": "2027-01-01",
+            "links": [
+                {"requirement": "A.6.2.8", "assertedBy": "x"},
+                {"requirement": "Art. 12(1)", "assertedBy": "y", "extent": "partial", "system": "s1"},
+            ],
+        },
+        {"id": "c", "title": "C", "kind": "policy", "description": None, "collectedOn": None, "links": []},
+    ]
+    settings = Settings()
+    registry = Registry(GRCGraph(store, "hook-ws"))
+    context = Context(registry, settings, lambda: (Principal("hook-ws", Role.editor, "0123456789abcdef"), None))
+    query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
+    seen: list[list[Any]] = []
+    monkeypatch.setattr(schema_module, "import_evidence", lambda _api, given: seen.append(list(given)) or [])
+
+    def built() -> list[Any]:
+        result = asyncio.run(build_schema(settings).execute(query, variable_values={"items": items}, context_value=context))
+        assert not result.errors, result.errors
+        return seen.pop()
+
+    ours = built()
+    monkeypatch.setattr(CreateEvidenceInput.__strawberry_definition__, "from_input", None)  # type: ignore[attr-defined]
+    assert ours == built()
+    assert len(ours) == 3 and ours[1].links[0].extent == "full" and ours[1].links[1].system == "s1"
