@@ -196,7 +196,10 @@ class EmbeddedStore(GraphStore):
         try:
             store = cls(ox.Store(str(path)), path)
         except OSError as error:
-            raise RuntimeError(f"cannot open the store in {path}: {error} (is another grcgraph process using it?)") from None
+            raise RuntimeError(
+                f"cannot open the store in {path}: {error} (is another grcgraph process, such as `grcgraph serve`, using it? "
+                "While the server runs, write through its GraphQL API: importEvidence takes a batch of evidence)"
+            ) from None
         recover(store)  # a bulk load cut short by a crash is undone before anyone reads
         return store
 

@@ -206,3 +206,16 @@ def test_a_command_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
         assert gc.get_freeze_count() == before
     with GRCGraph.open(store, workspace="w") as g:  # the lock is free
         assert g.workspace.evidence_ids() == ["item-1"]
+
+
+def test_a_store_held_by_another_process_is_a_clear_error(tmp_path: Path) -> None:
+    """The embedded store takes one process at a time: a command that finds it held (a running
+    server) says so, and where to send writes instead."""
+    store = tmp_path / "store"
+    file = tmp_path / "good.csv"
+    file.write_text("id,title,kind,requirements,asserted_by\nitem-1,Item,record,A.6.2.8,ops@example.org\n", encoding="utf-8")
+    with GRCGraph.open(store, workspace="w"):
+        code, out = run(store, "evidence", "import", str(file), "--workspace", "w")
+    assert code != 0, out
+    assert "cannot open the store" in out and "importEvidence" in out, out
+    assert "Traceback" not in out
