@@ -115,7 +115,10 @@ class Requirement:
     def mappings(self) -> list[Mapping]:
         return [Mapping(data=m, api=self.api) for m in self.api.mapping_index.for_requirement(self.ref.iri)]
 
-    @strawberry.field(description="Evidence of the caller's workspace covering this requirement, directly or through mappings")
+    @strawberry.field(
+        description="Evidence of the caller's workspace covering this requirement, directly or through mappings: the items of its "
+        "first 20 coverage paths"
+    )
     async def evidence(self, info: Info, on: str | None = None, chain_length: int = 1) -> list[CoveringEvidence]:
         entry = info.context.covered(parse_day(on, "on"), chain(chain_length)).get(self.ref.iri)
         if entry is None:
@@ -338,7 +341,7 @@ class CoverageRow:
     direct: bool
     inferred: bool
     evidence: list[str]
-    paths: list[CoveragePath]
+    paths: list[CoveragePath] = strawberry.field(description="The first 20 paths to the requirement (the coverage counts every path)")
 
 
 @strawberry.type
@@ -347,8 +350,10 @@ class GapRow:
     parent: str | None
     status: str = strawberry.field(description=", ".join(STATUSES))
     reason: str
-    evidence: list[str]
-    stale_evidence: list[str]
+    evidence: list[str] = strawberry.field(
+        description="Evidence ids behind the status, from the requirement's first 20 coverage paths (the status counts every path)"
+    )
+    stale_evidence: list[str] = strawberry.field(description="Expired evidence ids, from the same first 20 paths")
     inferred: bool
     leaf: bool = strawberry.field(description="No sub-requirements: counted in the summary (parents are rolled up from these)")
 
