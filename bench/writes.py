@@ -30,13 +30,14 @@ from bench.run import (
     Figure,
     MismatchError,
     baseline_graph,
+    check_stored,
     import_over_http,
     percentiles,
     shacl_baseline,
     timed,
 )
 from bench.server import cli
-from bench.synthetic import Organisation, generate
+from bench.synthetic import generate
 from grcgraph import paths
 from grcgraph.api import GRCGraph
 from grcgraph.batch import Batch, collector_paused
@@ -51,15 +52,6 @@ def _fresh(base: Path, work: Path, name: str) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(base, target)
     return target
-
-
-def _check_stored(store: Path, org: Organisation) -> None:
-    with GRCGraph.open(store, workspace=WORKSPACE) as g:
-        ids = set(g.workspace.evidence_ids())
-        links = len(g.workspace.links())
-    wanted = {item["id"] for item in org.evidence}
-    if not wanted <= ids or links < sum(len(item["links"]) for item in org.evidence):
-        raise MismatchError(f"import of {org.size:,} items stored {len(wanted & ids):,} of them and {links:,} links")
 
 
 def stages(store: Path, file: Path) -> dict[str, float]:
@@ -119,7 +111,7 @@ def run(sizes: list[int], work: Path) -> list[Figure]:
         began = time.perf_counter()
         cli("evidence", "import", str(file), "--workspace", WORKSPACE, data_dir=store)
         whole = size / (time.perf_counter() - began)
-        _check_stored(store, org)
+        check_stored(store, org)
 
         store = _fresh(base, work, "api")
         with GRCGraph.open(store, workspace=WORKSPACE) as g:
@@ -127,7 +119,7 @@ def run(sizes: list[int], work: Path) -> list[Figure]:
             g.import_evidence(file)
             alone = size / (time.perf_counter() - began)
             base_rate = shacl_baseline(g, baseline_graph(g), min(size, 1000))
-        _check_stored(store, org)
+        check_stored(store, org)
         compared = f"pyshacl over {min(size, 1000):,} of the same items"
         figures.append(
             Figure(f"bulk import, validated, {label} items (CLI)", whole, base_rate, "items/s", compared, ">= 5,000/s", whole >= 5000)
