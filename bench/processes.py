@@ -138,7 +138,8 @@ class OxigraphServer(ServerProcess):
         binary = str(beside) if beside.is_file() else shutil.which("oxigraph")
         if binary is None:
             raise RuntimeError("the oxigraph server is installed with the test extra: pip install -e '.[test]'")
-        return [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        # --timeout-s: the store stops a query past it (grcgraph cannot stop one it sent); above the longest own read
+        return [binary, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}", "--timeout-s", "60"]
 
     def ready(self) -> bool:
         httpx.post(f"{self.url}/query", data={"query": "ASK {}"}, timeout=1)

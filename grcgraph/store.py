@@ -9,6 +9,7 @@ either the old graph or the new one, and a failed load leaves the old one in pla
 from __future__ import annotations
 
 import gc
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
@@ -23,6 +24,8 @@ from rdflib.term import Identifier, Node
 from grcgraph import iris
 from grcgraph.journal import recover
 from grcgraph.namespace import GRC
+from grcgraph.sparql_pool import QueryPool
+from grcgraph.sparql_worker import serialise
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 T = TypeVar("T")
@@ -164,6 +167,18 @@ class GraphStore(ABC):
         """Any read-only query (SELECT, ASK, CONSTRUCT, DESCRIBE) over `graphs` only, as both the
         default and the named graphs; SyntaxError for anything that is not such a query."""
 
+    def sparql(self, sparql: str, graphs: list[ox.NamedNode], *, limit: int, timeout: float) -> tuple[bytes, str]:
+        """A caller's read-only query over `graphs`, serialised (SPARQL JSON, or N-Triples for
+        CONSTRUCT and DESCRIBE) with at most `limit` rows, stopped at `timeout` seconds
+        (QueryTimeoutError); SyntaxError for anything that is not such a query. Here: through
+        `evaluate`, whose request the remote store's own timeout ends (`oxigraph serve --timeout-s`)."""
+        deadline = time.monotonic() + timeout
+        result = self.evaluate(sparql, graphs, timeout)
+        try:
+            return serialise(result, limit, deadline)
+        finally:
+            del result
+
     @abstractmethod
     def ping(self) -> None:
         """Raise StoreUnavailableError when the store cannot answer."""
@@ -178,6 +193,7 @@ class EmbeddedStore(GraphStore):
         self.location = str(path) if path is not None else "memory"
         self._closed = False
         self.reads = 0
+        self.generation = 0  # writes so far: the SPARQL endpoint's snapshot is current while it holds
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -208,6 +224,9 @@ class EmbeddedStore(GraphStore):
         if self._closed:
             return
         self._closed = True
+        pool = self.__dict__.pop("_query_pool", None)
+        if pool is not None:
+            pool.close()
         self.inner.flush()
         # Every handle (the rdflib dataset too, if one was made) must go for Oxigraph to release the lock.
         self.__dict__.pop("dataset", None)
@@ -243,11 +262,13 @@ class EmbeddedStore(GraphStore):
         return [quad for s in subjects for quad in self.inner.quads_for_pattern(s, None, None, graph)]
 
     def update(self, sparql: str) -> None:
+        self.generation += 1
         self.inner.update(sparql)
 
     def load(self, data: bytes, graph: ox.NamedNode) -> None:
         """Add N-Triples `data` to `graph`."""
         if data:
+            self.generation += 1
             self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def bulk_load(self, data: bytes, graph: ox.NamedNode) -> None:
@@ -255,12 +276,15 @@ class EmbeddedStore(GraphStore):
         grcgraph/journal.py, which every caller goes through). Leniently: the loader does not check
         IRIs again, since a batch's IRIs are grcgraph's own, the catalog's, or checked with the
         store's IRI parser at input (a tenth of the load's time)."""
+        self.generation += 1
         self.inner.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
     def extend(self, quads: list[ox.Quad]) -> None:
+        self.generation += 1
         self.inner.extend(quads)
 
     def add_graph(self, graph: ox.NamedNode) -> None:
+        self.generation += 1
         self.inner.add_graph(graph)
 
     def flush(self) -> None:
@@ -278,6 +302,7 @@ class EmbeddedStore(GraphStore):
 
     def replace_graph(self, name: URIRef, graph: Graph, digest: str | None = None) -> None:
         """Replace the named graph `name` by `graph` atomically."""
+        self.generation += 1
         staging = ox.NamedNode(str(iris.STAGING_GRAPH))
         self.inner.remove_graph(staging) if self.inner.contains_named_graph(staging) else None
         self.inner.add_graph(staging)
@@ -292,9 +317,18 @@ class EmbeddedStore(GraphStore):
         return parse_graph(name, self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
 
     def evaluate(self, sparql: str, graphs: list[ox.NamedNode], timeout: float) -> OxResult:
-        # pyoxigraph cannot stop a running query: the caller enforces `timeout` around this call.
+        # In this thread, unstoppable: for grcgraph's own bounded reads. A caller's text goes to `sparql`.
         result: OxResult = self.inner.query(sparql, default_graph=list(graphs), named_graphs=list(graphs))
         return result
+
+    @cached_property
+    def _query_pool(self) -> QueryPool:
+        snapshots = None if self.path is None else self.path.with_name(f"{self.path.name}.sparql-snapshots")
+        return QueryPool(self.inner, lambda: self.generation, snapshots)
+
+    def sparql(self, sparql: str, graphs: list[ox.NamedNode], *, limit: int, timeout: float) -> tuple[bytes, str]:
+        # pyoxigraph cannot stop a running query: it runs in a worker process, killed at the deadline.
+        return self._query_pool.run(sparql, [g.value for g in graphs], limit=limit, timeout=timeout)
 
     def ping(self) -> None:
         return  # in process: always there

@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import threading
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeVar
 
@@ -30,7 +29,8 @@ from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore, OxResult, StoreUnavailableError
+from grcgraph.sparql_pool import QueryFailedError, QueryTimeoutError
+from grcgraph.store import GraphStore, StoreUnavailableError
 from grcgraph.workspace import Workspace
 
 log = logging.getLogger("grcgraph.server")
@@ -99,10 +99,28 @@ class BodyTooLargeError(Exception):
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
+Caller = tuple[Principal | None, str | None]  # the caller, or None and why not
+
+
+def unauthenticated(reason: str) -> JSONResponse:
+    return JSONResponse(error_body("UNAUTHENTICATED", reason), status_code=401, headers={"WWW-Authenticate": 'Bearer realm="grcgraph"'})
+
+
 class Router(GraphQLRouter[Context, None]):
-    """strawberry's router, answering every refusal in GraphQL's JSON error shape with a stable code."""
+    """strawberry's router, answering every refusal in GraphQL's JSON error shape with a stable code.
+    The caller's token is checked before the body is read: an anonymous request is answered 401
+    without being parsed, so no analysis of a document runs for a caller without a token."""
+
+    def __init__(self, *args: Any, authenticate: Callable[[Request], Awaitable[Caller]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authenticate = authenticate
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if request.method == "POST" or "query" in request.query_params:  # a GET without a query is GraphiQL's page
+            principal, failure = await self.authenticate(request)
+            if principal is None:
+                return unauthenticated(failure or "send an API token: Authorization: Bearer <token>")
+            request.state.caller = principal
         # strawberry answers a request it cannot read with a plain-text body; callers get JSON instead.
         try:
             return await super().run(request, context=context, root_value=root_value)
@@ -145,14 +163,14 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
     `warm_indexes` (`grcgraph serve`), each workspace's link index is built in the background."""
     registry = Registry(GRCGraph(store, settings.local_workspace), VerifiedTokens(settings.token_cache_seconds))
     ready = threading.Event()
-    sparql_slots = threading.BoundedSemaphore(settings.sparql_concurrency)
+    sparql_limits = SparqlLimits(settings.sparql_concurrency, settings.sparql_concurrency_per_token)
     if store.digest(REFERENCE_GRAPH) is not None:
         _ = registry.base.network  # build the catalog and mapping indexes once, before the first request
         ready.set()
         if warm_indexes:
             warm_link_indexes(registry)
 
-    def principal(request: Request) -> tuple[Principal | None, str | None]:
+    async def principal(request: Request) -> Caller:
         header = request.headers.get("authorization")
         if header is None:
             if settings.read_only_local:
@@ -161,19 +179,27 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None, "the Authorization header must be 'Bearer <token>'"
-        record = registry.tokens.authenticate(store, token)
+        # A token not verified lately is a store read (a round trip on a remote store): off the event loop.
+        record = registry.tokens.recent(token)
+        if record is None:
+            record = await asyncio.to_thread(registry.tokens.authenticate, store, token)
         if record is None:
             return None, "the token is not valid (unknown, mistyped or revoked)"
         return Principal(record.workspace, record.role, record.id), None
 
     async def get_context(request: Request) -> Context:
-        # Authenticated when a resolver first needs the caller: a query refused before it runs reads nothing.
-        return Context(registry, settings, lambda: principal(request))
+        # Made before `Router.run` checks the token (FastAPI resolves it first): the caller is read when needed.
+        def caller() -> Caller:
+            found: Principal | None = getattr(request.state, "caller", None)
+            return found, None if found else "send an API token: Authorization: Bearer <token>"
+
+        return Context(registry, settings, caller)
 
     app = FastAPI(title="grcgraph", summary="AI-governance frameworks, crosswalks, evidence and coverage", docs_url=None, redoc_url=None)
     router = Router(
         build_schema(settings),
         context_getter=get_context,
+        authenticate=principal,
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
@@ -198,9 +224,9 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
 
     @app.api_route("/sparql", methods=["GET", "POST"])
     async def sparql(request: Request) -> Response:
-        found, failure = principal(request)
+        found, failure = await principal(request)
         if found is None:
-            return JSONResponse(error_body("UNAUTHENTICATED", failure or "unauthenticated"), status_code=401)
+            return unauthenticated(failure or "unauthenticated")
         query: str | None = request.query_params.get("query")
         if "update" in request.query_params:
             return _refused()
@@ -223,27 +249,29 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
         if not query:
             return JSONResponse(error_body("INVALID_INPUT", "no query: pass ?query=... or POST one"), status_code=400)
         graphs = [ox.NamedNode(str(REFERENCE_GRAPH)), ox.NamedNode(str(Workspace(store, found.workspace).graph))]
-        if not sparql_slots.acquire(blocking=False):
-            return JSONResponse(error_body("QUERY_TOO_COMPLEX", "too many SPARQL queries running; try again later"), status_code=503)
-        deadline = time.monotonic() + settings.sparql_timeout
+        caller = found.token_id or "local"
+        refusal = sparql_limits.enter(caller)
+        if refusal is not None:
+            return JSONResponse(error_body("RATE_LIMITED", refusal), status_code=429, headers={"Retry-After": "1"})
         try:
-            body, media = await asyncio.wait_for(
-                in_daemon_thread(sparql_slots, run_sparql, store, query, graphs, settings.sparql_result_limit, deadline),
-                timeout=settings.sparql_timeout + 1,
+            body, media = await asyncio.to_thread(
+                store.sparql, query, graphs, limit=settings.sparql_result_limit, timeout=settings.sparql_timeout
             )
         except SyntaxError as error:
             message = str(error).splitlines()[0][:300]
             return JSONResponse(
                 error_body("INVALID_INPUT", f"not a SPARQL 1.1 query (updates are refused here): {message}"), status_code=400
             )
-        except (TimeoutError, QueryTimeoutError):
+        except QueryTimeoutError:
             return JSONResponse(error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s"), status_code=503)
         except StoreUnavailableError as error:
             log.warning("%s", error)
             return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
-        except OSError as error:
+        except (OSError, QueryFailedError) as error:
             log.warning("SPARQL evaluation failed: %s", error)
             return JSONResponse(error_body("INVALID_INPUT", "the query could not be evaluated"), status_code=400)
+        finally:
+            sparql_limits.leave(caller)
         return Response(body, media_type=media)
 
     @app.exception_handler(UnicodeDecodeError)
@@ -264,91 +292,37 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
     return app
 
 
-def in_daemon_thread(slot: threading.BoundedSemaphore, work: Callable[..., T], *args: Any) -> asyncio.Future[T]:
-    """Run `work` in a daemon thread holding `slot` until it ends. pyoxigraph cannot cancel a query:
-    past the timeout the caller gets its answer, the evaluation runs on (still holding its slot, so
-    at most `sparql_concurrency` run at once) and never keeps the process from exiting."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
+class SparqlLimits:
+    """How many SPARQL queries run at once, in all and per caller: a query holds its place until it
+    ends, which is at its deadline at the latest (its worker is killed then)."""
 
-    def settle(result: T | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
+    def __init__(self, total: int, per_caller: int) -> None:
+        self.total = total
+        self.per_caller = per_caller
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
 
-    def target() -> None:
-        try:
-            result = work(*args)
-        except Exception as error:  # handed to the awaiting request, which answers it
-            # Without its traceback: the frames hold pyoxigraph results, which must die in this thread.
-            loop.call_soon_threadsafe(settle, None, error.with_traceback(None))
-        else:
-            loop.call_soon_threadsafe(settle, result, None)
-        finally:
-            slot.release()
+    def enter(self, caller: str) -> str | None:
+        """None if `caller` may start a query now (the place is taken); otherwise why not."""
+        with self._lock:
+            if self._running.get(caller, 0) >= self.per_caller:
+                return f"this token already runs {self.per_caller} SPARQL quer{'y' if self.per_caller == 1 else 'ies'}; send the next when it ends"
+            if sum(self._running.values()) >= self.total:
+                return "too many SPARQL queries running; try again shortly"
+            self._running[caller] = self._running.get(caller, 0) + 1
+            return None
 
-    threading.Thread(target=target, name="sparql", daemon=True).start()
-    return future
+    def leave(self, caller: str) -> None:
+        with self._lock:
+            left = self._running.get(caller, 0) - 1
+            if left > 0:
+                self._running[caller] = left
+            else:
+                self._running.pop(caller, None)
 
 
 def _refused() -> JSONResponse:
     return JSONResponse(error_body("FORBIDDEN", "SPARQL updates are refused: this endpoint is read-only"), status_code=400)
-
-
-class QueryTimeoutError(Exception):
-    pass
-
-
-def _term(term: object) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
-
-
-def run_sparql(store: GraphStore, query: str, graphs: list[ox.NamedNode], limit: int, deadline: float) -> tuple[bytes, str]:
-    """Evaluate a read-only query over the reference graph and one workspace's graph (default and
-    named graphs both restricted to them), stopping at `limit` results or at the deadline."""
-    result = store.evaluate(query, graphs, timeout=max(deadline - time.monotonic(), 0.1))
-    try:
-        return _serialise(result, limit, deadline)
-    finally:
-        del result  # pyoxigraph results may only be released in the thread that made them
-
-
-def _serialise(result: OxResult, limit: int, deadline: float) -> tuple[bytes, str]:
-    if isinstance(result, ox.QueryBoolean):
-        return json.dumps({"head": {}, "boolean": bool(result)}).encode(), "application/sparql-results+json"
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows: list[dict[str, dict[str, str]]] = []
-        for solution in result:
-            if time.monotonic() > deadline:
-                raise QueryTimeoutError
-            if len(rows) >= limit:
-                break
-            rows.append({name: _term(solution[name]) for name in names if solution[name] is not None})
-        body = {"head": {"vars": names}, "results": {"bindings": rows}}
-        return json.dumps(body).encode(), "application/sparql-results+json"
-    lines: list[str] = []
-    for triple in result:
-        if time.monotonic() > deadline:
-            raise QueryTimeoutError
-        if len(lines) >= limit:
-            break
-        lines.append(f"{triple} .")
-    return ("\n".join(lines) + "\n").encode(), "application/n-triples"
 
 
 __all__ = ["create_app"]

@@ -161,6 +161,13 @@ class VerifiedTokens:
         self._generation = 0  # bumped by every revocation: a lookup that raced one is not kept
         self._lock = threading.Lock()  # requests run on several threads, and a hit reorders entries
 
+    def recent(self, token: str) -> TokenRecord | None:
+        """The record of a token verified within `ttl`, without a store read; None if there is none."""
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            return self._entries.get(_hash(token.strip()))
+
     def authenticate(self, store: GraphStore, token: str) -> TokenRecord | None:
         if self.ttl <= 0:
             return authenticate(store, token)

@@ -1,32 +1,40 @@
 """Limits checked before a query runs, all answered QUERY_TOO_COMPLEX: tokens (while parsing),
-depth and aliases, then the query's cost (`grcgraph.server.cost`) once it is known to be valid.
-Nothing here reads the store, so a refused query costs the server almost nothing.
+depth and aliases, then the query's cost (`grcgraph.server.cost`, each linear in the document)
+once it is known to be valid. Nothing here reads the store, so a refused query costs the server
+almost nothing; the caller's token has been checked before any of it (`grcgraph.server.app`).
 
-Parsing and validating a document costs more than answering most queries, and clients send the
-same few texts over and over: each guard keeps the parsed document and its validation errors per
-query text (`DocumentCache`). The cost depends on the variables, so it is computed on every request.
+Parsing is linear and capped by the token limit. Validation is not linear in every document
+(graphql-core's overlapping-fields rule compares same-named fields pairwise: 0.5-0.7 s for the
+worst 2,000-token documents), so it runs on a worker thread, at most VALIDATING at once, and a
+document not checked within CHECK_SECONDS is refused: the event loop keeps answering meanwhile.
+
+Clients send the same few texts over and over: each guard keeps the parsed document and its
+validation errors per query text (`DocumentCache`). The cost depends on the variables, so it is
+computed on every request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from cachetools import LRUCache
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, validate
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 
-from grcgraph.server.cost import query_cost
+from grcgraph.server.cost import CAP, query_cost, shape
 from grcgraph.server.settings import Settings
 
 TOKENS_EXCEEDED = re.compile(r"more than \d+ tokens")
 CACHED_TEXTS = 256
 CACHED_TEXT_CHARS = 20_000  # longer texts are rare and would make the cache's memory unbounded in practice
+CHECK_SECONDS = 2.0  # far above the slowest document within the token limit (0.7 s)
+VALIDATING = 2  # documents validated at once (the machine's cores); the others wait their turn
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class Checked:
 
     document: DocumentNode
     errors: tuple[GraphQLError, ...]
+    transient: bool = False  # refused for the machine's state (time), not the text's: not kept
 
 
 CacheKey = tuple[str, tuple[type[ASTValidationRule], ...]]
@@ -63,9 +72,31 @@ class DocumentCache:
         return len(self._entries)
 
 
+def limit_errors(settings: Settings, document: DocumentNode) -> list[GraphQLError]:
+    """Depth and alias limits, measured in one linear pass (`grcgraph.server.cost.shape`)."""
+    measured = shape(document)
+    errors = [
+        GraphQLError(f"'{name}' exceeds maximum operation depth of {settings.max_depth}", extensions={"code": "QUERY_TOO_COMPLEX"})
+        for name, depth in measured.depths.items()
+        if depth > settings.max_depth
+    ]
+    if measured.aliases > settings.max_aliases:
+        aliases = "more than 2^53" if measured.aliases >= CAP else str(measured.aliases)
+        message = f"{aliases} aliases found. Allowed: {settings.max_aliases}"
+        errors.append(GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"}))
+    return errors
+
+
+def check_document(
+    settings: Settings, schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> Checked:
+    """The document's limit errors, or else its validation errors."""
+    return Checked(document, tuple(limit_errors(settings, document) or validate_document(schema, document, rules)))
+
+
 def guard_extension(settings: Settings, cache: DocumentCache | None = None) -> Callable[[], SchemaExtension]:
-    rules = [depth_rule(settings.max_depth, None), alias_rule(settings.max_aliases)]
     documents = cache if cache is not None else DocumentCache(settings.document_cache_size)
+    validators = ThreadPoolExecutor(VALIDATING, thread_name_prefix="validate")
 
     class ComplexityGuard(SchemaExtension):
         cached: Checked | None = None
@@ -86,21 +117,22 @@ def guard_extension(settings: Settings, cache: DocumentCache | None = None) -> C
                 if TOKENS_EXCEEDED.search(error.message):
                     error.extensions = {"code": "QUERY_TOO_COMPLEX", "maxTokens": settings.max_tokens}
 
-        def on_validate(self) -> Iterator[None]:
+        async def on_validate(self) -> AsyncIterator[None]:
             # Validation runs here, in full, so that the cost is computed only for a valid query;
             # strawberry skips its own validation once `pre_execution_errors` is set.
             context = self.execution_context
             if context.graphql_document is not None and context.pre_execution_errors is None:
                 schema, document = context.schema._schema, context.graphql_document
                 if self.cached is None:
-                    self.cached = Checked(document, tuple(self.validate(document)))
-                    if context.query:
+                    self.cached = await self.check(schema, document)
+                    if context.query and not self.cached.transient:
                         documents.put(self.key(), self.cached)
                 errors = list(self.cached.errors)
                 if not errors:
                     cost = query_cost(schema, document, context.operation_name, context.variables)
                     if cost > settings.max_query_cost:
-                        message = f"the query costs {cost}; at most {settings.max_query_cost} is allowed (ask for smaller pages or fewer nested lists)"
+                        shown = "more than 2^53" if cost >= CAP else str(cost)
+                        message = f"the query costs {shown}; at most {settings.max_query_cost} is allowed (ask for smaller pages or fewer nested lists)"
                         errors = [
                             GraphQLError(
                                 message, extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "maxCost": settings.max_query_cost}
@@ -109,12 +141,14 @@ def guard_extension(settings: Settings, cache: DocumentCache | None = None) -> C
                 context.pre_execution_errors = errors
             yield
 
-        def validate(self, document: DocumentNode) -> list[GraphQLError]:
-            context = self.execution_context
-            schema = context.schema._schema
-            errors = validate(schema, document, rules)
-            for error in errors:
-                error.extensions = {"code": "QUERY_TOO_COMPLEX"}
-            return errors or validate_document(schema, document, context.validation_rules)
+        async def check(self, schema: GraphQLSchema, document: DocumentNode) -> Checked:
+            """Limits and validation on a worker thread, refused past CHECK_SECONDS."""
+            rules = tuple(self.execution_context.validation_rules)
+            work = asyncio.get_running_loop().run_in_executor(validators, check_document, settings, schema, document, rules)
+            try:
+                return await asyncio.wait_for(work, timeout=CHECK_SECONDS)
+            except TimeoutError:
+                message = f"the query could not be checked within {CHECK_SECONDS:g} s; send a smaller one, or try again"
+                return Checked(document, (GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"}),), transient=True)
 
     return ComplexityGuard

@@ -48,7 +48,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     sparql_timeout: float = 10.0
     sparql_result_limit: int = 10_000
-    sparql_concurrency: int = 2  # queries evaluated at once; pyoxigraph cannot stop one past its timeout
+    sparql_concurrency: int = 2  # queries evaluated at once (each in a worker process, killed at its timeout)
+    sparql_concurrency_per_token: int = 1  # so that one caller cannot take every place
     # A verified token is trusted this long without a store lookup; a revocation by another
     # process sharing the store takes effect within it (0: check the store on every request).
     token_cache_seconds: float = 5.0
@@ -94,6 +95,7 @@ class Settings:
             "max_body_bytes",
             "sparql_result_limit",
             "sparql_concurrency",
+            "sparql_concurrency_per_token",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")

@@ -30,8 +30,10 @@ class ApiServer(GrcgraphServer):
         response = httpx.post(
             f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=self.request_seconds
         )
-        assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
+        # 401 for a missing or unknown token (answered before the query is read), 200 otherwise.
+        refused = body.get("errors", [{}])[0].get("extensions", {}).get("code") == "UNAUTHENTICATED"
+        assert response.status_code == (401 if refused else 200), response.text
         return body
 
     def data(self, query: str, variables: dict[str, Any] | None = None, token: str | None = "editor") -> dict[str, Any]:
