@@ -40,7 +40,7 @@ from grcgraph.server.auth import Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 PLAIN_ENV = {"GRCGRAPH_DOCUMENT_CACHE_SIZE": "0", "GRCGRAPH_TOKEN_CACHE_SECONDS": "0"}
 PLAIN = [sys.executable, "-m", "bench.http_overhead", "--serve-plain"]

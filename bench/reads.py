@@ -44,13 +44,13 @@ from bench.baseline import Baseline
 from bench.run import ON, WORKSPACE, baseline_graph, check_gaps, gaps_in_process, gaps_over_http
 from bench.server import Server, cli
 from bench.synthetic import Organisation, generate
-from grcgraph import revision
 from grcgraph.api import GRCGraph
-from grcgraph.batch import Batch
-from grcgraph.coverage import propagate, roll_up
-from grcgraph.link_index import LinkIndex
-from grcgraph.namespace import GRC
-from grcgraph.terms import EXTENTS
+from grcgraph.coverage.link_index import LinkIndex
+from grcgraph.coverage.rules import propagate, roll_up
+from grcgraph.store import revision
+from grcgraph.store.batch import Batch
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import EXTENTS
 from grcgraph.workspace import EvidenceInput, EvidenceLink, EvidenceLinkInput
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,11 +21,11 @@ from typing import Any
 from bench.processes import OxigraphServer
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
-from grcgraph.reference import load_reference
-from grcgraph.remote_store import RemoteStore
+from grcgraph.reference.build import load_reference
 from grcgraph.server.app import create_app
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
+from grcgraph.store.remote import RemoteStore
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -36,8 +36,9 @@ from rdflib import RDF, Graph, URIRef
 from bench.baseline import Baseline, DurableWriter
 from bench.server import Server, cli
 from bench.synthetic import ON, Organisation, generate
-from grcgraph import iris, paths
+from grcgraph import paths
 from grcgraph.api import GRCGraph
+from grcgraph.vocab import iris
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIGURES = ("cold-start", "import", "coverage", "gaps", "write", "throughput", "memory")

@@ -40,11 +40,11 @@ from bench.server import cli
 from bench.synthetic import generate
 from grcgraph import paths
 from grcgraph.api import GRCGraph
-from grcgraph.batch import Batch, collector_paused
-from grcgraph.journal import LOADERS, BulkStore, piece_size
 from grcgraph.loaders.evidence import read_evidence_file
-from grcgraph.namespace import GRC
-from grcgraph.shape_rules import workspace_rules
+from grcgraph.store.batch import Batch, collector_paused
+from grcgraph.store.journal import LOADERS, BulkStore, piece_size
+from grcgraph.vocab.namespace import GRC
+from grcgraph.workspace.shape_rules import workspace_rules
 
 
 def _fresh(base: Path, work: Path, name: str) -> Path:

@@ -18,17 +18,17 @@ from types import TracebackType
 import networkx as nx
 import pandas as pd
 
-from grcgraph.application import Applicability
-from grcgraph.catalog import Catalog, Requirement
-from grcgraph.coverage import Covered, Level, propagate, roll_up
-from grcgraph.coverage import Path as CoveragePath
-from grcgraph.link_index import LinkIndex
+from grcgraph.coverage.link_index import LinkIndex
+from grcgraph.coverage.network import requirement_graph
+from grcgraph.coverage.rules import Covered, Level, propagate, roll_up
+from grcgraph.coverage.rules import Path as CoveragePath
+from grcgraph.coverage.scope import Scope
 from grcgraph.loaders.evidence import import_files
-from grcgraph.mappings import Mappings
-from grcgraph.network import requirement_graph
-from grcgraph.reference import load_reference
-from grcgraph.scope import Scope
-from grcgraph.store import GraphStore
+from grcgraph.reference.applicability import Applicability
+from grcgraph.reference.build import load_reference
+from grcgraph.reference.catalog import Catalog, Requirement
+from grcgraph.reference.mappings import Mappings
+from grcgraph.store.base import GraphStore
 from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLink, EvidenceLinkInput, NotFoundError, Workspace
 
 STATUSES = ("covered", "partial", "related", "stale", "uncovered", "not applicable")

@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError, Problem
-from grcgraph.namespace import GRC
+from grcgraph.vocab.namespace import GRC
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
 LOADER_VERSION = "1"
@@ -52,7 +52,7 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     before anything is written anywhere."""
     # Imported here: every command imports this package to check that the store is up to date, and
     # the readers (yaml with them) are needed only to rebuild.
-    from grcgraph.loaders.application import parse_rules, rule_triples  # noqa: PLC0415
+    from grcgraph.loaders.application_rules import parse_rules, rule_triples  # noqa: PLC0415
     from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes  # noqa: PLC0415
     from grcgraph.loaders.obligations import obligation_triples, parse_obligations  # noqa: PLC0415
     from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set  # noqa: PLC0415

@@ -17,10 +17,10 @@ from typing import Any
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from grcgraph import iris
 from grcgraph.errors import DataError, Problem
 from grcgraph.loaders.header import split_header
-from grcgraph.namespace import GRC
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
 
 COLUMNS = ("id", "kind", "parent", "notation", "title", "text", "url", "refines", "risks", "actor_tasks", "source")
 REQUIRED_COLUMNS = ("id", "kind", "title")

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grcgraph.batch import collector_paused
 from grcgraph.dates import parse_date
 from grcgraph.errors import DataError, Problem
+from grcgraph.store.batch import collector_paused
 from grcgraph.workspace import EvidenceInput, EvidenceLinkInput, InvalidInputError, Workspace
 
 CSV_COLUMNS = (

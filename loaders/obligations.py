@@ -10,13 +10,13 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from grcgraph import iris
 from grcgraph.errors import DataError, Problem
-from grcgraph.loaders.application import CATEGORIES
+from grcgraph.loaders.application_rules import CATEGORIES
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
-from grcgraph.namespace import GRC
-from grcgraph.terms import OPERATOR_ROLES
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import OPERATOR_ROLES
 
 COLUMNS = ("id", "provision", "roles", "categories", "conditional", "basis", "source", "note")
 ROLES = OPERATOR_ROLES

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError, Problem
 from grcgraph.loaders.header import split_header
-from grcgraph.namespace import GRC
+from grcgraph.vocab.namespace import GRC
 
 NO_TERM_FOUND = "sssom:NoTermFound"
 SSSOM_NS = "https://w3id.org/sssom/"

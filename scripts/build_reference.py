@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grcgraph.reference import build_checked, bundled_sources, digest, write_prebuilt
+from grcgraph.reference.build import build_checked, bundled_sources, digest, write_prebuilt
 
 TARGET = Path(__file__).resolve().parent.parent / "grcgraph" / "prebuilt" / "reference.nt.gz"
 

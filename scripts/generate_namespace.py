@@ -1,4 +1,4 @@
-"""Write grcgraph/namespace.py from ontology/grcgraph.ttl (run after adding a term to the vocabulary).
+"""Write grcgraph/vocab/namespace.py from ontology/grcgraph.ttl (run after adding a term to the vocabulary).
 
 tests/test_namespace.py fails when the two disagree.
 """
@@ -43,5 +43,5 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    (ROOT / "grcgraph" / "namespace.py").write_text(render(), encoding="utf-8")
+    (ROOT / "grcgraph" / "vocab" / "namespace.py").write_text(render(), encoding="utf-8")
     sys.exit(0)

@@ -22,15 +22,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from grcgraph.api import GRCGraph
-from grcgraph.iris import REFERENCE_GRAPH
 from grcgraph.server.auth import Role, VerifiedTokens
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.sparql_pool import QueryFailedError, QueryTimeoutError
-from grcgraph.store import GraphStore, StoreUnavailableError
+from grcgraph.store.base import GraphStore, StoreUnavailableError
+from grcgraph.store.sparql_pool import QueryFailedError, QueryTimeoutError
+from grcgraph.vocab.iris import REFERENCE_GRAPH
 from grcgraph.workspace import Workspace
 
 log = logging.getLogger("grcgraph.server")

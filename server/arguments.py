@@ -12,9 +12,7 @@ from functools import cache
 from grcgraph.dates import parse_date
 from grcgraph.server.errors import ApiError, invalid
 from grcgraph.server.settings import Settings
-from grcgraph.workspace import (
-    InvalidInputError,
-)
+from grcgraph.workspace import InvalidInputError
 
 MAX_TEXT = 10_000  # any string argument; SHACL sets tighter limits on some fields (title 500, owner 200)
 MAX_CHAIN = 4

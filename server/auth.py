@@ -21,8 +21,8 @@ from enum import IntEnum
 import pyoxigraph as ox
 from cachetools import TTLCache
 
-from grcgraph import iris
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
 from grcgraph.workspace import WORKSPACE_PATTERN, InvalidInputError, NotFoundError
 
 TOKEN_GRAPH = f"{iris.BASE}graph/tokens"

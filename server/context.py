@@ -14,12 +14,12 @@ import strawberry
 from strawberry.fastapi import BaseContext
 
 from grcgraph.api import GRCGraph
-from grcgraph.coverage import Covered
+from grcgraph.coverage.rules import Covered
 from grcgraph.server.auth import Role, VerifiedTokens
+from grcgraph.server.dataloaders import Loaders
 from grcgraph.server.errors import ApiError
-from grcgraph.server.loaders import Loaders
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from grcgraph.errors import UnknownRequirementError
-from grcgraph.store import StoreUnavailableError
+from grcgraph.store.base import StoreUnavailableError
 from grcgraph.workspace import InvalidInputError, NotFoundError
 
 

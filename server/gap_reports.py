@@ -19,9 +19,10 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from grcgraph import iris, revision
 from grcgraph.api import GRCGraph
 from grcgraph.server.context import Registry
+from grcgraph.store import revision
+from grcgraph.vocab import iris
 from grcgraph.workspace import WORKSPACE_PATTERN
 
 REPORTS = 16  # per workspace

@@ -11,14 +11,7 @@ from strawberry.types.unset import UnsetType
 from grcgraph.api import GRCGraph
 from grcgraph.server.arguments import check_lengths, optional_day, renamed
 from grcgraph.server.types import AISystem, Evidence
-from grcgraph.workspace import (
-    ID_PATTERN,
-    AISystemInput,
-    EvidenceInput,
-    EvidenceLinkInput,
-    InvalidInputError,
-    NotFoundError,
-)
+from grcgraph.workspace import ID_PATTERN, AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError, NotFoundError
 
 
 @strawberry.input

@@ -26,8 +26,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from grcgraph.api import GRCGraph
-from grcgraph.catalog import KIND_ORDER, PREFIXES
-from grcgraph.iris import REFERENCE_GRAPH
+from grcgraph.reference.catalog import KIND_ORDER, PREFIXES
 from grcgraph.server import auth
 from grcgraph.server.arguments import _camel, chain, check_lengths, optional_day, page, parse_day, renamed
 from grcgraph.server.auth import Role
@@ -82,16 +81,9 @@ from grcgraph.server.types import (
     coverage_rows,
     framework_prefixes,
 )
-from grcgraph.store import StoreUnavailableError
-from grcgraph.workspace import (
-    ID_PATTERN,
-    AISystemInput,
-    EvidenceInput,
-    EvidenceLinkInput,
-    InvalidInputError,
-    NotFoundError,
-    one_at_a_time,
-)
+from grcgraph.store.base import StoreUnavailableError
+from grcgraph.vocab.iris import REFERENCE_GRAPH
+from grcgraph.workspace import ID_PATTERN, AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError, NotFoundError, one_at_a_time
 from grcgraph.workspace import SoAEntry as SoAData
 
 log = logging.getLogger("grcgraph.server")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from grcgraph import paths
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 CONFIG_ENV = "GRCGRAPH_CONFIG"
 

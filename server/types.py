@@ -9,12 +9,12 @@ import datetime as dt
 import strawberry
 
 from grcgraph.api import STATUSES, GRCGraph
-from grcgraph.catalog import Requirement as RequirementDetail
-from grcgraph.catalog import RequirementRef
-from grcgraph.coverage import Covered
-from grcgraph.coverage import Hop as HopData
-from grcgraph.coverage import Path as PathData
-from grcgraph.mappings import Mapping as MappingData
+from grcgraph.coverage.rules import Covered
+from grcgraph.coverage.rules import Hop as HopData
+from grcgraph.coverage.rules import Path as PathData
+from grcgraph.reference.catalog import Requirement as RequirementDetail
+from grcgraph.reference.catalog import RequirementRef
+from grcgraph.reference.mappings import Mapping as MappingData
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.errors import invalid

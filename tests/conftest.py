@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph
 
 from grcgraph.loaders import ReferenceSources, build_reference_graph
-from grcgraph.reference import bundled_sources, load_reference
-from grcgraph.store import GraphStore
+from grcgraph.reference.build import bundled_sources, load_reference
+from grcgraph.store.base import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "reference"

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from grcgraph.application import CATEGORY_NOTATIONS, Applicability
-from grcgraph.store import GraphStore
+from grcgraph.reference.applicability import CATEGORY_NOTATIONS, Applicability
+from grcgraph.store.base import GraphStore
 
 EU = "https://w3id.org/grcgraph/eu-ai-act/"
 

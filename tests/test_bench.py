@@ -37,7 +37,7 @@ from bench.run import (
 from bench.server import Server
 from bench.synthetic import ON, Organisation, assessable, generate
 from grcgraph.api import GRCGraph
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 SIZE = 150
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from grcgraph import journal
 from grcgraph.api import GRCGraph
-from grcgraph.batch import Batch, Lit
-from grcgraph.store import EmbeddedStore
+from grcgraph.store import journal
+from grcgraph.store.base import EmbeddedStore
+from grcgraph.store.batch import Batch, Lit
 from grcgraph.workspace import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 2

@@ -12,7 +12,7 @@ from rdflib.namespace import SKOS
 
 from grcgraph import paths
 from grcgraph.loaders.catalog import parse_catalog
-from grcgraph.namespace import GRC
+from grcgraph.vocab.namespace import GRC
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "reference"

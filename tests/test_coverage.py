@@ -11,10 +11,10 @@ from dataclasses import replace
 import pytest
 
 from grcgraph.api import GRCGraph
-from grcgraph.coverage import compose
+from grcgraph.coverage.rules import compose
 from grcgraph.loaders import ReferenceSources, SourceFile
-from grcgraph.reference import load_reference
-from grcgraph.store import GraphStore
+from grcgraph.reference.build import load_reference
+from grcgraph.store.base import GraphStore
 
 DAY = dt.date(2026, 11, 22)
 

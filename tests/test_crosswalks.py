@@ -19,10 +19,10 @@ from grcgraph import paths
 from grcgraph.errors import DataError
 from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
 from grcgraph.loaders.sssom import parse_mapping_set
-from grcgraph.mappings import Mappings
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore
-from grcgraph.validation import validate
+from grcgraph.reference.mappings import Mappings
+from grcgraph.reference.validation import validate
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab.namespace import GRC
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [entry.name for entry in paths.mapping_sets()]
@@ -58,7 +58,7 @@ def _titles() -> dict[str, str]:
     if not _TITLE_CACHE:
         from rdflib.namespace import SKOS
 
-        from grcgraph.reference import bundled_sources
+        from grcgraph.reference.build import bundled_sources
 
         graph = build_reference_graph(replace(bundled_sources(), mapping_sets=[]))
         _TITLE_CACHE.update({str(s): str(o) for s, o in graph.subject_objects(SKOS.prefLabel) if (s, SKOS.inScheme, None) in graph})
@@ -195,7 +195,7 @@ GOOD_ROW = "iso42001:A.6.2.8\tgrc:intersectsWith\teuaiact:art-12-1\tsemapv:Manua
 def test_bad_mapping_file_is_refused(sources: ReferenceSources, row: str, expected: str) -> None:
     bad = replace(sources, mapping_sets=[*sources.mapping_sets, SourceFile("my.sssom.tsv", HEADER + row)])
     store = GraphStore.open(None)
-    from grcgraph.reference import load_reference
+    from grcgraph.reference.build import load_reference
 
     with pytest.raises(DataError) as caught:
         load_reference(store, bad)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from grcgraph.api import GRCGraph
-from grcgraph.journal import JOURNAL
-from grcgraph.reference import load_reference
-from grcgraph.store import EmbeddedStore, GraphStore
+from grcgraph.reference.build import load_reference
+from grcgraph.store.base import EmbeddedStore, GraphStore
+from grcgraph.store.journal import JOURNAL
 from grcgraph.workspace import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 3
@@ -92,7 +92,7 @@ def test_an_acknowledged_write_survives_sigkill(store_dir: Path) -> None:
 DIE_IN_BULK_LOAD = """
 import os, signal, sys
 from grcgraph.api import GRCGraph
-from grcgraph.store import EmbeddedStore
+from grcgraph.store.base import EmbeddedStore
 
 def half_then_die(self, data, graph):
     lines = data.splitlines(keepends=True)

@@ -11,11 +11,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from grcgraph import revision
 from grcgraph.api import GRCGraph
 from grcgraph.server.context import Registry
 from grcgraph.server.gap_reports import GapReports, reports_for, warm_link_indexes
-from grcgraph.store import GraphStore
+from grcgraph.store import revision
+from grcgraph.store.base import GraphStore
 from tests.test_graphql_api import execute, fill
 
 PAGE = """query($after: String) { gaps(framework: "iso42001", on: "2026-11-22", first: 40, after: $after) {

@@ -24,7 +24,7 @@ from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.cost import LIST_SIZE, query_cost
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
 
 with warnings.catch_warnings():

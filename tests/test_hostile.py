@@ -21,7 +21,7 @@ from servers import ApiServer, cli
 from grcgraph.server.cost import CAP, measure_cost, shape
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -136,7 +136,7 @@ def workers_running(server_pid: int) -> list[int]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == server_pid and b"grcgraph.sparql_worker" in cmdline and fields[0] == "R":
+        if int(fields[1]) == server_pid and b"grcgraph.store.sparql_worker" in cmdline and fields[0] == "R":
             running.append(int(stat.parent.name))
     return running
 

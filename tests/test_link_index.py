@@ -14,13 +14,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from grcgraph import link_index, revision
 from grcgraph.api import GRCGraph
-from grcgraph.batch import Batch
-from grcgraph.coverage import Covered, propagate
-from grcgraph.journal import BulkStore
-from grcgraph.link_index import LinkIndex
-from grcgraph.store import GraphStore
+from grcgraph.coverage import link_index
+from grcgraph.coverage.link_index import LinkIndex
+from grcgraph.coverage.rules import Covered, propagate
+from grcgraph.store import revision
+from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import Batch
+from grcgraph.store.journal import BulkStore
 from grcgraph.workspace import BULK_MIN_ITEMS, AISystemInput, EvidenceInput, EvidenceLinkInput, Workspace
 
 # A few requirements in every framework, some joined by many mappings, so that more than 20 paths reach some targets.

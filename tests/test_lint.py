@@ -25,8 +25,8 @@ def test_mypy(tmp_path: Path) -> None:
     package = tmp_path / "grcgraph"
     package.mkdir()
     for entry in (ROOT / "grcgraph").iterdir():
-        if entry.suffix == ".py":
-            (package / entry.name).symlink_to(entry)
+        if entry.suffix == ".py" or (entry / "__init__.py").is_file():
+            (package / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     for folder in ("loaders", "server"):
         (package / folder).symlink_to(ROOT / folder, target_is_directory=True)
     result = run("mypy", "--config-file", str(ROOT / "pyproject.toml"), "-p", "grcgraph", cwd=tmp_path)

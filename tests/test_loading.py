@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from grcgraph import iris
 from grcgraph.errors import DataError
 from grcgraph.loaders import ReferenceSources, SourceFile
-from grcgraph.reference import load_reference
-from grcgraph.store import GraphStore
+from grcgraph.reference.build import load_reference
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
 
 GOOD = """\
 # scheme: acme-controls
@@ -50,7 +50,7 @@ def test_users_own_catalog_loads(sources: ReferenceSources) -> None:
     store = GraphStore.open(None)
     result = load_reference(store, with_extra(sources, GOOD))
     assert result.loaded
-    from grcgraph.catalog import Catalog
+    from grcgraph.reference.catalog import Catalog
 
     req = Catalog(store).requirement("acme:AC-1")
     assert req.ref.title == "Model access is reviewed quarterly"

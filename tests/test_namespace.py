@@ -6,7 +6,7 @@ import pytest
 from rdflib import Graph
 
 from grcgraph import paths
-from grcgraph.namespace import GRC
+from grcgraph.vocab.namespace import GRC
 
 
 def test_namespace_matches_vocabulary() -> None:

@@ -8,10 +8,11 @@ import gzip
 import pyoxigraph as ox
 from rdflib import Graph
 
-from grcgraph import iris, paths
+from grcgraph import paths
 from grcgraph.loaders import ReferenceSources
-from grcgraph.reference import digest, load_reference, prebuilt_text, read_prebuilt
-from grcgraph.store import GraphStore
+from grcgraph.reference.build import digest, load_reference, prebuilt_text, read_prebuilt
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
 
 STALE = "grcgraph/prebuilt/reference.nt.gz is stale: run `python scripts/build_reference.py` and commit the file"
 

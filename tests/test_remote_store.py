@@ -17,9 +17,9 @@ from servers import ApiServer, cli
 from test_server import test_every_mutation_and_the_reports as every_mutation_and_the_reports
 
 from bench.processes import CLI, OxigraphServer, clean_env, free_port
-from grcgraph import iris
-from grcgraph.remote_store import RemoteStore, with_values
-from grcgraph.store import GraphStore, StoreUnavailableError
+from grcgraph.store.base import GraphStore, StoreUnavailableError
+from grcgraph.store.remote import RemoteStore, with_values
+from grcgraph.vocab import iris
 
 HOSTILE = [
     'quote " and \' and """ triple',
@@ -274,7 +274,7 @@ def test_store_down_answers_503_and_store_unavailable(shared: tuple[ApiServer, A
 def test_reports_cost_a_bounded_number_of_store_requests(oxigraph: OxigraphServer) -> None:
     """The gap report and the evidence links read the workspace in a few requests, however much it holds."""
     from grcgraph.api import GRCGraph
-    from grcgraph.reference import load_reference
+    from grcgraph.reference.build import load_reference
 
     store = GraphStore.connect(oxigraph.url, timeout=60)
     assert isinstance(store, RemoteStore)

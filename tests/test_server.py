@@ -16,7 +16,7 @@ from servers import ApiServer, cli
 
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

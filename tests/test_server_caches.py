@@ -16,7 +16,7 @@ from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Registry
 from grcgraph.server.guards import Checked, DocumentCache
 from grcgraph.server.settings import Settings
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -13,13 +13,13 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
-from grcgraph import iris
-from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, XSD_STRING, Batch, Lit, Term
-from grcgraph.catalog import Catalog
-from grcgraph.namespace import GRC
-from grcgraph.shape_rules import WORKSPACE_CLASSES, PropertyRule, ShapeCompileError, ShapeRules, workspace_rules
-from grcgraph.store import GraphStore
-from grcgraph.validation import shapes_graph, vocabulary_graph
+from grcgraph.reference.catalog import Catalog
+from grcgraph.reference.validation import shapes_graph, vocabulary_graph
+from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, XSD_STRING, Batch, Lit, Term
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
+from grcgraph.workspace.shape_rules import WORKSPACE_CLASSES, PropertyRule, ShapeCompileError, ShapeRules, workspace_rules
 
 BASE = f"{iris.BASE}workspace/test/"
 EVIDENCE, LINK, SYSTEM, SOA = f"{BASE}evidence/e1", f"{BASE}link/l1", f"{BASE}system/s1", f"{BASE}soa/c1"

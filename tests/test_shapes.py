@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from grcgraph.namespace import GRC
-from grcgraph.validation import validate
+from grcgraph.reference.validation import validate
+from grcgraph.vocab.namespace import GRC
 
 ISO = "https://w3id.org/grcgraph/iso42001-2023/"
 
@@ -95,7 +95,7 @@ def test_ontology_files_parse_as_rdflib_reads_them(name: str) -> None:
     from rdflib.compare import graph_diff, to_isomorphic
 
     from grcgraph import paths
-    from grcgraph.validation import turtle_graph
+    from grcgraph.reference.validation import turtle_graph
 
     path = paths.ONTOLOGY_DIR / name
     ours = turtle_graph(path.read_bytes())

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from grcgraph.api import GRCGraph
 from grcgraph.errors import DataError
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
 from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError
 
 os.environ["COLUMNS"] = "250"
@@ -116,7 +116,7 @@ def test_sparql_text_in_values_is_stored_as_text(g: GRCGraph) -> None:
     title = "x' } ; DROP ALL ; INSERT DATA { <a> <b> <c> } #"
     g.add_evidence("e1", title, "policy", requirements=["A.2.2"], asserted_by="me")
     assert g.workspace.evidence("e1").title == title
-    assert g.store.has_graph(__import__("grcgraph.iris", fromlist=["x"]).REFERENCE_GRAPH)
+    assert g.store.has_graph(__import__("grcgraph.vocab.iris", fromlist=["x"]).REFERENCE_GRAPH)
 
 
 def test_update_and_delete(g: GRCGraph) -> None:

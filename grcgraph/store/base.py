@@ -21,11 +21,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from grcgraph import iris
-from grcgraph.journal import recover
-from grcgraph.namespace import GRC
-from grcgraph.sparql_pool import QueryPool
-from grcgraph.sparql_worker import serialise
+from grcgraph.store.journal import recover
+from grcgraph.store.sparql_pool import QueryPool
+from grcgraph.store.sparql_worker import serialise
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 T = TypeVar("T")
@@ -62,7 +62,7 @@ class GraphStore(ABC):
         graph_endpoint: str | None = None,
     ) -> GraphStore:
         """A store behind a SPARQL 1.1 query/update endpoint (endpoints default to Oxigraph server's)."""
-        from grcgraph.remote_store import RemoteStore  # noqa: PLC0415 (it imports this module)
+        from grcgraph.store.remote import RemoteStore  # noqa: PLC0415 (it imports this module)
 
         return RemoteStore(
             url, timeout=timeout, query_endpoint=query_endpoint, update_endpoint=update_endpoint, graph_endpoint=graph_endpoint

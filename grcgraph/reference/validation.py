@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from grcgraph import paths
-from grcgraph.store import from_ox
+from grcgraph.store.base import from_ox
 
 _XSD_STRING = str(XSD.string)
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from grcgraph import iris
-from grcgraph.catalog import PREFIXES, Catalog, RequirementRef
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore
+from grcgraph.reference.catalog import PREFIXES, Catalog, RequirementRef
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
 
 NO_TERM_FOUND = "https://w3id.org/sssom/NoTermFound"
 SEMAPV = "https://w3id.org/semapv/vocab/"

@@ -20,7 +20,7 @@ from rich.table import Table
 from grcgraph import paths
 
 if TYPE_CHECKING:
-    from grcgraph.store import GraphStore
+    from grcgraph.store.base import GraphStore
 
 app = typer.Typer(help="grcgraph: AI-governance frameworks and their crosswalks as one graph.", no_args_is_help=True)
 console = Console()
@@ -56,7 +56,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def open_store(data_dir: Path | None, memory: bool, store_url: str | None) -> GraphStore:
     """The store named on the command line: a remote endpoint (--store), memory, or the data directory."""
     from grcgraph.server.settings import Settings, SettingsError
-    from grcgraph.store import GraphStore
+    from grcgraph.store.base import GraphStore
 
     if store_url and (memory or data_dir is not None):
         raise fail("--store names a remote store: give it without --data-dir or --memory")
@@ -89,8 +89,8 @@ def opened_store(
 def loaded_store(store: GraphStore, *, ensure_loaded: bool = True) -> Iterator[GraphStore]:
     """Use an open store (closed on the way out); an unreachable remote store is one clear error."""
     from grcgraph.errors import DataError
-    from grcgraph.reference import load_reference
-    from grcgraph.store import StoreUnavailableError
+    from grcgraph.reference.build import load_reference
+    from grcgraph.store.base import StoreUnavailableError
 
     try:
         if ensure_loaded:
@@ -119,10 +119,10 @@ def load(
     """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from grcgraph import iris
     from grcgraph.errors import DataError
-    from grcgraph.reference import bundled_sources, load_reference
-    from grcgraph.store import StoreUnavailableError
+    from grcgraph.reference.build import bundled_sources, load_reference
+    from grcgraph.store.base import StoreUnavailableError
+    from grcgraph.vocab import iris
 
     for extra in [*(catalog or []), *(mappings or [])]:
         if not extra.is_file():
@@ -151,7 +151,7 @@ def load(
 @app.command()
 def frameworks(data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False) -> None:
     """List each framework version with its counts per requirement kind."""
-    from grcgraph.catalog import Catalog
+    from grcgraph.reference.catalog import Catalog
 
     with opened_store(data_dir, memory, store_url=store_url) as store:
         versions = Catalog(store).frameworks()  # type: ignore[arg-type]
@@ -172,9 +172,9 @@ def show(
     memory: MemoryOption = False,
 ) -> None:
     """Print one requirement with its parents, children and source."""
-    from grcgraph.application import CATEGORY_NOTATIONS, Applicability
-    from grcgraph.catalog import Catalog
     from grcgraph.errors import UnknownRequirementError
+    from grcgraph.reference.applicability import CATEGORY_NOTATIONS, Applicability
+    from grcgraph.reference.catalog import Catalog
 
     with opened_store(data_dir, memory, store_url=store_url) as store:
         try:
@@ -223,8 +223,8 @@ def validate(
     """Run SHACL over the reference graph, or over FILE, and print a readable report."""
     from rdflib import Graph
 
-    from grcgraph import iris
-    from grcgraph.validation import validate as run
+    from grcgraph.reference.validation import validate as run
+    from grcgraph.vocab import iris
 
     if file is not None:
         if not file.is_file():
@@ -261,11 +261,11 @@ def export(
     memory: MemoryOption = False,
 ) -> None:
     """Write the reference graph as Turtle, JSON-LD or N-Triples."""
-    from grcgraph import iris
+    from grcgraph.vocab import iris
 
     with opened_store(data_dir, memory, store_url=store_url) as store:
         graph = store.read_graph(iris.REFERENCE_GRAPH)  # type: ignore[attr-defined]
-    from grcgraph.reference import bind_prefixes
+    from grcgraph.reference.build import bind_prefixes
 
     bind_prefixes(graph)
     rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}[fmt.value]
@@ -296,7 +296,7 @@ def mappings(
     """List the mappings between two frameworks (every set, both directions), or a per-set summary."""
     import csv as csv_module
 
-    from grcgraph.mappings import Mappings
+    from grcgraph.reference.mappings import Mappings
 
     if not summary and (source is None or target is None):
         raise fail("give --from and --to (e.g. --from iso42001 --to euaiact), or --summary")
@@ -350,9 +350,9 @@ def crosswalk(
     memory: MemoryOption = False,
 ) -> None:
     """Everything mapped to or from one requirement across all frameworks, in both directions."""
-    from grcgraph.catalog import Catalog
     from grcgraph.errors import UnknownRequirementError
-    from grcgraph.mappings import Mappings
+    from grcgraph.reference.catalog import Catalog
+    from grcgraph.reference.mappings import Mappings
 
     with opened_store(data_dir, memory, store_url=store_url) as store:
         catalog = Catalog(store)  # type: ignore[arg-type]

@@ -10,13 +10,13 @@ from typing import Any
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from grcgraph import iris
 from grcgraph.dates import parse_date
 from grcgraph.errors import DataError, Problem
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
-from grcgraph.namespace import GRC
-from grcgraph.terms import AI_CATEGORIES
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import AI_CATEGORIES
 
 COLUMNS = ("id", "provisions", "except", "category", "part", "applies_from", "source", "supersedes", "note")
 CATEGORIES = AI_CATEGORIES

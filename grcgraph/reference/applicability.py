@@ -14,11 +14,11 @@ from functools import cached_property
 
 from rdflib import URIRef
 
-from grcgraph import iris
-from grcgraph.catalog import PREFIXES
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore
-from grcgraph.terms import AI_CATEGORIES
+from grcgraph.reference.catalog import PREFIXES
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import AI_CATEGORIES
 
 CATEGORY_NOTATIONS = AI_CATEGORIES
 

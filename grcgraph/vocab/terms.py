@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from grcgraph.namespace import GRC
+from grcgraph.vocab.namespace import GRC
 
 AI_CATEGORIES: dict[str, URIRef] = {
     "prohibited": GRC.ProhibitedPractice,

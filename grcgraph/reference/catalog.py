@@ -11,9 +11,9 @@ from functools import cached_property
 
 from rdflib import Literal, URIRef
 
-from grcgraph import iris
 from grcgraph.errors import UnknownRequirementError
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
 
 PREFIXES = """
 PREFIX grc: <https://w3id.org/grcgraph/vocab#>

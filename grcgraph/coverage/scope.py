@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from grcgraph import iris
-from grcgraph.application import CATEGORY_NOTATIONS, Applicability
-from grcgraph.catalog import PREFIXES, Catalog
-from grcgraph.store import GraphStore
+from grcgraph.reference.applicability import CATEGORY_NOTATIONS, Applicability
+from grcgraph.reference.catalog import PREFIXES, Catalog
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
 from grcgraph.workspace import ROLES, AISystem, Workspace
 
 

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
-from grcgraph import iris
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore, OxResult, OxTerm, StoreUnavailableError, parse_graph, to_ox
+from grcgraph.store.base import GraphStore, OxResult, OxTerm, StoreUnavailableError, parse_graph, to_ox
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -24,7 +24,7 @@ from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from grcgraph.batch import Batch
+from grcgraph.store.batch import Batch
 
 JOURNAL = "bulk-load-journal.json"
 _UNDO_CHUNK = 500  # subjects per undo update: a bounded query text

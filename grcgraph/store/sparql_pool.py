@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a query: one evaluated in a thread keeps its core busy long after its
 caller got a timeout, and a few such queries pinned both cores of a server for good. Here each
-query runs in a worker process (`grcgraph.sparql_worker`), and at the deadline the worker is
+query runs in a worker process (`grcgraph.store.sparql_worker`), and at the deadline the worker is
 killed, its slot freed at once, and a new one started for the next query.
 
 A worker cannot share the server's open store (RocksDB allows one writer process and reading
@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from grcgraph.sparql_worker import HEADER, QueryTimeoutError, decode, encode
+from grcgraph.store.sparql_worker import HEADER, QueryTimeoutError, decode, encode
 
 START_SECONDS = 30.0  # a worker that has not said "ready" by then is broken, not slow
 GRACE_SECONDS = 0.5  # past the deadline, time for the worker's own timeout answer before the kill
@@ -221,7 +221,7 @@ class QueryPool:
 def _start() -> _Child:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "grcgraph.sparql_worker"],
+        [sys.executable, "-m", "grcgraph.store.sparql_worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

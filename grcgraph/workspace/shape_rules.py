@@ -22,9 +22,9 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node as RdfNode
 
-from grcgraph.batch import XSD_STRING, Batch, Lit, Node, Term
-from grcgraph.namespace import GRC
-from grcgraph.validation import shapes_graph, vocabulary_graph
+from grcgraph.reference.validation import shapes_graph, vocabulary_graph
+from grcgraph.store.batch import XSD_STRING, Batch, Lit, Node, Term
+from grcgraph.vocab.namespace import GRC
 
 WORKSPACE_CLASSES = (GRC.Evidence, GRC.EvidenceLink, GRC.AISystem, GRC.SoAEntry)
 

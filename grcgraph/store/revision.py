@@ -24,8 +24,8 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab.namespace import GRC
 
 LOG_SIZE = 4096  # writes remembered per process: an index further behind rebuilds
 _STAMP = re.compile(r"^[0-9a-f]{32}$")

@@ -26,16 +26,17 @@ import pyoxigraph as ox
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from grcgraph import iris, revision
-from grcgraph.application import CATEGORY_NOTATIONS
-from grcgraph.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
-from grcgraph.catalog import Catalog
 from grcgraph.errors import UnknownRequirementError
-from grcgraph.journal import BulkStore, bulk_insert
-from grcgraph.namespace import GRC
-from grcgraph.shape_rules import workspace_rules
-from grcgraph.store import GraphStore
-from grcgraph.terms import EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
+from grcgraph.reference.applicability import CATEGORY_NOTATIONS
+from grcgraph.reference.catalog import Catalog
+from grcgraph.store import revision
+from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
+from grcgraph.store.journal import BulkStore, bulk_insert
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
+from grcgraph.workspace.shape_rules import workspace_rules
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 WORKSPACE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from grcgraph.catalog import Catalog
-from grcgraph.mappings import Mappings
+from grcgraph.reference.catalog import Catalog
+from grcgraph.reference.mappings import Mappings
 
 
 def requirement_graph(catalog: Catalog, mappings: Mappings) -> nx.MultiDiGraph:

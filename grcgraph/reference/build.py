@@ -12,12 +12,13 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from grcgraph import iris, paths
+from grcgraph import paths
 from grcgraph.errors import DataError, Problem
 from grcgraph.loaders import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
-from grcgraph.namespace import GRC
-from grcgraph.store import GraphStore
-from grcgraph.validation import validate
+from grcgraph.reference.validation import validate
+from grcgraph.store.base import GraphStore
+from grcgraph.vocab import iris
+from grcgraph.vocab.namespace import GRC
 
 
 @dataclass(frozen=True)

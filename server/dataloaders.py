@@ -10,7 +10,7 @@ from collections.abc import Callable
 from strawberry.dataloader import DataLoader
 
 from grcgraph.api import GRCGraph
-from grcgraph.coverage import Covered, propagate
+from grcgraph.coverage.rules import Covered, propagate
 from grcgraph.workspace import Evidence, EvidenceLink
 
 CoverageKey = tuple[str, dt.date, int]  # evidence id, date asked, chain length

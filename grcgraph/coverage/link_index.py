@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from grcgraph import revision
-from grcgraph.coverage import Covered, Hop, Level, Path, propagate
-from grcgraph.namespace import GRC
-from grcgraph.terms import EXTENTS
+from grcgraph.coverage.rules import Covered, Hop, Level, Path, propagate
+from grcgraph.store import revision
+from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import EXTENTS
 from grcgraph.workspace import EvidenceLink, Workspace
 
 START = {"full": Level.FULL, "partial": Level.PARTIAL}
