@@ -35,12 +35,12 @@ from bench.run import COVERAGE_QUERY, FLOOR_QUERY, WORKSPACE, build, percentiles
 from bench.server import Server
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
+from grcgraph.model import Role
 from grcgraph.server.app import create_app
-from grcgraph.server.auth import Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
-from grcgraph.store.base import GraphStore
+from grcgraph.store import open_store
 
 PLAIN_ENV = {"GRCGRAPH_DOCUMENT_CACHE_SIZE": "0", "GRCGRAPH_TOKEN_CACHE_SECONDS": "0"}
 PLAIN = [sys.executable, "-m", "bench.http_overhead", "--serve-plain"]
@@ -49,8 +49,8 @@ PLAIN = [sys.executable, "-m", "bench.http_overhead", "--serve-plain"]
 def serve_plain(port: int, data_dir: Path) -> None:
     """The server as configured before: default event loop and parser, access log, nothing frozen."""
     settings = Settings.load(port=port, data_dir=data_dir)
-    with GraphStore.open(data_dir) as store:
-        uvicorn.run(create_app(store, settings), port=port, loop="asyncio", http="h11", access_log=True, log_level="info")
+    with open_store(data_dir) as store:
+        uvicorn.run(create_app(GRCGraph(store), settings), port=port, loop="asyncio", http="h11", access_log=True, log_level="info")
 
 
 def measure(

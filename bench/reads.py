@@ -47,11 +47,11 @@ from bench.synthetic import Organisation, generate
 from grcgraph.api import GRCGraph
 from grcgraph.coverage.link_index import LinkIndex
 from grcgraph.coverage.rules import propagate, roll_up
+from grcgraph.model import EvidenceInput, EvidenceLink, EvidenceLinkInput, FieldPath, Problem
 from grcgraph.store import revision
 from grcgraph.store.batch import Batch
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import EXTENTS
-from grcgraph.workspace import EvidenceInput, EvidenceLink, EvidenceLinkInput
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = "iso42001"
@@ -71,7 +71,7 @@ def build_workspace(org: Organisation, data_dir: Path) -> None:
         asserted = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
         for start in range(0, org.size, CHUNK):
             data = Batch()
-            problems: list[tuple[str, str]] = []
+            problems: list[Problem] = []
             g.workspace._start_write()
             for item in org.evidence[start : start + CHUNK]:
                 evidence = EvidenceInput(
@@ -94,7 +94,7 @@ def build_workspace(org: Organisation, data_dir: Path) -> None:
                         for link in item["links"]
                     ],
                 )
-                g.workspace._evidence_batch(evidence, item["id"], problems, data)
+                g.workspace._evidence_batch(evidence, FieldPath(item["id"]), problems, data)
             if problems:
                 raise RuntimeError(f"the synthetic organisation is not valid: {problems[:3]}")
             g.store.load(data.ntriples(), target)

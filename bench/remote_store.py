@@ -24,6 +24,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.reference.build import load_reference
 from grcgraph.server.app import create_app
 from grcgraph.server.settings import Settings
+from grcgraph.store import connect_store, open_store
 from grcgraph.store.base import GraphStore
 from grcgraph.store.remote import RemoteStore
 
@@ -70,12 +71,15 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(read_only_local=True, local_workspace=WORKSPACE)
     with tempfile.TemporaryDirectory() as folder, OxigraphServer(Path(folder) / "oxigraph") as oxigraph:
-        embedded = GraphStore.open(Path(folder) / "embedded")
-        remote = GraphStore.connect(oxigraph.url, timeout=60)
+        embedded = open_store(Path(folder) / "embedded")
+        remote = connect_store(oxigraph.url, timeout=60)
         assert isinstance(remote, RemoteStore)
         fill(embedded, args.size)
         fill(remote, args.size)
-        clients = {"embedded": TestClient(create_app(embedded, settings)), "remote": TestClient(create_app(remote, settings))}
+        clients = {
+            "embedded": TestClient(create_app(GRCGraph(embedded), settings)),
+            "remote": TestClient(create_app(GRCGraph(remote), settings)),
+        }
         ids = [generate(GRCGraph(embedded, WORKSPACE).network, args.size).evidence[args.size // 2]["id"]]
         requests = {
             "coverage of one item": (COVERAGE, {"ids": ids, "on": ON.isoformat()}),

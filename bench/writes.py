@@ -41,6 +41,7 @@ from bench.synthetic import generate
 from grcgraph import paths
 from grcgraph.api import GRCGraph
 from grcgraph.loaders.evidence import read_evidence_file
+from grcgraph.model import FieldPath, Problem
 from grcgraph.store.batch import Batch, collector_paused
 from grcgraph.store.journal import LOADERS, BulkStore, piece_size
 from grcgraph.vocab.namespace import GRC
@@ -67,10 +68,10 @@ def stages(store: Path, file: Path) -> dict[str, float]:
         g.catalog.resolve("A.6.2.8")
         spent["rules and catalog index (once per process)"] = time.perf_counter() - began
         began = time.perf_counter()
-        data, problems = Batch(), []
+        data, problems = Batch(), list[Problem]()
         ws._start_write()
         for index, (_line, item) in enumerate(numbered):
-            ws._evidence_batch(item, f"evidence[{index}]", problems, data)
+            ws._evidence_batch(item, FieldPath("evidence", index), problems, data)
         spent["build triples (typed checks, ids resolved)"] = time.perf_counter() - began
         began = time.perf_counter()
         ws._check(data, problems)

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One fault in an input file: where it is and what rule it breaks."""
-
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+from grcgraph.model import Problem
 
 
 class DataError(ValueError):
@@ -27,6 +13,11 @@ class DataError(ValueError):
         shown = "\n".join(f"  {problem}" for problem in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the input:\n{shown}{more}")
+
+    @classmethod
+    def in_file(cls, file: str, message: str) -> DataError:
+        """A file that cannot be read at all."""
+        return cls([Problem.in_file(file, 0, "", message)])
 
 
 class UnknownRequirementError(LookupError):
@@ -44,3 +35,27 @@ class UnknownRequirementError(LookupError):
         else:
             message = f"no requirement {query!r}: try a CURIE such as iso42001:A.6.2.8 or a form like 'Art. 12(1)', 'GOVERN 1.1'"
         super().__init__(message)
+
+
+class InvalidInputError(ValueError):
+    """A write refused before anything was stored; `problems` says where and why, each with its path."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+class NotFoundError(LookupError):
+    """No such record (evidence, AI system, token) in the workspace asked."""
+
+
+class StoreUnavailableError(RuntimeError):
+    """The store cannot be reached or did not answer in time; the message names it and the cause."""
+
+
+class QueryTimeoutError(Exception):
+    """A SPARQL query ran past its deadline and was stopped."""
+
+
+class QueryFailedError(Exception):
+    """A SPARQL query could not be evaluated (the store could not be read, or its worker died)."""

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
+from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
@@ -80,7 +81,9 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     seen_prefixes: dict[str, str] = {}
     for catalog in catalogs:
         if catalog.prefix in seen_prefixes:
-            problems.append(Problem(catalog.name, 1, "prefix", f"{catalog.prefix!r} is already used by {seen_prefixes[catalog.prefix]}"))
+            problems.append(
+                Problem.in_file(catalog.name, 1, "prefix", f"{catalog.prefix!r} is already used by {seen_prefixes[catalog.prefix]}")
+            )
         seen_prefixes[catalog.prefix] = catalog.name
     if problems:
         raise DataError(problems)
@@ -95,13 +98,15 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
             if refines and refines.split(":", 1)[0] in resolve:
                 target = resolve[refines.split(":", 1)[0]] + refines.split(":", 1)[1]
                 if target not in titles:
-                    problems.append(Problem(catalog.name, row.line, "refines", f"{refines} is not a requirement of any loaded catalog"))
+                    problems.append(
+                        Problem.in_file(catalog.name, row.line, "refines", f"{refines} is not a requirement of any loaded catalog")
+                    )
     if sources.application_rules is not None:
         rules_file = sources.application_rules
         step(f"application rules {rules_file.name}")
         eu = next((c for c in catalogs if c.prefix == "euaiact"), None)
         if eu is None:
-            problems.append(Problem(rules_file.name, 1, "", "application rules need the EU AI Act catalog (prefix euaiact)"))
+            problems.append(Problem.in_file(rules_file.name, 1, "", "application rules need the EU AI Act catalog (prefix euaiact)"))
         else:
             known = {row.values["id"] for row in eu.rows}
             parsed_rules = _collect(problems, lambda: parse_rules(rules_file.text, rules_file.name, known))

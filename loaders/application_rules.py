@@ -11,9 +11,10 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph.dates import parse_date
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
+from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import AI_CATEGORIES
@@ -36,15 +37,15 @@ def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
     problems: list[Problem] = []
     sources = meta.get("sources")
     if not isinstance(sources, dict) or not sources:
-        raise DataError([Problem(name, 1, "sources", "the header must declare the sources rules cite")])
+        raise DataError([Problem.in_file(name, 1, "sources", "the header must declare the sources rules cite")])
     for key, note in (meta.get("change_notes") or {}).items():
         if key not in known_ids:
-            problems.append(Problem(name, 1, f"change_notes.{key}", "is not an id of the EU AI Act catalog"))
+            problems.append(Problem.in_file(name, 1, f"change_notes.{key}", "is not an id of the EU AI Act catalog"))
         if not isinstance(note, dict) or note.get("source") not in sources or not note.get("note"):
-            problems.append(Problem(name, 1, f"change_notes.{key}", "needs a note and a source declared in sources"))
+            problems.append(Problem.in_file(name, 1, f"change_notes.{key}", "needs a note and a source declared in sources"))
     reader = csv.DictReader(io.StringIO(headered.table))
     if list(reader.fieldnames or []) != list(COLUMNS):
-        raise DataError([Problem(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
+        raise DataError([Problem.in_file(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
     for record in reader:
@@ -52,29 +53,29 @@ def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         rule_id = values["id"]
         if not rule_id or not ID_PATTERN.match(rule_id):
-            problems.append(Problem(name, line, "id", f"{rule_id!r} is not a valid rule id"))
+            problems.append(Problem.in_file(name, line, "id", f"{rule_id!r} is not a valid rule id"))
         elif rule_id in seen:
-            problems.append(Problem(name, line, "id", f"duplicate rule id, first on line {seen[rule_id]}"))
+            problems.append(Problem.in_file(name, line, "id", f"duplicate rule id, first on line {seen[rule_id]}"))
         seen.setdefault(rule_id, line)
         provisions = [p for p in values["provisions"].split("|") if p]
         if not provisions:
-            problems.append(Problem(name, line, "provisions", "names no provision"))
+            problems.append(Problem.in_file(name, line, "provisions", "names no provision"))
         for column in ("provisions", "except"):
             for provision in filter(None, values[column].split("|")):
                 if provision not in known_ids:
-                    problems.append(Problem(name, line, column, f"{provision!r} is not an id of the EU AI Act catalog"))
+                    problems.append(Problem.in_file(name, line, column, f"{provision!r} is not an id of the EU AI Act catalog"))
         if values["category"] and values["category"] not in CATEGORIES:
-            problems.append(Problem(name, line, "category", f"{values['category']!r} is not one of {', '.join(CATEGORIES)}"))
+            problems.append(Problem.in_file(name, line, "category", f"{values['category']!r} is not one of {', '.join(CATEGORIES)}"))
         try:
             parse_date(values["applies_from"])
         except ValueError as error:
-            problems.append(Problem(name, line, "applies_from", str(error)))
+            problems.append(Problem.in_file(name, line, "applies_from", str(error)))
         if values["source"] not in sources:
-            problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
+            problems.append(Problem.in_file(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
         rows.append((line, values))
     for line, values in rows:
         if values["supersedes"] and values["supersedes"] not in seen:
-            problems.append(Problem(name, line, "supersedes", f"{values['supersedes']!r} is not a rule id in this file"))
+            problems.append(Problem.in_file(name, line, "supersedes", f"{values['supersedes']!r} is not a rule id in this file"))
     if problems:
         raise DataError(problems)
     return RuleSet(name=name, metadata=meta, rows=rows)

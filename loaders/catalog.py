@@ -17,8 +17,9 @@ from typing import Any
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
+from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 
@@ -79,33 +80,35 @@ def _check_header(metadata: dict[str, Any], name: str) -> list[Problem]:
     problems: list[Problem] = []
     for key in HEADER_REQUIRED:
         if metadata.get(key) in (None, ""):
-            problems.append(Problem(name, 1, key, "required header key is missing or empty"))
+            problems.append(Problem.in_file(name, 1, key, "required header key is missing or empty"))
     for key in metadata:
         if key not in HEADER_REQUIRED and key not in HEADER_OPTIONAL:
-            problems.append(Problem(name, 1, str(key), f"unknown header key; known keys: {', '.join(HEADER_REQUIRED + HEADER_OPTIONAL)}"))
+            problems.append(
+                Problem.in_file(name, 1, str(key), f"unknown header key; known keys: {', '.join(HEADER_REQUIRED + HEADER_OPTIONAL)}")
+            )
     if problems:
         return problems
     for key in ("scheme", "framework"):
         if not NAME_PATTERN.match(str(metadata[key])):
-            problems.append(Problem(name, 1, key, f"{metadata[key]!r} must be lower case letters, digits, dots and hyphens"))
+            problems.append(Problem.in_file(name, 1, key, f"{metadata[key]!r} must be lower case letters, digits, dots and hyphens"))
     if not PREFIX_PATTERN.match(str(metadata["prefix"])):
-        problems.append(Problem(name, 1, "prefix", f"{metadata['prefix']!r} must be lower case letters and digits"))
+        problems.append(Problem.in_file(name, 1, "prefix", f"{metadata['prefix']!r} must be lower case letters and digits"))
     namespace = str(metadata["namespace"])
     if not re.match(r"^https?://\S+[/#]$", namespace):
-        problems.append(Problem(name, 1, "namespace", f"{namespace!r} must be an http(s) IRI ending in / or #"))
+        problems.append(Problem.in_file(name, 1, "namespace", f"{namespace!r} must be an http(s) IRI ending in / or #"))
     issued = metadata.get("issued")
     if issued is not None and not isinstance(issued, dt.date):
-        problems.append(Problem(name, 1, "issued", f"{issued!r} is not a date in the form YYYY-MM-DD"))
+        problems.append(Problem.in_file(name, 1, "issued", f"{issued!r} is not a date in the form YYYY-MM-DD"))
     sources = metadata["sources"]
     if not isinstance(sources, dict) or not sources:
-        problems.append(Problem(name, 1, "sources", "must map each source key to its title and file"))
+        problems.append(Problem.in_file(name, 1, "sources", "must map each source key to its title and file"))
     else:
         for key, value in sources.items():
             if not isinstance(value, dict) or not value.get("title"):
-                problems.append(Problem(name, 1, f"sources.{key}", "each source needs a title"))
+                problems.append(Problem.in_file(name, 1, f"sources.{key}", "each source needs a title"))
     risks = metadata.get("risks")
     if risks is not None and not (isinstance(risks, list) and all(isinstance(r, str) and r for r in risks)):
-        problems.append(Problem(name, 1, "risks", "must be a list of risk names"))
+        problems.append(Problem.in_file(name, 1, "risks", "must be a list of risk names"))
     return problems
 
 
@@ -121,10 +124,10 @@ def parse_catalog(text: str, name: str) -> Catalog:
     columns = reader.fieldnames or []
     for column in columns:
         if column not in COLUMNS:
-            problems.append(Problem(name, header_line, column, f"unknown column; known columns: {', '.join(COLUMNS)}"))
+            problems.append(Problem.in_file(name, header_line, column, f"unknown column; known columns: {', '.join(COLUMNS)}"))
     for column in REQUIRED_COLUMNS:
         if column not in columns:
-            problems.append(Problem(name, header_line, column, "required column is missing"))
+            problems.append(Problem.in_file(name, header_line, column, "required column is missing"))
     if problems:
         raise DataError(problems)
 
@@ -134,42 +137,44 @@ def parse_catalog(text: str, name: str) -> Catalog:
     for record in reader:
         line = header_line + reader.line_num - 1
         if None in record:
-            problems.append(Problem(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}"))
+            problems.append(
+                Problem.in_file(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}")
+            )
             continue
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         local_id = values["id"]
         if not local_id:
-            problems.append(Problem(name, line, "id", "is empty"))
+            problems.append(Problem.in_file(name, line, "id", "is empty"))
         elif not ID_PATTERN.match(local_id):
-            problems.append(Problem(name, line, "id", f"{local_id!r} may hold only letters, digits, '.', '_' and '-'"))
+            problems.append(Problem.in_file(name, line, "id", f"{local_id!r} may hold only letters, digits, '.', '_' and '-'"))
         elif local_id in seen:
-            problems.append(Problem(name, line, "id", f"duplicate id {local_id!r}, first on line {seen[local_id]}"))
+            problems.append(Problem.in_file(name, line, "id", f"duplicate id {local_id!r}, first on line {seen[local_id]}"))
         else:
             seen[local_id] = line
         if values["kind"] not in KINDS:
-            problems.append(Problem(name, line, "kind", f"{values['kind']!r} is not one of {', '.join(KINDS)}"))
+            problems.append(Problem.in_file(name, line, "kind", f"{values['kind']!r} is not one of {', '.join(KINDS)}"))
         if not values["title"]:
-            problems.append(Problem(name, line, "title", "is empty"))
+            problems.append(Problem.in_file(name, line, "title", "is empty"))
         if values["source"] and values["source"] not in sources:
-            problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
+            problems.append(Problem.in_file(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
         if not values["source"] and len(sources) != 1:
-            problems.append(Problem(name, line, "source", "is empty and the header declares more than one source"))
+            problems.append(Problem.in_file(name, line, "source", "is empty and the header declares more than one source"))
         if values["url"] and not re.match(r"^https?://\S+$", values["url"]):
-            problems.append(Problem(name, line, "url", f"{values['url']!r} is not an http(s) URL"))
+            problems.append(Problem.in_file(name, line, "url", f"{values['url']!r} is not an http(s) URL"))
         if values["refines"] and not CURIE_PATTERN.match(values["refines"]):
-            problems.append(Problem(name, line, "refines", f"{values['refines']!r} is not a CURIE such as nistairmf:GOVERN-1.1"))
+            problems.append(Problem.in_file(name, line, "refines", f"{values['refines']!r} is not a CURIE such as nistairmf:GOVERN-1.1"))
         for risk in filter(None, values["risks"].split("|")):
             if risk not in risks:
-                problems.append(Problem(name, line, "risks", f"{risk!r} is not declared in the header's risks"))
+                problems.append(Problem.in_file(name, line, "risks", f"{risk!r} is not declared in the header's risks"))
         catalog.rows.append(CatalogRow(line=line, values=values))
     for row in catalog.rows:
         parent = row.values["parent"]
         if parent and parent not in seen:
-            problems.append(Problem(name, row.line, "parent", f"{parent!r} is not an id in this catalog"))
+            problems.append(Problem.in_file(name, row.line, "parent", f"{parent!r} is not an id in this catalog"))
         if parent and parent == row.values["id"]:
-            problems.append(Problem(name, row.line, "parent", "a requirement cannot be its own parent"))
+            problems.append(Problem.in_file(name, row.line, "parent", "a requirement cannot be its own parent"))
     if not catalog.rows:
-        problems.append(Problem(name, header_line, "row", "the catalog has no requirements"))
+        problems.append(Problem.in_file(name, header_line, "row", "the catalog has no requirements"))
     if problems:
         raise DataError(problems)
     return catalog
@@ -243,7 +248,7 @@ def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> 
         if v["refines"]:
             prefix, local = v["refines"].split(":", 1)
             if prefix not in resolve:
-                unresolved.append(Problem(catalog.name, row.line, "refines", f"unknown prefix {prefix!r}"))
+                unresolved.append(Problem.in_file(catalog.name, row.line, "refines", f"unknown prefix {prefix!r}"))
             else:
                 graph.add((node, GRC.refines, URIRef(resolve[prefix] + local)))
         for risk in filter(None, v["risks"].split("|")):

@@ -1,5 +1,6 @@
-"""Evidence files (CSV or JSON) for `grcgraph evidence import`: every fault is reported with line
-(or JSON item) and field, and nothing from the file is stored unless all of it is sound."""
+"""Evidence files (CSV or JSON) for `grcgraph evidence import`, read into evidence records: every
+fault is reported with line (or JSON item) and field. Reading only: the Python API
+(`GRCGraph.import_evidence`) stores what these return, all of it or none."""
 
 from __future__ import annotations
 
@@ -7,15 +8,12 @@ import csv
 import datetime as dt
 import io
 import json
-import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from grcgraph.dates import parse_date
-from grcgraph.errors import DataError, Problem
-from grcgraph.store.batch import collector_paused
-from grcgraph.workspace import EvidenceInput, EvidenceLinkInput, InvalidInputError, Workspace
+from grcgraph.errors import DataError
+from grcgraph.model import EvidenceInput, EvidenceLinkInput, Problem
 
 CSV_COLUMNS = (
     "id",
@@ -41,14 +39,14 @@ def _date(value: str, name: str, line: int, field: str, problems: list[Problem])
     try:
         return parse_date(value)
     except ValueError as error:
-        problems.append(Problem(name, line, field, str(error)))
+        problems.append(Problem.in_file(name, line, field, str(error)))
         return None
 
 
 def _item(values: dict[str, Any], links: list[EvidenceLinkInput], name: str, line: int, problems: list[Problem]) -> EvidenceInput:
     for field in REQUIRED:
         if not str(values.get(field) or "").strip():
-            problems.append(Problem(name, line, field, "is required"))
+            problems.append(Problem.in_file(name, line, field, "is required"))
     return EvidenceInput(
         id=str(values.get("id") or "").strip(),
         title=str(values.get("title") or "").strip(),
@@ -66,15 +64,17 @@ def _item(values: dict[str, Any], links: list[EvidenceLinkInput], name: str, lin
 def read_csv(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
-    problems = [Problem(name, 1, c, f"unknown column; known columns: {', '.join(CSV_COLUMNS)}") for c in columns if c not in CSV_COLUMNS]
-    problems += [Problem(name, 1, c, "required column is missing") for c in REQUIRED if c not in columns]
+    problems = [
+        Problem.in_file(name, 1, c, f"unknown column; known columns: {', '.join(CSV_COLUMNS)}") for c in columns if c not in CSV_COLUMNS
+    ]
+    problems += [Problem.in_file(name, 1, c, "required column is missing") for c in REQUIRED if c not in columns]
     if problems:
         raise DataError(problems)
     items: list[tuple[int, EvidenceInput]] = []
     for record in reader:
         line = reader.line_num
         if None in record:
-            problems.append(Problem(name, line, "row", f"more cells than the {len(columns)} columns"))
+            problems.append(Problem.in_file(name, line, "row", f"more cells than the {len(columns)} columns"))
             continue
         values = {k: (v or "").strip() for k, v in record.items()}
         links = [
@@ -97,24 +97,24 @@ def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError([Problem(name, error.lineno, "json", error.msg)]) from None
+        raise DataError([Problem.in_file(name, error.lineno, "json", error.msg)]) from None
     if isinstance(data, dict):
         data = data.get("evidence", data)
     if not isinstance(data, list):
-        raise DataError([Problem(name, 1, "json", 'expected a list of evidence objects (or {"evidence": [...]})')])
+        raise DataError([Problem.in_file(name, 1, "json", 'expected a list of evidence objects (or {"evidence": [...]})')])
     problems: list[Problem] = []
     items: list[tuple[int, EvidenceInput]] = []
     for index, entry in enumerate(data, start=1):
         if not isinstance(entry, dict):
-            problems.append(Problem(name, index, "item", "each evidence item must be an object"))
+            problems.append(Problem.in_file(name, index, "item", "each evidence item must be an object"))
             continue
         unknown = set(entry) - set(CSV_COLUMNS) - {"links"}
         for field in sorted(unknown):
-            problems.append(Problem(name, index, field, "unknown field"))
+            problems.append(Problem.in_file(name, index, field, "unknown field"))
         links: list[EvidenceLinkInput] = []
         for link in entry.get("links") or []:
             if not isinstance(link, dict) or not link.get("requirement"):
-                problems.append(Problem(name, index, "links", "each link is an object with a requirement"))
+                problems.append(Problem.in_file(name, index, "links", "each link is an object with a requirement"))
                 continue
             links.append(
                 EvidenceLinkInput(
@@ -136,31 +136,3 @@ def read_evidence_file(path: Path) -> list[tuple[int, EvidenceInput]]:
     if path.suffix.lower() == ".json":
         return read_json(text, str(path))
     return read_csv(text, str(path))
-
-
-def import_files(workspace: Workspace, paths: Sequence[Path]) -> int:
-    """Store every item of several evidence files as one batch (one bulk load when they are new),
-    or none if any item of any file is faulty; each problem names its file, line and field."""
-    numbered: list[tuple[Path, int, EvidenceInput]] = []
-    problems: list[Problem] = []
-    with collector_paused():  # reading the files builds as many objects as the batch
-        for path in paths:
-            try:
-                numbered += [(path, line, item) for line, item in read_evidence_file(path)]
-            except DataError as error:
-                problems += error.problems
-    if problems:
-        raise DataError(problems)
-    try:
-        workspace.put_evidence([item for _, _, item in numbered], path="evidence", replace=True)
-    except InvalidInputError as error:
-        for where, message in error.problems:
-            match = re.match(r"evidence\[(\d+)\]\.?(.*)", where)
-            if match:
-                path, line, _ = numbered[int(match.group(1))]
-                problems.append(Problem(str(path), line, match.group(2) or "row", message))
-            else:
-                path, line = next(((p, n) for p, n, item in numbered if where.split(".", 1)[0] == item.id), (paths[0], 0))
-                problems.append(Problem(str(path), line, where.split(".", 1)[-1], message))
-        raise DataError(problems) from None
-    return len(numbered)

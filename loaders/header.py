@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
+from grcgraph.model import Problem
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,14 @@ def split_header(text: str, name: str) -> HeaderedText:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line_number = mark.line + 1 if mark is not None else 1
-        raise DataError([Problem(name, line_number, "header", f"the metadata header is not valid YAML: {error}")]) from None
+        raise DataError([Problem.in_file(name, line_number, "header", f"the metadata header is not valid YAML: {error}")]) from None
     except ValueError as error:  # YAML-shaped values that are not real, such as the date 2026-15-01
         field = _faulty_key(header, str(error))
-        raise DataError([Problem(name, field[0], field[1], f"invalid value in the metadata header: {error}")]) from None
+        raise DataError([Problem.in_file(name, field[0], field[1], f"invalid value in the metadata header: {error}")]) from None
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
-        raise DataError([Problem(name, 1, "header", "the metadata header must be a mapping of keys to values")])
+        raise DataError([Problem.in_file(name, 1, "header", "the metadata header must be a mapping of keys to values")])
     return HeaderedText(metadata=metadata, table="".join(lines[len(header) :]), table_line=len(header) + 1)
 
 

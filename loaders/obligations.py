@@ -10,10 +10,11 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
 from grcgraph.loaders.application_rules import CATEGORIES
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
+from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import OPERATOR_ROLES
@@ -33,36 +34,36 @@ def parse_obligations(text: str, name: str, known_ids: set[str]) -> ObligationSe
     headered = split_header(text, name)
     sources = headered.metadata.get("sources")
     if not isinstance(sources, dict) or not sources:
-        raise DataError([Problem(name, 1, "sources", "the header must declare the sources rows cite")])
+        raise DataError([Problem.in_file(name, 1, "sources", "the header must declare the sources rows cite")])
     reader = csv.DictReader(io.StringIO(headered.table))
     if list(reader.fieldnames or []) != list(COLUMNS):
-        raise DataError([Problem(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
+        raise DataError([Problem.in_file(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
     problems: list[Problem] = []
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
     for record in reader:
         line = headered.table_line + reader.line_num - 1
         if None in record:
-            problems.append(Problem(name, line, "row", f"more cells than the {len(COLUMNS)} columns"))
+            problems.append(Problem.in_file(name, line, "row", f"more cells than the {len(COLUMNS)} columns"))
             continue
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         if not ID_PATTERN.match(values["id"]):
-            problems.append(Problem(name, line, "id", f"{values['id']!r} is not a valid id"))
+            problems.append(Problem.in_file(name, line, "id", f"{values['id']!r} is not a valid id"))
         elif values["id"] in seen:
-            problems.append(Problem(name, line, "id", f"duplicate id, first on line {seen[values['id']]}"))
+            problems.append(Problem.in_file(name, line, "id", f"duplicate id, first on line {seen[values['id']]}"))
         seen.setdefault(values["id"], line)
         if values["provision"] not in known_ids:
-            problems.append(Problem(name, line, "provision", f"{values['provision']!r} is not an id of the EU AI Act catalog"))
+            problems.append(Problem.in_file(name, line, "provision", f"{values['provision']!r} is not an id of the EU AI Act catalog"))
         for role in values["roles"].split("|"):
             if role != "any" and role not in ROLES:
-                problems.append(Problem(name, line, "roles", f"{role!r} is not one of any, {', '.join(ROLES)}"))
+                problems.append(Problem.in_file(name, line, "roles", f"{role!r} is not one of any, {', '.join(ROLES)}"))
         for category in values["categories"].split("|"):
             if category != "any" and category not in CATEGORIES:
-                problems.append(Problem(name, line, "categories", f"{category!r} is not one of any, {', '.join(CATEGORIES)}"))
+                problems.append(Problem.in_file(name, line, "categories", f"{category!r} is not one of any, {', '.join(CATEGORIES)}"))
         if values["conditional"] not in ("yes", "no"):
-            problems.append(Problem(name, line, "conditional", "must be yes or no"))
+            problems.append(Problem.in_file(name, line, "conditional", "must be yes or no"))
         if values["source"] not in sources:
-            problems.append(Problem(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
+            problems.append(Problem.in_file(name, line, "source", f"{values['source']!r} is not a key of the header's sources"))
         rows.append((line, values))
     if problems:
         raise DataError(problems)

@@ -21,8 +21,9 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
+from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
 NO_TERM_FOUND = "sssom:NoTermFound"
@@ -141,25 +142,25 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
     title, so that dangling ids and labels that disagree with the catalog are caught here."""
     headered = split_header(text, name)
     meta = headered.metadata
-    problems = [Problem(name, 1, key, "required header key is missing") for key in HEADER_REQUIRED if not meta.get(key)]
+    problems = [Problem.in_file(name, 1, key, "required header key is missing") for key in HEADER_REQUIRED if not meta.get(key)]
     if problems:
         raise DataError(problems)
     if not isinstance(meta["curie_map"], dict):
-        raise DataError([Problem(name, 1, "curie_map", "must map prefixes to IRIs")])
+        raise DataError([Problem.in_file(name, 1, "curie_map", "must map prefixes to IRIs")])
     if "grc" not in meta["curie_map"] or str(meta["curie_map"]["grc"]) != str(GRC._NS):
-        problems.append(Problem(name, 1, "curie_map", f"must bind grc to {GRC._NS}"))
+        problems.append(Problem.in_file(name, 1, "curie_map", f"must bind grc to {GRC._NS}"))
     extensions = {str(ext.get("slot_name")) for ext in meta.get("extension_definitions") or [] if isinstance(ext, dict)}
     reader = csv.DictReader(io.StringIO(headered.table), delimiter="\t", quoting=csv.QUOTE_NONE)
     columns = list(reader.fieldnames or [])
     header_line = headered.table_line
     for column in columns:
         if column not in CORE_COLUMNS and column not in LABEL_COLUMNS and column not in OTHER_SSSOM_COLUMNS:
-            problems.append(Problem(name, header_line, column, "is neither an SSSOM column nor grcgraph's rationale"))
+            problems.append(Problem.in_file(name, header_line, column, "is neither an SSSOM column nor grcgraph's rationale"))
         if column == "rationale" and "rationale" not in extensions:
-            problems.append(Problem(name, header_line, column, "needs an extension_definitions entry in the header"))
+            problems.append(Problem.in_file(name, header_line, column, "needs an extension_definitions entry in the header"))
     for column in REQUIRED_COLUMNS:
         if column not in columns:
-            problems.append(Problem(name, header_line, column, "required column is missing"))
+            problems.append(Problem.in_file(name, header_line, column, "required column is missing"))
     if problems:
         raise DataError(problems)
 
@@ -169,7 +170,9 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
     for record in reader:
         line = header_line + reader.line_num - 1
         if None in record or any(value is None for value in record.values()):
-            problems.append(Problem(name, line, "row", f"the row does not have the {len(columns)} tab-separated cells of the header"))
+            problems.append(
+                Problem.in_file(name, line, "row", f"the row does not have the {len(columns)} tab-separated cells of the header")
+            )
             continue
         values = {column: (record[column] or "").strip() for column in columns}
         subject, predicate, obj = values["subject_id"], values["predicate_id"], values["object_id"]
@@ -177,20 +180,20 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
             curie = values[column]
             why = _expandable(curie, curie_map)
             if why:
-                problems.append(Problem(name, line, column, why))
+                problems.append(Problem.in_file(name, line, column, why))
                 continue
             if curie == NO_TERM_FOUND:
                 if column == "subject_id":
-                    problems.append(Problem(name, line, column, "sssom:NoTermFound may only be an object"))
+                    problems.append(Problem.in_file(name, line, column, "sssom:NoTermFound may only be an object"))
                 continue
             iri = str(mapping_set.expand(curie))
             if iri not in requirements:
-                problems.append(Problem(name, line, column, f"{curie} is not a requirement of any loaded catalog"))
+                problems.append(Problem.in_file(name, line, column, f"{curie} is not a requirement of any loaded catalog"))
                 continue
             label = values.get(column.replace("_id", "_label"), "")
             if label and label != requirements[iri]:
                 problems.append(
-                    Problem(
+                    Problem.in_file(
                         name,
                         line,
                         column.replace("_id", "_label"),
@@ -199,7 +202,7 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
                 )
         if not predicate.startswith("grc:") or predicate[4:] not in RELATIONSHIPS:
             problems.append(
-                Problem(
+                Problem.in_file(
                     name,
                     line,
                     "predicate_id",
@@ -207,17 +210,19 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
                 )
             )
         elif obj == NO_TERM_FOUND and predicate != "grc:noRelationship":
-            problems.append(Problem(name, line, "predicate_id", "sssom:NoTermFound goes with grc:noRelationship only"))
+            problems.append(Problem.in_file(name, line, "predicate_id", "sssom:NoTermFound goes with grc:noRelationship only"))
         justification = values["mapping_justification"]
         if not justification.startswith("semapv:"):
             problems.append(
-                Problem(name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration")
+                Problem.in_file(
+                    name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration"
+                )
             )
         rationale = values.get("rationale", "")
         if rationale and rationale not in RATIONALES:
-            problems.append(Problem(name, line, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
+            problems.append(Problem.in_file(name, line, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
         if predicate[4:] in SET_THEORY and not rationale:
-            problems.append(Problem(name, line, "rationale", "a set-theory relationship needs a rationale (NIST IR 8477)"))
+            problems.append(Problem.in_file(name, line, "rationale", "a set-theory relationship needs a rationale (NIST IR 8477)"))
         confidence = values.get("confidence", "")
         if confidence:
             try:
@@ -225,20 +230,20 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
                 if not Decimal(0) <= number <= Decimal(1):
                     raise InvalidOperation
             except InvalidOperation:
-                problems.append(Problem(name, line, "confidence", f"{confidence!r} is not a number between 0 and 1"))
+                problems.append(Problem.in_file(name, line, "confidence", f"{confidence!r} is not a number between 0 and 1"))
         for column in ("creator_id", "author_id", "reviewer_id"):
             for curie in filter(None, values.get(column, "").split("|")):
                 why = _expandable(curie, curie_map)
                 if why:
-                    problems.append(Problem(name, line, column, why))
+                    problems.append(Problem.in_file(name, line, column, why))
         if subject == obj:
-            problems.append(Problem(name, line, "object_id", "a requirement cannot be mapped to itself"))
+            problems.append(Problem.in_file(name, line, "object_id", "a requirement cannot be mapped to itself"))
         pair = (subject, obj)
         if pair in seen:
             first_line, first_predicate = seen[pair]
             kind = "conflicting" if first_predicate != predicate else "duplicate"
             problems.append(
-                Problem(
+                Problem.in_file(
                     name, line, "predicate_id", f"{kind} statement of {subject} -> {obj}, first on line {first_line} as {first_predicate}"
                 )
             )

@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, TypeVar
 
-import pyoxigraph as ox
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
@@ -22,16 +22,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from grcgraph.api import GRCGraph
-from grcgraph.server.auth import Role, VerifiedTokens
+from grcgraph.errors import StoreUnavailableError
+from grcgraph.model import Role
+from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
-from grcgraph.server.settings import Settings
-from grcgraph.store.base import GraphStore, StoreUnavailableError
-from grcgraph.store.sparql_pool import QueryFailedError, QueryTimeoutError
-from grcgraph.vocab.iris import REFERENCE_GRAPH
-from grcgraph.workspace import Workspace
+from grcgraph.server.settings import Settings, SettingsError
+from grcgraph.server.sparql import Caller, add_sparql_route, error_body, unauthenticated
 
 log = logging.getLogger("grcgraph.server")
 T = TypeVar("T")
@@ -41,10 +40,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-def error_body(code: str, message: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
 class BodyLimit:
@@ -99,13 +94,6 @@ class BodyTooLargeError(Exception):
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
-Caller = tuple[Principal | None, str | None]  # the caller, or None and why not
-
-
-def unauthenticated(reason: str) -> JSONResponse:
-    return JSONResponse(error_body("UNAUTHENTICATED", reason), status_code=401, headers={"WWW-Authenticate": 'Bearer realm="grcgraph"'})
-
-
 class Router(GraphQLRouter[Context, None]):
     """strawberry's router, answering every refusal in GraphQL's JSON error shape with a stable code.
     The caller's token is checked before the body is read: an anonymous request is answered 401
@@ -158,14 +146,15 @@ class Router(GraphQLRouter[Context, None]):
         return response  # type: ignore[return-value]
 
 
-def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = False) -> FastAPI:
-    """The application over one open store; the reference graph should already be loaded. With
-    `warm_indexes` (`grcgraph serve`), each workspace's link index is built in the background."""
-    registry = Registry(GRCGraph(store, settings.local_workspace), VerifiedTokens(settings.token_cache_seconds))
+def create_app(graph: GRCGraph, settings: Settings, *, warm_indexes: bool = False) -> FastAPI:
+    """The application over one open graph (its store and any workspace); the reference graph should
+    already be loaded. With `warm_indexes` (`grcgraph serve`), each workspace's link index is built
+    in the background."""
+    base = graph if graph.workspace_name == settings.local_workspace else graph.with_workspace(settings.local_workspace)
+    registry = Registry(base, VerifiedTokens(settings.token_cache_seconds))
     ready = threading.Event()
-    sparql_limits = SparqlLimits(settings.sparql_concurrency, settings.sparql_concurrency_per_token)
-    if store.digest(REFERENCE_GRAPH) is not None:
-        _ = registry.base.network  # build the catalog and mapping indexes once, before the first request
+    if base.reference_loaded():
+        base.prepare()  # the catalog and mapping indexes, once, before the first request
         ready.set()
         if warm_indexes:
             warm_link_indexes(registry)
@@ -182,7 +171,7 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
         # A token not verified lately is a store read (a round trip on a remote store): off the event loop.
         record = registry.tokens.recent(token)
         if record is None:
-            record = await asyncio.to_thread(registry.tokens.authenticate, store, token)
+            record = await asyncio.to_thread(registry.tokens.authenticate, base.authenticate, token)
         if record is None:
             return None, "the token is not valid (unknown, mistyped or revoked)"
         return Principal(record.workspace, record.role, record.id), None
@@ -211,9 +200,9 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
     @app.get("/readyz")
     def readyz() -> JSONResponse:
         try:
-            store.ping()
-            if not ready.is_set() and store.digest(REFERENCE_GRAPH) is not None:
-                _ = registry.base.network
+            base.ping()
+            if not ready.is_set() and base.reference_loaded():
+                base.prepare()
                 ready.set()
         except StoreUnavailableError as error:
             log.warning("%s", error)
@@ -222,57 +211,7 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
             return JSONResponse({"status": "reference graph not loaded"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    @app.api_route("/sparql", methods=["GET", "POST"])
-    async def sparql(request: Request) -> Response:
-        found, failure = await principal(request)
-        if found is None:
-            return unauthenticated(failure or "unauthenticated")
-        query: str | None = request.query_params.get("query")
-        if "update" in request.query_params:
-            return _refused()
-        if request.method == "POST":
-            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if kind == "application/sparql-update":
-                return _refused()
-            if kind == "application/sparql-query":
-                query = (await request.body()).decode("utf-8", errors="replace")
-            elif kind == "application/x-www-form-urlencoded":
-                form = await request.form()
-                if "update" in form:
-                    return _refused()
-                value = form.get("query")
-                query = value if isinstance(value, str) else None
-            else:
-                return JSONResponse(
-                    error_body("INVALID_INPUT", "POST the query as application/sparql-query or a form field 'query'"), status_code=415
-                )
-        if not query:
-            return JSONResponse(error_body("INVALID_INPUT", "no query: pass ?query=... or POST one"), status_code=400)
-        graphs = [ox.NamedNode(str(REFERENCE_GRAPH)), ox.NamedNode(str(Workspace(store, found.workspace).graph))]
-        caller = found.token_id or "local"
-        refusal = sparql_limits.enter(caller)
-        if refusal is not None:
-            return JSONResponse(error_body("RATE_LIMITED", refusal), status_code=429, headers={"Retry-After": "1"})
-        try:
-            body, media = await asyncio.to_thread(
-                store.sparql, query, graphs, limit=settings.sparql_result_limit, timeout=settings.sparql_timeout
-            )
-        except SyntaxError as error:
-            message = str(error).splitlines()[0][:300]
-            return JSONResponse(
-                error_body("INVALID_INPUT", f"not a SPARQL 1.1 query (updates are refused here): {message}"), status_code=400
-            )
-        except QueryTimeoutError:
-            return JSONResponse(error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s"), status_code=503)
-        except StoreUnavailableError as error:
-            log.warning("%s", error)
-            return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
-        except (OSError, QueryFailedError) as error:
-            log.warning("SPARQL evaluation failed: %s", error)
-            return JSONResponse(error_body("INVALID_INPUT", "the query could not be evaluated"), status_code=400)
-        finally:
-            sparql_limits.leave(caller)
-        return Response(body, media_type=media)
+    add_sparql_route(app, registry, settings, principal)
 
     @app.exception_handler(UnicodeDecodeError)
     async def not_utf8(request: Request, error: UnicodeDecodeError) -> JSONResponse:
@@ -292,37 +231,27 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
     return app
 
 
-class SparqlLimits:
-    """How many SPARQL queries run at once, in all and per caller: a query holds its place until it
-    ends, which is at its deadline at the latest (its worker is killed then)."""
+def serve(**options: Any) -> None:
+    """`grcgraph serve`: the settings (defaults < $GRCGRAPH_CONFIG < environment < `options`), the
+    graph over the store they name with the bundled reference graph loaded, then uvicorn until
+    stopped. SettingsError, DataError or StoreUnavailableError when it cannot start."""
+    import gc  # noqa: PLC0415 (only the server process needs these)
 
-    def __init__(self, total: int, per_caller: int) -> None:
-        self.total = total
-        self.per_caller = per_caller
-        self._running: dict[str, int] = {}
-        self._lock = threading.Lock()
+    import uvicorn  # noqa: PLC0415
 
-    def enter(self, caller: str) -> str | None:
-        """None if `caller` may start a query now (the place is taken); otherwise why not."""
-        with self._lock:
-            if self._running.get(caller, 0) >= self.per_caller:
-                return f"this token already runs {self.per_caller} SPARQL quer{'y' if self.per_caller == 1 else 'ies'}; send the next when it ends"
-            if sum(self._running.values()) >= self.total:
-                return "too many SPARQL queries running; try again shortly"
-            self._running[caller] = self._running.get(caller, 0) + 1
-            return None
-
-    def leave(self, caller: str) -> None:
-        with self._lock:
-            left = self._running.get(caller, 0) - 1
-            if left > 0:
-                self._running[caller] = left
-            else:
-                self._running.pop(caller, None)
+    settings = Settings.load(None, **options)
+    if settings.read_only_local and settings.host not in ("127.0.0.1", "::1", "localhost"):
+        raise SettingsError("GRCGRAPH_READ_ONLY_LOCAL serves without tokens: it is allowed on a loopback host only")
+    with GRCGraph.connect(settings, workspace=settings.local_workspace) as graph:
+        result = graph.load_reference()
+        if result.loaded:
+            print(f"loaded the reference graph ({result.triples} triples)", file=sys.stderr)
+        application = create_app(graph, settings, warm_indexes=True)
+        # What startup made (reference indexes, schema, modules) lives as long as the process: frozen,
+        # the collector no longer walks it on every full collection, which showed as latency spikes.
+        gc.collect()
+        gc.freeze()
+        uvicorn.run(application, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log)
 
 
-def _refused() -> JSONResponse:
-    return JSONResponse(error_body("FORBIDDEN", "SPARQL updates are refused: this endpoint is read-only"), status_code=400)
-
-
-__all__ = ["create_app"]
+__all__ = ["create_app", "serve"]

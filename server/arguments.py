@@ -1,18 +1,17 @@
-"""Checks and conversions of GraphQL arguments: dates, chain length, string lengths, page size, and
-problem paths renamed as the caller sees them (`input.title`, `input.links[0].extent`)."""
+"""Checks and conversions of GraphQL arguments: dates, chain length, string lengths and page size,
+each problem at the argument's path as the caller spells it (`input.collectedOn`, `items[3].title`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterator
 from functools import cache
 
 from grcgraph.dates import parse_date
+from grcgraph.model import FieldPath, Problem
 from grcgraph.server.errors import ApiError, invalid
 from grcgraph.server.settings import Settings
-from grcgraph.workspace import InvalidInputError
 
 MAX_TEXT = 10_000  # any string argument; SHACL sets tighter limits on some fields (title 500, owner 200)
 MAX_CHAIN = 4
@@ -27,13 +26,13 @@ def parse_day(text: str | None, field: str) -> dt.date:
         raise invalid(field, str(error)) from None
 
 
-def optional_day(text: str | None, field: str, problems: list[tuple[str, str]]) -> dt.date | None:
+def optional_day(text: str | None, path: FieldPath, problems: list[Problem]) -> dt.date | None:
     if text is None:
         return None
     try:
-        return parse_day(text, field)
-    except InvalidInputError as error:
-        problems.extend(error.problems)
+        return parse_date(text)
+    except ValueError as error:
+        problems.append(Problem(str(error), path))
         return None
 
 
@@ -43,80 +42,41 @@ def chain(value: int) -> int:
     return value
 
 
-def check_lengths(value: object, path: str, problems: list[tuple[str, str]]) -> None:
-    """Refuse any string longer than MAX_TEXT, naming where it is. A path is spelled out only for a
+def check_lengths(value: object, path: FieldPath, problems: list[Problem]) -> None:
+    """Refuse any string longer than MAX_TEXT, naming where it is. A path is built only for a
     string that is too long: an import holds hundreds of thousands of values."""
     for where, length in _too_long(value):
-        problems.append((path + where, f"is {length} characters long; at most {MAX_TEXT} are accepted"))
+        problems.append(Problem(f"is {length} characters long; at most {MAX_TEXT} are accepted", FieldPath(*path, *where)))
 
 
-def _too_long(value: object) -> Iterator[tuple[str, int]]:
-    """(path below `value`, length) of every string in it longer than MAX_TEXT."""
+def _too_long(value: object) -> Iterator[tuple[tuple[str | int, ...], int]]:
+    """(path segments below `value`, length) of every string in it longer than MAX_TEXT."""
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            yield "", len(value)
+            yield (), len(value)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             if not isinstance(item, str) or len(item) > MAX_TEXT:
                 for where, length in _too_long(item):
-                    yield f"[{index}]{where}", length
+                    yield (index, *where), length
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for name, field in _fields(type(value)):
             item = getattr(value, name)
             if item is not None and (not isinstance(item, str) or len(item) > MAX_TEXT):
                 for where, length in _too_long(item):
-                    yield f".{field}{where}", length
+                    yield (field, *where), length
 
 
 @cache
 def _fields(kind: type) -> tuple[tuple[str, str], ...]:
     """A dataclass's attribute names, with each one's GraphQL (camelCase) name."""
-    return tuple((item.name, _camel(item.name)) for item in dataclasses.fields(kind))
+    return tuple((item.name, camel(item.name)) for item in dataclasses.fields(kind))
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
+    """A Python field name as GraphQL spells it: `collected_on` -> `collectedOn`."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-SHACL_FIELDS = {
-    "identifier": "id",
-    "title": "title",
-    "description": "description",
-    "evidenceKind": "kind",
-    "owner": "owner",
-    "location": "location",
-    "sha256": "sha256",
-    "collectedOn": "collectedOn",
-    "validUntil": "validUntil",
-    "prefLabel": "name",
-    "operatorRole": "roles",
-    "aiCategory": "category",
-    "purpose": "purpose",
-    "dataUsed": "dataUsed",
-    "nextReview": "nextReview",
-    "extent": "extent",
-    "assertedBy": "assertedBy",
-    "requirement": "requirement",
-    "forSystem": "system",
-    "reason": "reason",
-    "control": "control",
-}
-
-
-def renamed(error: InvalidInputError, prefix: str, replace: str | None = None) -> InvalidInputError:
-    """Problems named as the GraphQL caller sees them: `input.title`, `input.links[0].extent`."""
-    problems = []
-    for where, message in error.problems:
-        field = where
-        if replace is not None and (field == replace or field.startswith((f"{replace}.", f"{replace}["))):
-            field = prefix + field[len(replace) :]
-        elif ">" in field or "<" in field:  # a SHACL result: '<focus>.<property>'
-            prop = field.split(".", 1)[1] if "." in field else ""
-            local = re.split(r"[#:/]", prop.strip("<>"))[-1]
-            field = f"{prefix}.{SHACL_FIELDS.get(local, local)}" if local else prefix
-        problems.append((field, message))
-    return InvalidInputError(problems)
 
 
 def page(settings: Settings, first: int) -> int:

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import strawberry
 
 from grcgraph.server.errors import invalid
-from grcgraph.server.types import Evidence, GapRow, Mapping, Requirement, StatusCount
+from grcgraph.server.types.core import Evidence, Mapping, Requirement
+from grcgraph.server.types.records import GapRow, StatusCount
 
 
 def encode_cursor(kind: str, key: str) -> str:

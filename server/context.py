@@ -14,12 +14,11 @@ import strawberry
 from strawberry.fastapi import BaseContext
 
 from grcgraph.api import GRCGraph
-from grcgraph.coverage.rules import Covered
-from grcgraph.server.auth import Role, VerifiedTokens
+from grcgraph.model import Covered, Role
+from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.dataloaders import Loaders
 from grcgraph.server.errors import ApiError
 from grcgraph.server.settings import Settings
-from grcgraph.store.base import GraphStore
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,10 +69,6 @@ class Context(BaseContext):
     @property
     def principal(self) -> Principal | None:
         return self._caller[0]
-
-    @property
-    def store(self) -> GraphStore:
-        return self.registry.base.store
 
     def require(self, role: Role) -> Principal:
         """The caller, if they hold `role`; UNAUTHENTICATED or FORBIDDEN otherwise."""

@@ -1,6 +1,6 @@
 """Per-request DataLoaders: resolvers ask for one item, the loader reads every item asked for in the
-same tick with one store query (`Workspace.evidence_many`, `Workspace.links_many`), so a page of
-100 evidence items with their links and coverage costs a few store reads, not hundreds."""
+same tick with one store query (`GRCGraph.evidence_items`, `GRCGraph.links_of`), so a page of 100
+evidence items with their links and coverage costs a few store reads, not hundreds."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from collections.abc import Callable
 from strawberry.dataloader import DataLoader
 
 from grcgraph.api import GRCGraph
-from grcgraph.coverage.rules import Covered, propagate
-from grcgraph.workspace import Evidence, EvidenceLink
+from grcgraph.model import Covered, Evidence, EvidenceLink
 
 CoverageKey = tuple[str, dt.date, int]  # evidence id, date asked, chain length
 
@@ -26,11 +25,11 @@ class Loaders:
         self.coverage: DataLoader[CoverageKey, dict[str, Covered]] = DataLoader(load_fn=self._load_coverage)
 
     async def _load_evidence(self, ids: list[str]) -> list[Evidence | None]:
-        found = self._api().workspace.evidence_many(ids)
+        found = self._api().evidence_items(ids)
         return [found.get(i) for i in ids]
 
     async def _load_links(self, ids: list[str]) -> list[list[EvidenceLink]]:
-        found = self._api().workspace.links_many(ids)
+        found = self._api().links_of(ids)
         return [found.get(i, []) for i in ids]
 
     async def _load_coverage(self, keys: list[CoverageKey]) -> list[dict[str, Covered]]:
@@ -41,4 +40,4 @@ class Loaders:
         items = dict(zip(ids, await self.evidence.load_many(ids), strict=True))
         links = dict(zip(ids, await self.links.load_many(ids), strict=True))
         expiry = {i: item.valid_until for i, item in items.items() if item is not None and item.valid_until is not None}
-        return [propagate(api.network, links[i], expiry, on=on, chain_length=length) for i, on, length in keys]
+        return [api.covered_by_links(links[i], expiry, on=on, chain_length=length) for i, on, length in keys]

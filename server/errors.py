@@ -7,9 +7,8 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from grcgraph.errors import UnknownRequirementError
-from grcgraph.store.base import StoreUnavailableError
-from grcgraph.workspace import InvalidInputError, NotFoundError
+from grcgraph.errors import InvalidInputError, NotFoundError, StoreUnavailableError, UnknownRequirementError
+from grcgraph.model import FieldPath, Problem
 
 
 class ApiError(Exception):
@@ -22,7 +21,8 @@ class ApiError(Exception):
 
 
 def invalid(field: str, message: str) -> InvalidInputError:
-    return InvalidInputError([(field, message)])
+    """One problem with one argument, named as the caller spells it."""
+    return InvalidInputError([Problem(message, FieldPath(field))])
 
 
 def expected(error: GraphQLError) -> bool:
@@ -39,7 +39,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     if isinstance(original, ApiError):
         extensions.update(original.extensions, code=original.code)
     elif isinstance(original, InvalidInputError):
-        extensions.update(code="INVALID_INPUT", problems=[{"field": f, "message": m} for f, m in original.problems])
+        extensions.update(code="INVALID_INPUT", problems=[{"field": str(p.path), "message": p.message} for p in original.problems])
     elif isinstance(original, NotFoundError):
         extensions.update(code="NOT_FOUND")
     elif isinstance(original, UnknownRequirementError):

@@ -3,7 +3,7 @@
 A dashboard reads a whole report a page at a time (`gaps(first: 100, after: ...)`); computing the
 report again for each page multiplied its cost by the number of pages. Reports are kept per
 workspace `GRCGraph`, keyed by what the answer depends on: framework, system, date, chain length and
-the workspace's revision stamp (grcgraph.revision), which every write replaces; a write by any
+the workspace's revision stamp (grcgraph.store.revision), which every write replaces; a write by any
 process makes the next request compute a new report. Few are kept: a report is small (one row per
 requirement of one framework) but there is one per date asked.
 """
@@ -13,17 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
 
 from cachetools import LRUCache
 
 from grcgraph.api import GRCGraph
+from grcgraph.model import GapRow, StatusCount
 from grcgraph.server.context import Registry
-from grcgraph.store import revision
-from grcgraph.vocab import iris
-from grcgraph.workspace import WORKSPACE_PATTERN
 
 REPORTS = 16  # per workspace
 
@@ -31,8 +27,8 @@ REPORTS = 16  # per workspace
 @dataclass(frozen=True)
 class GapReport:
     keys: list[str]  # requirement CURIEs in document order: the connection's cursor keys
-    records: list[dict[Hashable, Any]]  # the rows of GRCGraph.gaps
-    summary: list[dict[Hashable, Any]]  # the rows of GRCGraph.summary
+    rows: list[GapRow]
+    summary: list[StatusCount]
 
 
 class GapReports:
@@ -45,18 +41,13 @@ class GapReports:
 
     def get(self, api: GRCGraph, framework: str, system: str | None, on: dt.date, chain_length: int) -> GapReport:
         # The stamp is read before the report is computed, so a report is never older than its key.
-        key = (api.workspace.name, framework, system, on, chain_length, revision.current(api.store, api.workspace.graph))
+        key = (api.workspace_name, framework, system, on, chain_length, api.revision())
         with self._lock:
             found = self._reports.get(key)
         if found is not None:
             return found
-        frame = api.gaps(framework, system=system, on=on, chain_length=chain_length)
-        records = frame.to_dict("records")
-        report = GapReport(
-            keys=[str(r["requirement"]) for r in records],
-            records=records,
-            summary=GRCGraph.summary(frame).to_dict("records"),
-        )
+        rows = api.gap_rows(framework, system=system, on=on, chain_length=chain_length)
+        report = GapReport(keys=[row.requirement.curie for row in rows], rows=rows, summary=api.status_counts(rows))
         with self._lock:
             self.computed += 1
             self._reports[key] = report
@@ -80,14 +71,10 @@ def warm_link_indexes(registry: Registry) -> threading.Thread:
     """Build the link index of every workspace in the store in a background thread, so the first gap
     report after a start does not wait for it (seconds at 100,000 items). A request that arrives
     during the build waits for it rather than building again (the index holds a lock)."""
-    store = registry.base.store
-    prefix = f"{iris.BASE}graph/workspace/"
 
     def build() -> None:
-        names = sorted(graph.value[len(prefix) :] for graph in store.named_graphs() if graph.value.startswith(prefix))
-        for name in names:
-            if WORKSPACE_PATTERN.match(name):
-                registry.get(name).link_index.snapshot()
+        for name in registry.base.workspace_names():
+            registry.get(name).warm()
 
     thread = threading.Thread(target=build, name="grcgraph-link-index", daemon=True)
     thread.start()

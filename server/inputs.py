@@ -9,9 +9,15 @@ import strawberry
 from strawberry.types.unset import UnsetType
 
 from grcgraph.api import GRCGraph
-from grcgraph.server.arguments import check_lengths, optional_day, renamed
-from grcgraph.server.types import AISystem, Evidence
-from grcgraph.workspace import ID_PATTERN, AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError, NotFoundError
+from grcgraph.errors import NotFoundError
+from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, FieldPath, Problem
+from grcgraph.server.arguments import camel, check_lengths, optional_day
+from grcgraph.server.types.core import Evidence
+from grcgraph.server.types.records import AISystem
+
+INPUT, ITEMS = FieldPath("input"), FieldPath("items")  # the arguments problems are named under
+EVIDENCE_TEXT = ("title", "kind", "description", "owner", "location", "sha256")
+SYSTEM_FIELDS = ("name", "roles", "category", "generative", "owner", "purpose", "data_used")
 
 
 @strawberry.input
@@ -115,11 +121,16 @@ def links_of(links: Sequence[LinkInput]) -> list[EvidenceLinkInput]:
 
 
 def known_evidence(api: GRCGraph, evidence_id: str) -> None:
-    if not ID_PATTERN.match(evidence_id) or not api.workspace.has_evidence(evidence_id):
+    if not api.has_evidence(evidence_id):
         raise NotFoundError(f"no evidence {evidence_id[:140]!r} in this workspace")
 
 
-def evidence_input(given: CreateEvidenceInput, path: str, problems: list[tuple[str, str]]) -> EvidenceInput:
+def known_system(api: GRCGraph, system_id: str) -> None:
+    if not api.has_system(system_id):
+        raise NotFoundError(f"no AI system {system_id[:140]!r} in this workspace")
+
+
+def evidence_input(given: CreateEvidenceInput, path: FieldPath, problems: list[Problem]) -> EvidenceInput:
     """The workspace's input from the GraphQL one; a malformed date is a problem named `path.field`."""
     return EvidenceInput(
         id=given.id,
@@ -129,38 +140,51 @@ def evidence_input(given: CreateEvidenceInput, path: str, problems: list[tuple[s
         owner=given.owner,
         location=given.location,
         sha256=given.sha256,
-        collected_on=optional_day(given.collected_on, f"{path}.collectedOn", problems),
-        valid_until=optional_day(given.valid_until, f"{path}.validUntil", problems),
+        collected_on=optional_day(given.collected_on, path / "collectedOn", problems),
+        valid_until=optional_day(given.valid_until, path / "validUntil", problems),
         links=links_of(given.links),
     )
 
 
-def store_evidence(api: GRCGraph, item: EvidenceInput, problems: list[tuple[str, str]]) -> Evidence:
-    check_lengths(item, "input", problems)
-    try:  # every problem of the input in one answer: these and the workspace's checks
-        api.workspace.put_evidence([item], path="input", numbered=False, replace=True, problems=problems)
-    except InvalidInputError as error:
-        raise renamed(error, "input") from None
-    return Evidence(data=api.workspace.evidence(item.id), api=api)
+def evidence_changes(given: UpdateEvidenceInput, problems: list[Problem]) -> dict[str, Any]:
+    """The fields an update names (left-out fields keep their value), dates parsed."""
+    changes: dict[str, Any] = {name: getattr(given, name) for name in EVIDENCE_TEXT if _given(given, name)}
+    for name in ("collected_on", "valid_until"):
+        if _given(given, name):
+            changes[name] = optional_day(getattr(given, name), INPUT / camel(name), problems)
+    return changes
+
+
+def system_changes(given: UpdateSystemInput, problems: list[Problem]) -> dict[str, Any]:
+    """The fields an update names (left-out fields keep their value), the review date parsed."""
+    changes: dict[str, Any] = {name: getattr(given, name) for name in SYSTEM_FIELDS if _given(given, name)}
+    if _given(given, "next_review"):
+        changes["next_review"] = optional_day(given.next_review, INPUT / "nextReview", problems)
+    return changes
+
+
+def _given(value: object, name: str) -> bool:
+    return given(getattr(value, name))
+
+
+def store_evidence(api: GRCGraph, item: EvidenceInput, problems: list[Problem]) -> Evidence:
+    check_lengths(item, INPUT, problems)
+    # every problem of the input in one answer: these and the workspace's checks
+    api.put_evidence([item], path=INPUT, numbered=False, problems=problems)
+    return Evidence(data=api.evidence_item(item.id), api=api)
 
 
 def import_evidence(api: GRCGraph, given: Sequence[CreateEvidenceInput]) -> list[str]:
     """Create or replace every item as one batch, or none: each problem is named `items[i].field`."""
-    problems: list[tuple[str, str]] = []
-    items = [evidence_input(item, f"items[{index}]", problems) for index, item in enumerate(given)]
-    check_lengths(items, "items", problems)
+    problems: list[Problem] = []
+    items = [evidence_input(item, ITEMS / index, problems) for index, item in enumerate(given)]
+    check_lengths(items, ITEMS, problems)
     if not items:
         return []  # nothing to write: no new revision either
-    try:
-        return api.workspace.put_evidence(items, path="items", replace=True, problems=problems)
-    except InvalidInputError as error:
-        raise renamed(error, "items") from None
+    return api.put_evidence(items, path=ITEMS, problems=problems)
 
 
-def store_system(api: GRCGraph, item: AISystemInput, problems: list[tuple[str, str]]) -> AISystem:
-    check_lengths(item, "input", problems)
-    try:  # every problem of the input in one answer: these and the workspace's checks
-        api.workspace.put_system(item, problems=problems)
-    except InvalidInputError as error:
-        raise renamed(error, "input", replace="system") from None
-    return AISystem.of(api.workspace.system(item.id))
+def store_system(api: GRCGraph, item: AISystemInput, problems: list[Problem]) -> AISystem:
+    check_lengths(item, INPUT, problems)
+    api.put_system(item, path=INPUT, problems=problems)
+    return AISystem.of(api.system(item.id))

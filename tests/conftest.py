@@ -10,6 +10,7 @@ from rdflib import Graph
 
 from grcgraph.loaders import ReferenceSources, build_reference_graph
 from grcgraph.reference.build import bundled_sources, load_reference
+from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ def reference_graph(sources: ReferenceSources) -> Graph:
 @pytest.fixture(scope="session")
 def store(sources: ReferenceSources) -> Iterator[GraphStore]:
     """An in-memory store holding the bundled reference graph (read-only use)."""
-    loaded = GraphStore.open(None)
+    loaded = open_store(None)
     load_reference(loaded, sources)
     yield loaded
     loaded.close()

@@ -11,10 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from grcgraph.api import GRCGraph
+from grcgraph.model import FieldPath
 from grcgraph.store import journal
-from grcgraph.store.base import EmbeddedStore
 from grcgraph.store.batch import Batch, Lit
-from grcgraph.workspace import BULK_MIN_ITEMS
+from grcgraph.store.embedded import EmbeddedStore
+from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 2
 
@@ -53,7 +54,7 @@ def _workspace_quads(g: GRCGraph) -> set[tuple[str, str, str]]:
 def test_pieces_hold_the_batch_split_between_subjects(subjects: int, loaders: int) -> None:
     batch = Batch()
     for n in range(subjects):
-        node = batch.node(f"https://example.org/s/{n}", "https://example.org/Kind", f"items[{n}]")
+        node = batch.node(f"https://example.org/s/{n}", "https://example.org/Kind", FieldPath("items", n))
         node.add("https://example.org/title", Lit(f'title "{n}"\\'))
         node.add("https://example.org/next", f"https://example.org/s/{n + 1}")
     size = journal.piece_size(subjects, loaders)

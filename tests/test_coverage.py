@@ -14,6 +14,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.coverage.rules import compose
 from grcgraph.loaders import ReferenceSources, SourceFile
 from grcgraph.reference.build import load_reference
+from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore
 
 DAY = dt.date(2026, 11, 22)
@@ -246,7 +247,7 @@ iso42001:A.4.2\tgrc:contrary\tiso27001:A.7.7\tsemapv:ManualMappingCuration\t0.9\
 @pytest.fixture(scope="module")
 def strong(sources: ReferenceSources) -> Iterator[GRCGraph]:
     """Rules for relationships no bundled set uses, through a mapping set of the user's own."""
-    store = GraphStore.open(None)
+    store = open_store(None)
     load_reference(store, replace(sources, mapping_sets=[*sources.mapping_sets, SourceFile("strong.sssom.tsv", USER_SET)]))
     yield GRCGraph(store, "strong")
     store.close()
@@ -272,7 +273,7 @@ def test_full_carrying_relationships(strong: GRCGraph, evidence_on: str, target:
 
 def test_stale_evidence_among_many(g: GRCGraph) -> None:
     """Expiry dates are read in bulk when a gap report covers many items; staleness must survive that."""
-    from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+    from grcgraph.model import EvidenceInput, EvidenceLinkInput
 
     items = [
         EvidenceInput(

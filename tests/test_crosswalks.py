@@ -21,6 +21,7 @@ from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
 from grcgraph.loaders.sssom import parse_mapping_set
 from grcgraph.reference.mappings import Mappings
 from grcgraph.reference.validation import validate
+from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab.namespace import GRC
 
@@ -92,7 +93,7 @@ def test_microsoft_set_has_all_280_pairs_as_concept_links(store: GraphStore) -> 
 def test_iso42001_euaiact_covers_every_control_and_articles_9_to_15(store: GraphStore) -> None:
     index = Mappings(store)
     rows = [m for m in index.all if m.mapping_set.endswith("/iso42001-euaiact")]
-    controls = {row[0] for row in index.catalog._index if row[1] == "iso42001" and row[5] == "Control"}
+    controls = {ref.iri for ref in index.catalog.refs("iso42001") if ref.kind == "Control"}
     assert controls <= {m.subject.iri for m in rows}
     reached = {m.object.iri for m in rows if m.object}
     for article in range(9, 16):
@@ -121,7 +122,7 @@ def test_curated_rows_are_marked_and_explained(name: str) -> None:
 def test_iso42001_annex_a_every_control_in_annex_a_set(store: GraphStore) -> None:
     index = Mappings(store)
     rows = [m for m in index.all if m.mapping_set.endswith("/iso42001-iso27001-annexA")]
-    controls = {row[0] for row in index.catalog._index if row[1] == "iso42001" and row[5] == "Control"}
+    controls = {ref.iri for ref in index.catalog.refs("iso42001") if ref.kind == "Control"}
     assert controls <= {m.subject.iri for m in rows}
 
 
@@ -194,7 +195,7 @@ GOOD_ROW = "iso42001:A.6.2.8\tgrc:intersectsWith\teuaiact:art-12-1\tsemapv:Manua
 )
 def test_bad_mapping_file_is_refused(sources: ReferenceSources, row: str, expected: str) -> None:
     bad = replace(sources, mapping_sets=[*sources.mapping_sets, SourceFile("my.sssom.tsv", HEADER + row)])
-    store = GraphStore.open(None)
+    store = open_store(None)
     from grcgraph.reference.build import load_reference
 
     with pytest.raises(DataError) as caught:

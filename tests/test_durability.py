@@ -15,9 +15,10 @@ import pytest
 
 from grcgraph.api import GRCGraph
 from grcgraph.reference.build import load_reference
-from grcgraph.store.base import EmbeddedStore, GraphStore
+from grcgraph.store import open_store
+from grcgraph.store.embedded import EmbeddedStore
 from grcgraph.store.journal import JOURNAL
-from grcgraph.workspace import BULK_MIN_ITEMS
+from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 3
 
@@ -92,7 +93,7 @@ def test_an_acknowledged_write_survives_sigkill(store_dir: Path) -> None:
 DIE_IN_BULK_LOAD = """
 import os, signal, sys
 from grcgraph.api import GRCGraph
-from grcgraph.store.base import EmbeddedStore
+from grcgraph.store.embedded import EmbeddedStore
 
 def half_then_die(self, data, graph):
     lines = data.splitlines(keepends=True)
@@ -171,7 +172,7 @@ class _NoBulkLoader(EmbeddedStore):
 
 
 def test_a_store_without_bulk_loader_imports_in_one_transaction(evidence_file: Path) -> None:
-    store = _NoBulkLoader(GraphStore.open(None).inner, None)
+    store = _NoBulkLoader(open_store(None).inner, None)
     load_reference(store)
     g = GRCGraph(store, "w")
     assert not hasattr(store, "bulk_load")

@@ -18,14 +18,14 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from grcgraph import paths
 from grcgraph.api import GRCGraph
-from grcgraph.server import auth
-from grcgraph.server.auth import Role
+from grcgraph.model import EvidenceInput, EvidenceLinkInput, Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.cost import LIST_SIZE, query_cost
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
+from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore
-from grcgraph.workspace import EvidenceInput, EvidenceLinkInput
+from grcgraph.workspace import tokens as auth
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -71,7 +71,7 @@ def execute(registry: Registry, workspace: str, query: str, variables: dict[str,
 
 
 def client(store: GraphStore, workspace: str, **options: Any) -> TestClient:
-    return TestClient(create_app(store, Settings(read_only_local=True, local_workspace=workspace, **options)))
+    return TestClient(create_app(GRCGraph(store), Settings(read_only_local=True, local_workspace=workspace, **options)))
 
 
 # --- DataLoader batching --------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def random_client(store: GraphStore) -> TestClient:
 # --- token vocabulary --------------------------------------------------------------------------------
 def test_every_token_term_is_declared_in_the_auth_vocabulary() -> None:
     vocabulary = Graph().parse(data=paths.AUTH_VOCABULARY.read_text(encoding="utf-8"), format="turtle")
-    with GraphStore.open(None) as scratch:
+    with open_store(None) as scratch:
         token_id = auth.create_token(scratch, "acme", "editor").split("_")[1]
         auth.revoke_token(scratch, token_id)
         written = scratch.quads(None, None, None, ox.NamedNode(auth.TOKEN_GRAPH))
@@ -278,7 +278,7 @@ def test_a_write_in_progress_does_not_hold_up_other_requests(store: GraphStore, 
 def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, monkeypatch: Any) -> None:
     """importEvidence's items are built by a hook of our own (speed); strawberry's generic conversion
     is the reference: the same items, for every field given, left out or null."""
-    from grcgraph.server import schema as schema_module
+    from grcgraph.server import mutation as mutation_module
     from grcgraph.server.inputs import CreateEvidenceInput
 
     items = [
@@ -305,7 +305,7 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
     context = Context(registry, settings, lambda: (Principal("hook-ws", Role.editor, "0123456789abcdef"), None))
     query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
     seen: list[list[Any]] = []
-    monkeypatch.setattr(schema_module, "import_evidence", lambda _api, given: seen.append(list(given)) or [])
+    monkeypatch.setattr(mutation_module, "import_evidence", lambda _api, given: seen.append(list(given)) or [])
 
     def built() -> list[Any]:
         result = asyncio.run(build_schema(settings).execute(query, variable_values={"items": items}, context_value=context))

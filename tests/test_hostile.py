@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import ApiServer, cli
 
+from grcgraph.api import GRCGraph
 from grcgraph.server.cost import CAP, measure_cost, shape
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
@@ -57,7 +58,7 @@ def code(body: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def local(store: GraphStore) -> TestClient:
     """A caller the server has let in (read-only local mode), so its documents are analysed."""
-    return TestClient(create_app(store, Settings(read_only_local=True, local_workspace="hostile")))
+    return TestClient(create_app(GRCGraph(store), Settings(read_only_local=True, local_workspace="hostile")))
 
 
 # --- GraphQL documents ------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def test_depth_and_aliases_are_counted_through_fragments(local: TestClient) -> N
 
 def test_an_anonymous_request_is_refused_before_it_is_read(store: GraphStore) -> None:
     """No token, no parse: a fan-out document and a text that is not GraphQL get the same 401."""
-    anonymous = TestClient(create_app(store, Settings()))
+    anonymous = TestClient(create_app(GRCGraph(store), Settings()))
     for text in (fan_out(40, 2, BASES[0][0]), "this is { not GraphQL", "{ frameworks { prefix } }"):
         response = anonymous.post("/graphql", json={"query": text})
         assert response.status_code == 401
@@ -119,7 +120,7 @@ SMALL = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 
 def test_a_timed_out_query_frees_its_place(store: GraphStore) -> None:
     """One place in all: after a query is stopped at its deadline, the next one runs at once."""
-    http = TestClient(create_app(store, Settings(read_only_local=True, sparql_timeout=0.5, sparql_concurrency=1)))
+    http = TestClient(create_app(GRCGraph(store), Settings(read_only_local=True, sparql_timeout=0.5, sparql_concurrency=1)))
     slow = http.get("/sparql", params={"query": CARTESIAN})
     assert slow.status_code == 503 and code(slow.json()) == "QUERY_TOO_COMPLEX"
     quick = http.get("/sparql", params={"query": SMALL})
@@ -196,7 +197,7 @@ def test_validation_does_not_hold_the_event_loop(store: GraphStore, monkeypatch:
         return validate(*args)
 
     monkeypatch.setattr(guards, "validate_document", held)
-    http = TestClient(create_app(store, Settings(read_only_local=True)))
+    http = TestClient(create_app(GRCGraph(store), Settings(read_only_local=True)))
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pending = pool.submit(http.post, "/graphql", json={"query": "{ frameworks { prefix } }"})
         assert entered.wait(30)

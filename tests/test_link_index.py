@@ -17,12 +17,14 @@ import pytest
 from grcgraph.api import GRCGraph
 from grcgraph.coverage import link_index
 from grcgraph.coverage.link_index import LinkIndex
-from grcgraph.coverage.rules import Covered, propagate
+from grcgraph.coverage.rules import propagate
+from grcgraph.model import AISystemInput, Covered, EvidenceInput, EvidenceLinkInput
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
 from grcgraph.store.journal import BulkStore
-from grcgraph.workspace import BULK_MIN_ITEMS, AISystemInput, EvidenceInput, EvidenceLinkInput, Workspace
+from grcgraph.workspace import Workspace
+from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
 # A few requirements in every framework, some joined by many mappings, so that more than 20 paths reach some targets.
 REQUIREMENTS = [

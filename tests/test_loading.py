@@ -11,7 +11,7 @@ import pytest
 from grcgraph.errors import DataError
 from grcgraph.loaders import ReferenceSources, SourceFile
 from grcgraph.reference.build import load_reference
-from grcgraph.store.base import GraphStore
+from grcgraph.store import open_store
 from grcgraph.vocab import iris
 
 GOOD = """\
@@ -39,7 +39,7 @@ def with_extra(sources: ReferenceSources, text: str, name: str = "acme.csv") -> 
 
 
 def problems(sources: ReferenceSources) -> list[str]:
-    store = GraphStore.open(None)
+    store = open_store(None)
     with pytest.raises(DataError) as caught:
         load_reference(store, sources)
     assert not store.has_graph(iris.REFERENCE_GRAPH), "a failed load must write nothing"
@@ -47,7 +47,7 @@ def problems(sources: ReferenceSources) -> list[str]:
 
 
 def test_users_own_catalog_loads(sources: ReferenceSources) -> None:
-    store = GraphStore.open(None)
+    store = open_store(None)
     result = load_reference(store, with_extra(sources, GOOD))
     assert result.loaded
     from grcgraph.reference.catalog import Catalog
@@ -98,7 +98,7 @@ def test_bad_application_date_is_refused(sources: ReferenceSources) -> None:
 
 
 def test_failed_reload_keeps_the_previous_graph(sources: ReferenceSources) -> None:
-    store = GraphStore.open(None)
+    store = open_store(None)
     first = load_reference(store, sources)
     size = store.graph_size(iris.REFERENCE_GRAPH)
     with pytest.raises(DataError):
@@ -108,7 +108,7 @@ def test_failed_reload_keeps_the_previous_graph(sources: ReferenceSources) -> No
 
 
 def test_reload_is_idempotent_and_skips_unchanged(sources: ReferenceSources) -> None:
-    store = GraphStore.open(None)
+    store = open_store(None)
     first = load_reference(store, sources)
     size = store.graph_size(iris.REFERENCE_GRAPH)
     second = load_reference(store, sources)
@@ -119,9 +119,9 @@ def test_reload_is_idempotent_and_skips_unchanged(sources: ReferenceSources) -> 
 
 
 def test_store_on_disk_survives_reopen(tmp_path: Path, sources: ReferenceSources) -> None:
-    with GraphStore.open(tmp_path / "store") as store:
+    with open_store(tmp_path / "store") as store:
         load_reference(store, sources)
         size = store.graph_size(iris.REFERENCE_GRAPH)
-    with GraphStore.open(tmp_path / "store") as reopened:
+    with open_store(tmp_path / "store") as reopened:
         assert reopened.graph_size(iris.REFERENCE_GRAPH) == size
         assert not load_reference(reopened, sources).loaded

@@ -11,7 +11,7 @@ from rdflib import Graph
 from grcgraph import paths
 from grcgraph.loaders import ReferenceSources
 from grcgraph.reference.build import digest, load_reference, prebuilt_text, read_prebuilt
-from grcgraph.store.base import GraphStore
+from grcgraph.store import open_store
 from grcgraph.vocab import iris
 
 STALE = "grcgraph/prebuilt/reference.nt.gz is stale: run `python scripts/build_reference.py` and commit the file"
@@ -28,7 +28,7 @@ def test_prebuilt_holds_what_the_loaders_build(sources: ReferenceSources, refere
 
 
 def test_first_start_loads_the_prebuilt_graph(sources: ReferenceSources, reference_graph: Graph) -> None:
-    with GraphStore.open(None) as store:
+    with open_store(None) as store:
         result = load_reference(store, sources)
         assert result.loaded and store.digest(iris.REFERENCE_GRAPH) == digest(sources)
         stored = {

@@ -17,7 +17,8 @@ from servers import ApiServer, cli
 from test_server import test_every_mutation_and_the_reports as every_mutation_and_the_reports
 
 from bench.processes import CLI, OxigraphServer, clean_env, free_port
-from grcgraph.store.base import GraphStore, StoreUnavailableError
+from grcgraph.errors import StoreUnavailableError
+from grcgraph.store import connect_store, open_store
 from grcgraph.store.remote import RemoteStore, with_values
 from grcgraph.vocab import iris
 
@@ -44,7 +45,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServe
 
 @pytest.fixture
 def remote(oxigraph: OxigraphServer) -> Iterator[RemoteStore]:
-    store = GraphStore.connect(oxigraph.url)
+    store = connect_store(oxigraph.url)
     assert isinstance(store, RemoteStore)
     store.update(f"DROP SILENT GRAPH {G}")
     yield store
@@ -133,7 +134,7 @@ def test_evaluate_restricts_the_dataset(remote: RemoteStore) -> None:
 
 def test_unreachable_store_is_a_clear_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    store = GraphStore.connect(url, timeout=2)
+    store = connect_store(url, timeout=2)
     with pytest.raises(StoreUnavailableError, match=r"cannot reach the store at http://127\.0\.0\.1"):
         store.ping()
     store.close()
@@ -141,7 +142,7 @@ def test_unreachable_store_is_a_clear_error() -> None:
     assert result.returncode == 1
     assert "cannot reach the store" in result.stderr and "Traceback" not in result.stderr
     with pytest.raises(ValueError, match="not an http"):
-        GraphStore.connect("ftp://example.org")
+        connect_store("ftp://example.org")
 
 
 # --- the API over the remote store ---------------------------------------------------------------
@@ -276,7 +277,7 @@ def test_reports_cost_a_bounded_number_of_store_requests(oxigraph: OxigraphServe
     from grcgraph.api import GRCGraph
     from grcgraph.reference.build import load_reference
 
-    store = GraphStore.connect(oxigraph.url, timeout=60)
+    store = connect_store(oxigraph.url, timeout=60)
     assert isinstance(store, RemoteStore)
     load_reference(store)
     costs = []
@@ -298,11 +299,12 @@ def test_reports_cost_a_bounded_number_of_store_requests(oxigraph: OxigraphServe
 
 
 def test_store_settings_are_checked() -> None:
+    from grcgraph.api import open_configured
     from grcgraph.server.settings import Settings, SettingsError
 
     settings = Settings.load(environ={"GRCGRAPH_STORE": "http://127.0.0.1:7878", "GRCGRAPH_STORE_TIMEOUT": "2.5"})
     assert (settings.store, settings.store_timeout) == ("http://127.0.0.1:7878", 2.5)
-    store = settings.open_store()
+    store = open_configured(settings)
     assert isinstance(store, RemoteStore)
     assert (store.query_endpoint, store.update_endpoint, store.graph_endpoint) == (
         "http://127.0.0.1:7878/query",
@@ -310,9 +312,9 @@ def test_store_settings_are_checked() -> None:
         "http://127.0.0.1:7878/store",
     )
     store.close()
-    fuseki = Settings.load(
-        environ={"GRCGRAPH_STORE": "http://fuseki:3030/grc", "GRCGRAPH_STORE_GRAPH_ENDPOINT": "http://fuseki:3030/grc/data"}
-    ).open_store()
+    fuseki = open_configured(
+        Settings.load(environ={"GRCGRAPH_STORE": "http://fuseki:3030/grc", "GRCGRAPH_STORE_GRAPH_ENDPOINT": "http://fuseki:3030/grc/data"})
+    )
     assert isinstance(fuseki, RemoteStore) and fuseki.graph_endpoint == "http://fuseki:3030/grc/data"
     fuseki.close()
     with pytest.raises(SettingsError, match="store: 'file:///tmp/x' is not an http"):
@@ -354,7 +356,7 @@ def test_remote_store_benchmark_runs() -> None:
 def test_named_graphs(remote: RemoteStore) -> None:
     remote.extend([ox.Quad(S, P, ox.Literal("x"), G)])
     assert G in remote.named_graphs()
-    embedded = GraphStore.open(None)
+    embedded = open_store(None)
     embedded.extend([ox.Quad(S, P, ox.Literal("x"), G)])
     assert embedded.named_graphs() == [G]
     embedded.close()

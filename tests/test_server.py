@@ -14,6 +14,7 @@ import httpx
 import pytest
 from servers import ApiServer, cli
 
+from grcgraph.api import GRCGraph
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
 from grcgraph.store.base import GraphStore
@@ -614,7 +615,7 @@ def in_process(store: GraphStore, **settings: Any) -> Any:
 
         from grcgraph.server.app import create_app
 
-        return TestClient(create_app(store, Settings(**settings)))
+        return TestClient(create_app(GRCGraph(store), Settings(**settings)))
 
 
 def test_read_only_local_mode(store: GraphStore) -> None:

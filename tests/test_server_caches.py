@@ -11,12 +11,12 @@ from typing import Any
 from graphql import parse
 
 from grcgraph.api import GRCGraph
-from grcgraph.server import auth
 from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Registry
 from grcgraph.server.guards import Checked, DocumentCache
 from grcgraph.server.settings import Settings
 from grcgraph.store.base import GraphStore
+from grcgraph.workspace import tokens as auth
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -37,12 +37,17 @@ def post(http: TestClient, query: str, variables: dict[str, Any] | None = None, 
     return body
 
 
+def checked(store: GraphStore) -> Any:
+    """The store's check of a presented token, as the server gives it to its cache (looked up when called)."""
+    return lambda token: auth.authenticate(store, token)
+
+
 def codes(body: dict[str, Any]) -> list[str]:
     return [str(e.get("extensions", {}).get("code")) for e in body.get("errors") or []]
 
 
 def local(store: GraphStore, workspace: str, **options: Any) -> TestClient:
-    return TestClient(create_app(store, Settings(read_only_local=True, local_workspace=workspace, **options)))
+    return TestClient(create_app(GRCGraph(store), Settings(read_only_local=True, local_workspace=workspace, **options)))
 
 
 # --- checked documents ------------------------------------------------------------------------------
@@ -113,7 +118,7 @@ def test_each_token_gets_its_own_workspace_and_a_revoked_token_is_refused_at_onc
     admin = auth.create_token(store, "cache-a", "admin")
     reader_a = auth.create_token(store, "cache-a", "reader")
     editor_b = auth.create_token(store, "cache-b", "editor")
-    http = TestClient(create_app(store, Settings()))
+    http = TestClient(create_app(GRCGraph(store), Settings()))
     for _ in range(3):
         assert post(http, VIEWER, token=reader_a)["data"]["viewer"] == {"workspace": "cache-a", "role": "reader"}
         assert post(http, VIEWER, token=editor_b)["data"]["viewer"] == {"workspace": "cache-b", "role": "editor"}
@@ -130,17 +135,17 @@ def test_a_revocation_elsewhere_is_seen_within_the_ttl(store: GraphStore) -> Non
     now = [0.0]
     tokens = VerifiedTokens(ttl=5.0, clock=lambda: now[0])
     token = auth.create_token(store, "cache-ttl", "reader")
-    record = tokens.authenticate(store, token)
+    record = tokens.authenticate(checked(store), token)
     assert record is not None and record.workspace == "cache-ttl"
     before = store.reads
-    assert tokens.authenticate(store, token) == record
+    assert tokens.authenticate(checked(store), token) == record
     assert store.reads == before, "a verified token is not looked up again within the TTL"
     auth.revoke_token(store, record.id)  # as another process sharing the store would: no `forget` here
     now[0] = 4.9
-    assert tokens.authenticate(store, token) == record, "the documented bound: up to the TTL"
+    assert tokens.authenticate(checked(store), token) == record, "the documented bound: up to the TTL"
     now[0] = 5.1
-    assert tokens.authenticate(store, token) is None
-    assert VerifiedTokens(ttl=0).authenticate(store, token) is None, "0 turns the cache off"
+    assert tokens.authenticate(checked(store), token) is None
+    assert VerifiedTokens(ttl=0).authenticate(checked(store), token) is None, "0 turns the cache off"
 
 
 def test_a_lookup_that_raced_a_revocation_is_not_kept(store: GraphStore, monkeypatch: Any) -> None:
@@ -156,17 +161,17 @@ def test_a_lookup_that_raced_a_revocation_is_not_kept(store: GraphStore, monkeyp
         return record
 
     monkeypatch.setattr(auth, "authenticate", revoked_meanwhile)
-    assert tokens.authenticate(store, token) is not None, "the request that raced the revocation"
+    assert tokens.authenticate(checked(store), token) is not None, "the request that raced the revocation"
     monkeypatch.setattr(auth, "authenticate", looked_up)
-    assert tokens.authenticate(store, token) is None, "the next request is checked against the store"
+    assert tokens.authenticate(checked(store), token) is None, "the next request is checked against the store"
 
 
 def test_only_verified_tokens_are_kept(store: GraphStore) -> None:
     tokens = VerifiedTokens(ttl=60, size=2)
-    assert tokens.authenticate(store, "grc_0123456789abcdef_" + "x" * 30) is None
+    assert tokens.authenticate(checked(store), "grc_0123456789abcdef_" + "x" * 30) is None
     made = [auth.create_token(store, "cache-size", "reader") for _ in range(3)]
     for token in made:
-        assert tokens.authenticate(store, token) is not None
+        assert tokens.authenticate(checked(store), token) is not None
     assert len(tokens._entries) == 2, "bounded"
 
 

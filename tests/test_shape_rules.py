@@ -13,6 +13,7 @@ import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
+from grcgraph.model import FieldPath
 from grcgraph.reference.catalog import Catalog
 from grcgraph.reference.validation import shapes_graph, vocabulary_graph
 from grcgraph.store.base import GraphStore
@@ -53,7 +54,7 @@ def _types(store: GraphStore, node: str) -> set[str]:
 
 def valid_batch(ids: dict[str, str]) -> Batch:
     batch = Batch()
-    e = batch.node(EVIDENCE, str(GRC.Evidence), "evidence[0]")
+    e = batch.node(EVIDENCE, str(GRC.Evidence), FieldPath("evidence", 0))
     e.add(f"{DC}identifier", Lit("e1"))
     e.add(f"{DC}title", Lit("Access policy"))
     e.add(f"{DC}description", Lit("Who may see what"))
@@ -63,14 +64,14 @@ def valid_batch(ids: dict[str, str]) -> Batch:
     e.add(str(GRC.sha256), Lit("a" * 64))
     e.add(str(GRC.collectedOn), Lit("2026-01-01", XSD_DATE))
     e.add(str(GRC.validUntil), Lit("2027-01-01", XSD_DATE))
-    link = batch.node(LINK, str(GRC.EvidenceLink), "evidence[0].links[0]")
+    link = batch.node(LINK, str(GRC.EvidenceLink), FieldPath("evidence", 0, "links", 0))
     link.add(str(GRC.evidence), EVIDENCE)
     link.add(str(GRC.requirement), ids["control"])
     link.add(str(GRC.extent), str(GRC.FullExtent))
     link.add(str(GRC.assertedBy), Lit("auditor@example.org"))
     link.add(str(GRC.assertedAt), Lit("2026-02-01T10:00:00+00:00", XSD_DATETIME))
     link.add(str(GRC.forSystem), SYSTEM)
-    s = batch.node(SYSTEM, str(GRC.AISystem), "system")
+    s = batch.node(SYSTEM, str(GRC.AISystem), FieldPath("system"))
     s.add(f"{DC}identifier", Lit("s1"))
     s.add(f"{SKOS}prefLabel", Lit("Chat assistant"))
     s.add(str(GRC.operatorRole), str(GRC.Provider))
@@ -80,7 +81,7 @@ def valid_batch(ids: dict[str, str]) -> Batch:
     s.add(str(GRC.owner), Lit("it@example.org"))
     s.add(str(GRC.dataUsed), Lit("Intranet pages"))
     s.add(str(GRC.nextReview), Lit("2026-12-01", XSD_DATE))
-    soa = batch.node(SOA, str(GRC.SoAEntry), "")
+    soa = batch.node(SOA, str(GRC.SoAEntry), FieldPath())
     soa.add(str(GRC.control), ids["control"])
     soa.add(str(GRC.included), Lit("false", XSD_BOOLEAN))
     soa.add(str(GRC.reason), Lit("No third-party suppliers"))
@@ -259,8 +260,9 @@ def test_problems_name_the_input_field(ids: dict[str, str], lookup: Callable[[se
     _set(str(GRC.EvidenceLink), str(GRC.requirement), [str(GRC.Policy)])(batch)
     _set(str(GRC.Evidence), str(GRC.sha256), [Lit("xyz")])(batch)
     problems = workspace_rules().check(batch, lookup)
-    assert ("evidence[0].links[0].requirement", "A link names one requirement of a loaded framework.") in problems
-    assert ("evidence[0].sha256", "A SHA-256 is 64 lower-case hexadecimal digits.") in problems
+    found = {(str(p.path), p.message) for p in problems}
+    assert ("evidence[0].links[0].requirement", "A link names one requirement of a loaded framework.") in found
+    assert ("evidence[0].sha256", "A SHA-256 is 64 lower-case hexadecimal digits.") in found
 
 
 def test_an_unknown_constraint_fails_when_compiled() -> None:

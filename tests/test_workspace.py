@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from grcgraph.api import GRCGraph
-from grcgraph.errors import DataError
+from grcgraph.errors import DataError, InvalidInputError
+from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput
 from grcgraph.store.base import GraphStore
-from grcgraph.workspace import AISystemInput, EvidenceInput, EvidenceLinkInput, InvalidInputError
 
 os.environ["COLUMNS"] = "250"
 
@@ -108,7 +108,7 @@ def test_bad_evidence_is_refused_and_nothing_is_written(g: GRCGraph, item: Evide
     before = size(g)
     with pytest.raises(InvalidInputError) as caught:
         g.workspace.put_evidence([item])
-    assert any(field in path and message in text for path, text in caught.value.problems), caught.value.problems
+    assert any(field in p.field and message in p.message for p in caught.value.problems), caught.value.problems
     assert size(g) == before
 
 
@@ -135,7 +135,7 @@ def test_update_and_delete(g: GRCGraph) -> None:
 def test_systems_are_validated(g: GRCGraph) -> None:
     with pytest.raises(InvalidInputError) as caught:
         g.workspace.put_system(AISystemInput(id="s1", name="", roles=["seller"], category="risky"))
-    fields = {path for path, _ in caught.value.problems}
+    fields = {p.field for p in caught.value.problems}
     assert {"system.name", "system.roles", "system.category"} <= fields
     g.add_system("s1", "Scoring", ["provider", "deployer"], "high-risk-annex-iii", next_review=dt.date(2027, 1, 1))
     system = g.workspace.system("s1")

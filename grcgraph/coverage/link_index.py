@@ -30,11 +30,12 @@ from dataclasses import dataclass
 import networkx as nx
 import pyoxigraph as ox
 
-from grcgraph.coverage.rules import Covered, Hop, Level, Path, propagate
+from grcgraph.coverage.rules import propagate
+from grcgraph.model import CoveragePath, Covered, EvidenceLink, Hop, Level
 from grcgraph.store import revision
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import EXTENTS
-from grcgraph.workspace import EvidenceLink, Workspace
+from grcgraph.workspace.reads import WorkspaceReads
 
 START = {"full": Level.FULL, "partial": Level.PARTIAL}
 # Past this share of the evidence touched since the snapshot, reading everything again is cheaper.
@@ -96,7 +97,7 @@ class _Snapshot:
 class LinkIndex:
     """The links of one workspace, kept current by the graph's revision stamp."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: WorkspaceReads) -> None:
         self.workspace = workspace
         self._snapshot: _Snapshot | None = None
         self._reach: dict[tuple[str, int], Reach] = {}
@@ -265,13 +266,13 @@ class LinkIndex:
                     entry.level = max(entry.level, best)
                 if group.stale(on):
                     entry.stale_level = max(entry.stale_level, best)
-            chosen: list[Path] = []
+            chosen: list[CoveragePath] = []
             for link, index in first:
                 group, paths = sources[index]
                 until = snap.expiry.get(link.evidence)
                 stale = until is not None and until < on
                 start = START[group.extent]
-                chosen.extend(Path(link.evidence, link, hops, min(start, level), stale) for hops, level in paths)
+                chosen.extend(CoveragePath(link.evidence, link, hops, min(start, level), stale) for hops, level in paths)
             entry.paths = chosen[:max_paths]
         return result
 

@@ -20,8 +20,8 @@ from grcgraph.reference.mappings import Mappings
 
 def requirement_graph(catalog: Catalog, mappings: Mappings) -> nx.MultiDiGraph:
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
-    for iri, prefix, local, notation, title, kind, _scheme in catalog._index:
-        graph.add_node(iri, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind, framework=prefix)
+    for ref in catalog.refs():
+        graph.add_node(ref.iri, curie=ref.curie, notation=ref.notation, title=ref.title, kind=ref.kind, framework=ref.framework)
     for child, parent in catalog.parents().items():
         graph.add_edge(child, parent, key="broader", kind="broader")
     for mapping in mappings.all:

@@ -17,24 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import IntEnum
 
 import networkx as nx
 
-from grcgraph.workspace import EvidenceLink
-
-
-class Level(IntEnum):
-    NONE = 0
-    RELATED = 1
-    PARTIAL = 2
-    FULL = 3
-
-    @property
-    def label(self) -> str:
-        return {3: "full", 2: "partial", 1: "related", 0: "none"}[int(self)]
-
+from grcgraph.model import CoveragePath, Covered, EvidenceLink, Hop, Level
 
 EQUALISH = {"equal", "equivalent", "identical"}
 FULL_CARRY = EQUALISH | {"supersetOf", "hasIntegralPart"}
@@ -85,60 +71,6 @@ def compose(first: str, second: str) -> str | None:
     return "relatedTo"
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One mapping followed, as read in the direction it was followed."""
-
-    subject: str
-    predicate: str
-    object: str
-    rationale: str | None
-    confidence: float | None
-    mapping: str
-    mapping_set: str
-    source: str
-    comment: str | None
-    inverted: bool
-
-
-@dataclass(frozen=True)
-class Path:
-    evidence: str
-    link: EvidenceLink
-    hops: tuple[Hop, ...]
-    level: Level
-    stale: bool
-
-    @property
-    def inferred(self) -> bool:
-        return len(self.hops) > 1
-
-
-@dataclass
-class Covered:
-    requirement: str
-    level: Level = Level.NONE
-    stale_level: Level = Level.NONE
-    paths: list[Path] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        if self.level >= Level.FULL:
-            return "covered"
-        if self.level == Level.PARTIAL:
-            return "partial"
-        if self.stale_level > self.level:
-            return "stale"
-        if self.level == Level.RELATED:
-            return "related"
-        return "uncovered"
-
-    @property
-    def inferred(self) -> bool:
-        counted = [p for p in self.paths if not p.stale and p.level == self.level]
-        return bool(counted) and all(p.inferred for p in counted)
-
-
 def _hop(graph: nx.MultiDiGraph, source: str, target: str, data: dict[str, object]) -> Hop:
     return Hop(
         subject=str(graph.nodes[source]["curie"]),
@@ -169,7 +101,7 @@ def propagate(
         raise ValueError("chain_length must be 0 or more")
     result: dict[str, Covered] = {}
 
-    def record(requirement: str, path: Path) -> None:
+    def record(requirement: str, path: CoveragePath) -> None:
         entry = result.setdefault(requirement, Covered(requirement))
         if path.stale:
             entry.stale_level = max(entry.stale_level, path.level)
@@ -184,7 +116,7 @@ def propagate(
         start = Level.FULL if link.extent == "full" else Level.PARTIAL
         if link.requirement not in graph:
             continue
-        record(link.requirement, Path(link.evidence, link, (), start, stale))
+        record(link.requirement, CoveragePath(link.evidence, link, (), start, stale))
         # Breadth-first over mapping edges, carrying the composed relationship of the path.
         frontier: list[tuple[str, str | None, tuple[Hop, ...], frozenset[str]]] = [
             (link.requirement, None, (), frozenset({link.requirement}))
@@ -203,7 +135,7 @@ def propagate(
                     if level == Level.NONE:
                         continue
                     path_hops = (*hops, _hop(graph, node, target, data))
-                    record(target, Path(link.evidence, link, path_hops, level, stale))
+                    record(target, CoveragePath(link.evidence, link, path_hops, level, stale))
                     following.append((target, combined, path_hops, seen | {target}))
             frontier = following
     return result

@@ -4,30 +4,15 @@ Applicability exclusions for ISO Annex A; NIST AI 600-1 actions for generative s
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cached_property
 
+from grcgraph.model import AISystem, ApplicableProvision
 from grcgraph.reference.applicability import CATEGORY_NOTATIONS, Applicability
 from grcgraph.reference.catalog import PREFIXES, Catalog
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
-from grcgraph.workspace import ROLES, AISystem, Workspace
-
-
-@dataclass(frozen=True)
-class ApplicableProvision:
-    """One EU AI Act provision binding the organisation for a system, and from when."""
-
-    provision: str
-    curie: str
-    title: str
-    basis: str
-    roles: tuple[str, ...]
-    conditional: bool
-    note: str
-    applies_from: dt.date | None
-    in_force: bool
-    date_source: str
+from grcgraph.vocab.terms import OPERATOR_ROLES as ROLES
+from grcgraph.workspace.reads import WorkspaceReads
 
 
 class Scope:
@@ -94,9 +79,12 @@ class Scope:
                 pending.extend(children.get(node, []))
         return result
 
-    def applicable(self, framework: str, workspace: Workspace, system: AISystem | None, on: dt.date) -> tuple[set[str], dict[str, str]]:
-        """The requirements of `framework` that apply, and a reason for each that does not."""
-        members = [row[0] for row in self.catalog._index if row[1] == framework]
+    def applicable(
+        self, framework: str, workspace: WorkspaceReads, system: AISystem | None, on: dt.date
+    ) -> tuple[set[str], dict[str, str]]:
+        """The requirements of `framework` that apply, and a reason for each that does not, given the
+        workspace's Statement of Applicability and AI systems (or the one `system` asked about)."""
+        members = [ref.iri for ref in self.catalog.refs(framework)]
         not_applicable: dict[str, str] = {}
         if framework in ("iso42001", "iso27001"):
             for entry in workspace.soa():

@@ -9,11 +9,11 @@ winning over a general one at the same distance. The data is checked to give exa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from rdflib import URIRef
 
+from grcgraph.model import ApplicationDate, Rule
 from grcgraph.reference.catalog import PREFIXES
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
@@ -21,32 +21,6 @@ from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import AI_CATEGORIES
 
 CATEGORY_NOTATIONS = AI_CATEGORIES
-
-
-@dataclass
-class Rule:
-    iri: str
-    rule_id: str
-    applies_from: dt.date
-    source: str
-    category: str | None = None
-    part: str | None = None
-    note: str | None = None
-    provisions: set[str] = field(default_factory=set)
-    excepts: set[str] = field(default_factory=set)
-    supersedes: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class ApplicationDate:
-    """When a provision (or a part of it) applies, for a category or for every category."""
-
-    provision: str
-    category: str | None
-    part: str | None
-    applies_from: dt.date
-    rule: Rule
-    replaced: tuple[Rule, ...]
 
 
 class AmbiguousApplicationError(ValueError):

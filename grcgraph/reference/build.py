@@ -13,8 +13,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from grcgraph import paths
-from grcgraph.errors import DataError, Problem
+from grcgraph.errors import DataError
 from grcgraph.loaders import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.model import Problem
 from grcgraph.reference.validation import validate
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
@@ -61,7 +62,7 @@ def build_checked(sources: ReferenceSources, progress: ProgressCallback | None =
         progress("SHACL validation")
     report = validate(graph)
     if not report.conforms:
-        raise DataError([Problem("reference graph", 0, v.focus, f"{v.path}: {v.message}") for v in report.violations])
+        raise DataError([Problem.in_file("reference graph", 0, v.focus, f"{v.path}: {v.message}") for v in report.violations])
     return graph
 
 

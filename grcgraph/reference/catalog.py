@@ -6,12 +6,12 @@ Every value a user supplies reaches SPARQL as a bound variable, never as text in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from rdflib import Literal, URIRef
 
 from grcgraph.errors import UnknownRequirementError
+from grcgraph.model import FrameworkVersion, Requirement, RequirementRef
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
 
@@ -40,48 +40,6 @@ KIND_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class FrameworkVersion:
-    iri: str
-    scheme: str
-    prefix: str
-    framework: str
-    title: str
-    version: str
-    rights: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass(frozen=True)
-class RequirementRef:
-    iri: str
-    curie: str
-    notation: str
-    title: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Requirement:
-    ref: RequirementRef
-    scheme: str
-    framework: str
-    text: str | None
-    url: str | None
-    source: str
-    source_file: str | None
-    rights: str
-    ancestors: list[RequirementRef]
-    children: list[RequirementRef]
-    refines: list[RequirementRef] = field(default_factory=list)
-    risks: list[str] = field(default_factory=list)
-    change_notes: list[str] = field(default_factory=list)
-
-
 def normalise(text: str) -> str:
     """The form ids are compared in: 'Art. 12(1)', 'article 12 (1)' and 'art-12-1' all give 'art.12.1'."""
     key = re.sub(r"[\s._()\[\],\-]+", ".", text.strip().lower()).strip(".")
@@ -95,36 +53,49 @@ class Catalog:
         self.store = store
 
     @cached_property
-    def _index(self) -> list[tuple[str, str, str, str, str, str, str]]:
-        rows = self.store.query_text(
-            PREFIXES
-            + f"""SELECT ?r ?prefix ?id ?notation ?title ?kind ?scheme WHERE {{ GRAPH {GRAPH} {{
+    def _rows(self) -> list[tuple[str, ...]]:
+        return [
+            tuple(str(v) for v in row)
+            for row in self.store.query_text(
+                PREFIXES
+                + f"""SELECT ?r ?prefix ?id ?notation ?title ?kind ?scheme WHERE {{ GRAPH {GRAPH} {{
                 ?r skos:inScheme ?s ; dcterms:identifier ?id ; skos:notation ?notation ; skos:prefLabel ?title ; a ?k .
                 ?k rdfs:subClassOf grc:Requirement .
                 ?s grc:prefix ?prefix ; dcterms:identifier ?scheme .
                 BIND(STRAFTER(STR(?k), "#") AS ?kind) }} }} ORDER BY ?prefix"""
-        )
-        return [tuple(str(v) for v in row) for row in rows]  # type: ignore[misc]
+            )
+        ]
 
     @cached_property
-    def _keys(self) -> dict[str, list[tuple[str, str, str, str, str, str, str]]]:
+    def _refs(self) -> list[RequirementRef]:
+        return [
+            RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
+            for r, prefix, local, notation, title, kind, _scheme in self._rows
+        ]
+
+    def refs(self, framework: str | None = None) -> list[RequirementRef]:
+        """Every requirement (of one framework prefix, if given), grouped by framework."""
+        if framework is None:
+            return list(self._refs)
+        return [ref for ref in self._refs if ref.framework == framework]
+
+    @cached_property
+    def _keys(self) -> dict[str, list[RequirementRef]]:
         """Requirements by the normalised forms of their id and notation."""
-        keys: dict[str, list[tuple[str, str, str, str, str, str, str]]] = {}
-        for row in self._index:
-            for key in {normalise(row[2]), normalise(row[3])}:
-                keys.setdefault(key, []).append(row)
+        keys: dict[str, list[RequirementRef]] = {}
+        for ref in self._refs:
+            for key in {normalise(ref.curie.split(":", 1)[1]), normalise(ref.notation)}:
+                keys.setdefault(key, []).append(ref)
         return keys
 
     @cached_property
     def prefixes(self) -> dict[str, str]:
-        return {row[1]: row[6] for row in self._index}
+        """Framework prefix -> the identifier of its version (scheme)."""
+        return {row[1]: row[6] for row in self._rows}
 
     @cached_property
     def _by_iri(self) -> dict[str, RequirementRef]:
-        return {
-            r: RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
-            for r, prefix, local, notation, title, kind, _scheme in self._index
-        }
+        return {ref.iri: ref for ref in self._refs}
 
     def ref(self, iri: str) -> RequirementRef:
         found = self._by_iri.get(iri)
@@ -144,19 +115,18 @@ class Catalog:
         elif query.startswith(("http://", "https://")):
             return self.ref(query)
         key = normalise(query)
-        found = [row for row in self._keys.get(key, []) if scope is None or row[1] == scope]
+        found = [ref for ref in self._keys.get(key, []) if scope is None or ref.framework == scope]
         if len(found) == 1:
-            r, prefix, local, notation, title, kind, _scheme = found[0]
-            return RequirementRef(iri=r, curie=f"{prefix}:{local}", notation=notation, title=title, kind=kind)
+            return found[0]
         if found:
-            raise UnknownRequirementError(text, sorted(f"{row[1]}:{row[2]}" for row in found))
+            raise UnknownRequirementError(text, sorted(ref.curie for ref in found))
         # 'Art. 5(1)(a)': points are not catalogued, so offer the nearest enclosing requirement.
         parts = key.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             shorter = ".".join(parts[:cut])
-            near = [row for row in self._keys.get(shorter, []) if scope is None or row[1] == scope]
+            near = [ref for ref in self._keys.get(shorter, []) if scope is None or ref.framework == scope]
             if len(near) == 1:
-                raise UnknownRequirementError(text, nearest=f"{near[0][1]}:{near[0][2]}")
+                raise UnknownRequirementError(text, nearest=near[0].curie)
         raise UnknownRequirementError(text)
 
     @cached_property

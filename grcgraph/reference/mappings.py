@@ -8,72 +8,20 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 import yaml
 
-from grcgraph.reference.catalog import PREFIXES, Catalog, RequirementRef
+from grcgraph.model import Mapping, RequirementRef, SetSummary
+from grcgraph.reference.catalog import PREFIXES, Catalog
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 
 NO_TERM_FOUND = "https://w3id.org/sssom/NoTermFound"
 SEMAPV = "https://w3id.org/semapv/vocab/"
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """One mapping as read from `subject`'s side. `inverted` marks a row read from its object's end,
-    with the predicate replaced by its inverse."""
-
-    iri: str
-    mapping_set: str
-    set_title: str
-    subject: RequirementRef
-    predicate: str
-    object: RequirementRef | None
-    rationale: str | None
-    justification: str
-    confidence: str | None
-    creators: tuple[str, ...]
-    comment: str | None
-    row: int
-    extra: dict[str, str] = field(default_factory=dict)
-    inverted: bool = False
-
-    @property
-    def predicate_curie(self) -> str:
-        return f"grc:{self.predicate}"
-
-    def as_row(self) -> dict[str, str]:
-        return {
-            "mapping_set": self.mapping_set,
-            "subject_id": self.subject.curie,
-            "subject_title": self.subject.title,
-            "predicate": self.predicate_curie,
-            "object_id": self.object.curie if self.object else "sssom:NoTermFound",
-            "object_title": self.object.title if self.object else "",
-            "rationale": self.rationale or "",
-            "confidence": self.confidence or "",
-            "justification": self.justification,
-            "author": self.extra.get("author_label", ""),
-            "direction": "inverse" if self.inverted else "as stated",
-            "comment": self.comment or "",
-            "source": self.set_title,
-        }
-
-
-@dataclass(frozen=True)
-class SetSummary:
-    set_id: str
-    title: str
-    file: str
-    subject_frameworks: tuple[str, ...]
-    object_frameworks: tuple[str, ...]
-    rows: int
-    predicates: dict[str, int]
 
 
 class Mappings:
@@ -224,8 +172,8 @@ class Mappings:
         curie_map = {"grc": str(GRC._NS), "grcgraph": iris.BASE, "semapv": SEMAPV, "sssom": "https://w3id.org/sssom/"}
         for version in self.catalog.frameworks():
             if version.prefix in (a, b):
-                member = next(r for r in self.catalog._index if r[1] == version.prefix)
-                curie_map[version.prefix] = member[0][: -len(member[2])]
+                member = self.catalog.refs(version.prefix)[0]
+                curie_map[version.prefix] = member.iri[: -len(member.curie.split(":", 1)[1])]
         metadata = {
             "curie_map": curie_map,
             "mapping_set_id": f"{iris.BASE}crosswalks/union/{a}-{b}",

@@ -8,23 +8,17 @@ either the old graph or the new one, and a failed load leaves the old one in pla
 
 from __future__ import annotations
 
-import gc
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
-from functools import cached_property
-from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from grcgraph.store.journal import recover
-from grcgraph.store.sparql_pool import QueryPool
 from grcgraph.store.sparql_worker import serialise
-from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -34,10 +28,6 @@ T = TypeVar("T")
 OxResult = ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple]
 
 
-class StoreUnavailableError(RuntimeError):
-    """The store cannot be reached or did not answer in time; the message names it and the cause."""
-
-
 class GraphStore(ABC):
     """The operations grcgraph runs on a store; nothing else reaches the store's own API."""
 
@@ -45,28 +35,6 @@ class GraphStore(ABC):
     reads: int = 0
     # Where the store is, for messages: a directory, "memory" or a URL.
     location: str = ""
-
-    @classmethod
-    def open(cls, path: Path | None) -> EmbeddedStore:
-        """Open (creating it if needed) the embedded store at `path`; `None` gives an in-memory store."""
-        return EmbeddedStore.open_path(path)
-
-    @classmethod
-    def connect(
-        cls,
-        url: str,
-        *,
-        timeout: float = 10.0,
-        query_endpoint: str | None = None,
-        update_endpoint: str | None = None,
-        graph_endpoint: str | None = None,
-    ) -> GraphStore:
-        """A store behind a SPARQL 1.1 query/update endpoint (endpoints default to Oxigraph server's)."""
-        from grcgraph.store.remote import RemoteStore  # noqa: PLC0415 (it imports this module)
-
-        return RemoteStore(
-            url, timeout=timeout, query_endpoint=query_endpoint, update_endpoint=update_endpoint, graph_endpoint=graph_endpoint
-        )
 
     def __enter__(self) -> GraphStore:
         return self
@@ -182,156 +150,6 @@ class GraphStore(ABC):
     @abstractmethod
     def ping(self) -> None:
         """Raise StoreUnavailableError when the store cannot answer."""
-
-
-class EmbeddedStore(GraphStore):
-    """An Oxigraph store in this process."""
-
-    def __init__(self, inner: ox.Store, path: Path | None) -> None:
-        self.inner = inner
-        self.path = path
-        self.location = str(path) if path is not None else "memory"
-        self._closed = False
-        self.reads = 0
-        self.generation = 0  # writes so far: the SPARQL endpoint's snapshot is current while it holds
-
-    @cached_property
-    def dataset(self) -> Dataset:
-        """rdflib's API over the same Oxigraph store (oxrdflib), for users and notebooks; grcgraph's
-        own reads go to pyoxigraph directly (see `query`). Built on first use: oxrdflib imports
-        rdflib's SPARQL engine, a tenth of a second that no command needs."""
-        from oxrdflib import OxigraphStore  # noqa: PLC0415 (see above)
-
-        return Dataset(store=OxigraphStore(store=self.inner))
-
-    @classmethod
-    def open_path(cls, path: Path | None) -> EmbeddedStore:
-        if path is None:
-            return cls(ox.Store(), None)
-        path.mkdir(parents=True, exist_ok=True)
-        try:
-            store = cls(ox.Store(str(path)), path)
-        except OSError as error:
-            raise RuntimeError(
-                f"cannot open the store in {path}: {error} (is another grcgraph process, such as `grcgraph serve`, using it? "
-                "While the server runs, write through its GraphQL API: importEvidence takes a batch of evidence)"
-            ) from None
-        recover(store)  # a bulk load cut short by a crash is undone before anyone reads
-        return store
-
-    def close(self) -> None:
-        """Flush and release the store; on disk this frees RocksDB's lock for the next process."""
-        if self._closed:
-            return
-        self._closed = True
-        pool = self.__dict__.pop("_query_pool", None)
-        if pool is not None:
-            pool.close()
-        self.inner.flush()
-        # Every handle (the rdflib dataset too, if one was made) must go for Oxigraph to release the lock.
-        self.__dict__.pop("dataset", None)
-        del self.inner
-        # Query results can sit in reference cycles that still hold the store; collect them now.
-        gc.collect()
-
-    def _solutions(self, sparql: str, bindings: Mapping[str, Identifier]) -> ox.QuerySolutions:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(name): to_ox(value) for name, value in bindings.items()
-        }
-        solutions = self.inner.query(sparql, substitutions=substitutions)
-        assert isinstance(solutions, ox.QuerySolutions)
-        return solutions
-
-    # --- the primitive operations every other module uses (never `inner` directly) -----------
-    def quads(
-        self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode
-    ) -> list[ox.Quad]:
-        """The quads of one named graph matching a pattern (None matches anything)."""
-        self.reads += 1
-        return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
-
-    def contains(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> bool:
-        # A point look-up: a third of a pattern scan's cost once the store held 100,000 items.
-        self.reads += 1
-        return ox.Quad(subject, predicate, obj, graph) in self.inner
-
-    def described(self, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> list[ox.Quad]:
-        self.reads += 1
-        # Index lookups in process: cheaper than a SPARQL query whose rows become rdflib terms.
-        subjects = [q.subject for q in self.inner.quads_for_pattern(None, predicate, obj, graph)]
-        return [quad for s in subjects for quad in self.inner.quads_for_pattern(s, None, None, graph)]
-
-    def update(self, sparql: str) -> None:
-        self.generation += 1
-        self.inner.update(sparql)
-
-    def load(self, data: bytes, graph: ox.NamedNode) -> None:
-        """Add N-Triples `data` to `graph`."""
-        if data:
-            self.generation += 1
-            self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
-
-    def bulk_load(self, data: bytes, graph: ox.NamedNode) -> None:
-        """Add N-Triples `data` to `graph` with Oxigraph's bulk loader: fast, but not atomic (see
-        grcgraph/journal.py, which every caller goes through). Leniently: the loader does not check
-        IRIs again, since a batch's IRIs are grcgraph's own, the catalog's, or checked with the
-        store's IRI parser at input (a tenth of the load's time)."""
-        self.generation += 1
-        self.inner.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-
-    def extend(self, quads: list[ox.Quad]) -> None:
-        self.generation += 1
-        self.inner.extend(quads)
-
-    def add_graph(self, graph: ox.NamedNode) -> None:
-        self.generation += 1
-        self.inner.add_graph(graph)
-
-    def flush(self) -> None:
-        self.inner.flush()
-
-    def named_graphs(self) -> list[ox.NamedNode]:
-        """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
-        return [graph for graph in self.inner.named_graphs() if isinstance(graph, ox.NamedNode)]
-
-    def has_graph(self, name: URIRef) -> bool:
-        return bool(self.inner.contains_named_graph(ox.NamedNode(str(name))))
-
-    def graph_size(self, name: URIRef) -> int:
-        return sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
-
-    def replace_graph(self, name: URIRef, graph: Graph, digest: str | None = None) -> None:
-        """Replace the named graph `name` by `graph` atomically."""
-        self.generation += 1
-        staging = ox.NamedNode(str(iris.STAGING_GRAPH))
-        self.inner.remove_graph(staging) if self.inner.contains_named_graph(staging) else None
-        self.inner.add_graph(staging)
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=staging)
-        if digest is not None:
-            self.inner.add(ox.Quad(ox.NamedNode(str(name)), ox.NamedNode(str(GRC.sourceDigest)), ox.Literal(digest), staging))
-        self.inner.update(f"MOVE SILENT GRAPH <{iris.STAGING_GRAPH}> TO GRAPH <{name}>")
-        self.inner.flush()
-
-    def read_graph(self, name: URIRef) -> Graph:
-        return parse_graph(name, self.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(name))))
-
-    def evaluate(self, sparql: str, graphs: list[ox.NamedNode], timeout: float) -> OxResult:
-        # In this thread, unstoppable: for grcgraph's own bounded reads. A caller's text goes to `sparql`.
-        result: OxResult = self.inner.query(sparql, default_graph=list(graphs), named_graphs=list(graphs))
-        return result
-
-    @cached_property
-    def _query_pool(self) -> QueryPool:
-        snapshots = None if self.path is None else self.path.with_name(f"{self.path.name}.sparql-snapshots")
-        return QueryPool(self.inner, lambda: self.generation, snapshots)
-
-    def sparql(self, sparql: str, graphs: list[ox.NamedNode], *, limit: int, timeout: float) -> tuple[bytes, str]:
-        # pyoxigraph cannot stop a running query: it runs in a worker process, killed at the deadline.
-        return self._query_pool.run(sparql, [g.value for g in graphs], limit=limit, timeout=timeout)
-
-    def ping(self) -> None:
-        return  # in process: always there
 
 
 def parse_graph(name: URIRef, data: bytes | None) -> Graph:

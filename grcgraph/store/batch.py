@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from grcgraph.model import FieldPath
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = f"{XSD}string"
@@ -40,7 +42,7 @@ class Node:
 
     iri: str
     kind: str
-    path: str
+    path: FieldPath
     values: dict[str, list[Term]] = field(default_factory=dict)
 
     def add(self, predicate: str, value: Term) -> None:
@@ -58,7 +60,7 @@ class Batch:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
 
-    def node(self, iri: str, kind: str, path: str) -> Node:
+    def node(self, iri: str, kind: str, path: FieldPath) -> Node:
         """The subject `iri` (typed `kind`), added if new; a repeated subject keeps its first path."""
         found = self.nodes.get(iri)
         if found is None:

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
 
-from grcgraph.store.base import GraphStore, OxResult, OxTerm, StoreUnavailableError, parse_graph, to_ox
+from grcgraph.errors import StoreUnavailableError
+from grcgraph.store.base import GraphStore, OxResult, OxTerm, parse_graph, to_ox
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 

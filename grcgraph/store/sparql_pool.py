@@ -30,14 +30,11 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from grcgraph.store.sparql_worker import HEADER, QueryTimeoutError, decode, encode
+from grcgraph.errors import QueryFailedError, QueryTimeoutError
+from grcgraph.store.sparql_worker import HEADER, decode, encode
 
 START_SECONDS = 30.0  # a worker that has not said "ready" by then is broken, not slow
 GRACE_SECONDS = 0.5  # past the deadline, time for the worker's own timeout answer before the kill
-
-
-class QueryFailedError(Exception):
-    """The query could not be evaluated (the store could not be read, or a worker died)."""
 
 
 @dataclass
@@ -261,4 +258,4 @@ def _dump(inner: ox.Store, graphs: list[str]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-__all__ = ["QueryFailedError", "QueryPool", "QueryTimeoutError"]
+__all__ = ["QueryPool"]

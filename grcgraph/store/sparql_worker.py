@@ -27,12 +27,10 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from grcgraph.errors import QueryTimeoutError
+
 HEADER = struct.Struct(">I")
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
-class QueryTimeoutError(Exception):
-    """The deadline passed while the results were being read."""
 
 
 def encode(message: Any) -> bytes:

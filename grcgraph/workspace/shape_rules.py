@@ -22,6 +22,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node as RdfNode
 
+from grcgraph.model import Problem
 from grcgraph.reference.validation import shapes_graph, vocabulary_graph
 from grcgraph.store.batch import XSD_STRING, Batch, Lit, Node, Term
 from grcgraph.vocab.namespace import GRC
@@ -198,12 +199,12 @@ class ShapeRules:
             types.setdefault(str(s), set()).add(str(o))
         return cls(rules, {k: frozenset(v) for k, v in types.items()})
 
-    def check(self, batch: Batch, lookup: Callable[[set[str]], dict[str, set[str]]]) -> list[tuple[str, str]]:
-        """Problems of every node of `batch` as (input field, message), as pyshacl would find them
-        with the vocabulary and the stored types of what the nodes point at (see `typing`)."""
-        problems: dict[tuple[str, str], None] = {}
+    def check(self, batch: Batch, lookup: Callable[[set[str]], dict[str, set[str]]]) -> list[Problem]:
+        """Problems of every node of `batch`, each at its node's input path and field, as pyshacl
+        would find them with the vocabulary and the stored types of what the nodes point at (see `typing`)."""
+        problems: dict[Problem, None] = {}
         for node, rule, message in self.violations(batch, self.typing(batch, lookup)):
-            problems[(f"{node.path}.{rule.field}" if node.path else rule.field, message)] = None
+            problems[Problem(message, node.path / rule.field)] = None
         return list(problems)
 
     def typing(self, batch: Batch, lookup: Callable[[set[str]], dict[str, set[str]]]) -> Callable[[str], Iterable[str]]:

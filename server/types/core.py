@@ -1,5 +1,5 @@
-"""The GraphQL output types over the engine's records: requirements, mappings, evidence and its
-links, coverage with its explanations, gap rows, applicability, the AI inventory and the SoA."""
+"""The GraphQL types at the heart of the graph, which refer to one another: requirements and their
+mappings, evidence and its links, and coverage with the paths that explain it."""
 
 from __future__ import annotations
 
@@ -8,44 +8,17 @@ import datetime as dt
 
 import strawberry
 
-from grcgraph.api import STATUSES, GRCGraph
-from grcgraph.coverage.rules import Covered
-from grcgraph.coverage.rules import Hop as HopData
-from grcgraph.coverage.rules import Path as PathData
-from grcgraph.reference.catalog import Requirement as RequirementDetail
-from grcgraph.reference.catalog import RequirementRef
-from grcgraph.reference.mappings import Mapping as MappingData
+from grcgraph.api import GRCGraph
+from grcgraph.model import CoveragePath as PathData
+from grcgraph.model import Covered, RequirementRef
+from grcgraph.model import Evidence as EvidenceData
+from grcgraph.model import EvidenceLink as LinkData
+from grcgraph.model import Hop as HopData
+from grcgraph.model import Mapping as MappingData
+from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.errors import invalid
-from grcgraph.workspace import AISystem as SystemData
-from grcgraph.workspace import Evidence as EvidenceData
-from grcgraph.workspace import EvidenceLink as LinkData
-
-
-@strawberry.type
-class Viewer:
-    workspace: str
-    role: str
-    token_id: str | None
-
-
-@strawberry.type
-class KindCount:
-    kind: str
-    count: int
-
-
-@strawberry.type
-class Framework:
-    prefix: str
-    name: str
-    version: str
-    title: str
-    scheme: str
-    rights: str
-    requirement_count: int
-    counts: list[KindCount]
 
 
 @strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
@@ -56,7 +29,7 @@ class Requirement:
 
     def _detail(self) -> RequirementDetail:
         if "detail" not in self.cache:
-            self.cache["detail"] = self.api.catalog.requirement(self.ref.iri)
+            self.cache["detail"] = self.api.requirement(self.ref.iri)
         return self.cache["detail"]
 
     @strawberry.field(description="CURIE, e.g. iso42001:A.6.2.8")
@@ -113,7 +86,7 @@ class Requirement:
 
     @strawberry.field(description="Every mapping to or from this requirement, read from its side (inverted: read from the other end)")
     def mappings(self) -> list[Mapping]:
-        return [Mapping(data=m, api=self.api) for m in self.api.mapping_index.for_requirement(self.ref.iri)]
+        return [Mapping(data=m, api=self.api) for m in self.api.mappings_of(self.ref.iri)]
 
     @strawberry.field(
         description="Evidence of the caller's workspace covering this requirement, directly or through mappings: the items of its "
@@ -212,7 +185,7 @@ class EvidenceLink:
 
     @strawberry.field
     def requirement(self) -> Requirement:
-        return Requirement(ref=self.api.catalog.ref(self.data.requirement), api=self.api)
+        return Requirement(ref=self.api.ref(self.data.requirement), api=self.api)
 
     @strawberry.field(description="full or partial")
     def extent(self) -> str:
@@ -344,98 +317,6 @@ class CoverageRow:
     paths: list[CoveragePath] = strawberry.field(description="The first 20 paths to the requirement (the coverage counts every path)")
 
 
-@strawberry.type
-class GapRow:
-    requirement: Requirement
-    parent: str | None
-    status: str = strawberry.field(description=", ".join(STATUSES))
-    reason: str
-    evidence: list[str] = strawberry.field(
-        description="Evidence ids behind the status, from the requirement's first 20 coverage paths (the status counts every path)"
-    )
-    stale_evidence: list[str] = strawberry.field(description="Expired evidence ids, from the same first 20 paths")
-    inferred: bool
-    leaf: bool = strawberry.field(description="No sub-requirements: counted in the summary (parents are rolled up from these)")
-
-
-@strawberry.type
-class StatusCount:
-    status: str
-    count: int
-    percent_of_applicable: float | None
-
-
-@strawberry.type
-class ApplicableProvision:
-    requirement: Requirement
-    basis: str
-    roles: list[str]
-    conditional: bool
-    note: str
-    applies_from: dt.date | None
-    in_force: bool
-    date_source: str
-
-
-@strawberry.type
-class AISystem:
-    id: str
-    name: str
-    roles: list[str]
-    category: str
-    generative: bool
-    owner: str | None
-    purpose: str | None
-    data_used: str | None
-    next_review: dt.date | None
-
-    @classmethod
-    def of(cls, system: SystemData) -> AISystem:
-        values = dataclasses.asdict(system)
-        values["roles"] = list(system.roles)
-        return cls(**values)
-
-
-@strawberry.type
-class SoAEntry:
-    control: Requirement
-    included: bool
-    reason: str
-
-
-@strawberry.type
-class SoARow:
-    framework: str
-    control: Requirement
-    included: bool | None
-    justification: str
-    status: str
-    evidence: list[str]
-
-
-@strawberry.type(description="An API token's record; its secret is never stored, and its hash is never shown")
-class Token:
-    id: str
-    workspace: str
-    role: str
-    created: str
-    revoked: bool
-
-
-@strawberry.type(description="What importEvidence stored: every item of the batch, in input order")
-class EvidenceImport:
-    count: int
-    ids: list[str]
-
-
-@strawberry.type(description="A new API token: `token` is the secret, shown this once only")
-class NewToken:
-    id: str
-    workspace: str
-    role: str
-    token: str
-
-
 def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] | None:
     """The framework prefixes named (any accepted form), or None for every framework."""
     if not frameworks:
@@ -443,7 +324,7 @@ def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] 
     wanted = set()
     for index, name in enumerate(frameworks):
         try:
-            wanted.add(api.mapping_index.framework(name[:200]))
+            wanted.add(api.framework_prefix(name[:200]))
         except ValueError as error:
             raise invalid(f"frameworks[{index}]", str(error)) from None
     return wanted
@@ -451,20 +332,14 @@ def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] 
 
 def coverage_rows(api: GRCGraph, covered: dict[str, Covered], wanted: set[str] | None) -> list[CoverageRow]:
     """One row per requirement reached, in document order, limited to the `wanted` frameworks."""
-    rows = []
-    for iri, entry in sorted(covered.items(), key=lambda item: api.catalog.order(item[0])):
-        ref = api.catalog.ref(iri)
-        if wanted and ref.curie.split(":", 1)[0] not in wanted:
-            continue
-        counted = [p for p in entry.paths if not p.stale]
-        rows.append(
-            CoverageRow(
-                requirement=Requirement(ref=ref, api=api),
-                coverage=entry.status,
-                direct=any(not p.hops for p in counted),
-                inferred=entry.inferred,
-                evidence=sorted({p.evidence for p in entry.paths}),
-                paths=[CoveragePath.of(p, api) for p in entry.paths],
-            )
+    return [
+        CoverageRow(
+            requirement=Requirement(ref=row.requirement, api=api),
+            coverage=row.covered.status,
+            direct=row.covered.direct,
+            inferred=row.covered.inferred,
+            evidence=row.covered.evidence(),
+            paths=[CoveragePath.of(p, api) for p in row.covered.paths],
         )
-    return rows
+        for row in api.coverage_rows(covered, wanted)
+    ]

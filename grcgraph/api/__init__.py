@@ -1,0 +1,28 @@
+"""The Python API: one object over a store and a workspace, answering in records and in pandas
+DataFrames; the only thing the command line and the server call.
+
+>>> from grcgraph.api import GRCGraph
+>>> g = GRCGraph.open()                     # in-memory store with the bundled frameworks and crosswalks
+>>> g.requirement("Art. 12(1)").ref.curie
+'euaiact:art-12-1'
+>>> g.close()
+
+`GRCGraph` is built in layers, one module each: `base` (the store, the reference indexes and one
+workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
+(evidence, AI systems, the Statement of Applicability, API tokens) and `coverage` (coverage and
+its explanations, gap reports, applicability).
+"""
+
+from __future__ import annotations
+
+from grcgraph.api.base import open_configured
+from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.workspace import one_write_at_a_time
+from grcgraph.model import STATUSES
+
+
+class GRCGraph(CoverageAPI):
+    """Frameworks, crosswalks and one workspace's evidence, with coverage and gaps."""
+
+
+__all__ = ["STATUSES", "GRCGraph", "one_write_at_a_time", "open_configured"]

@@ -1,0 +1,188 @@
+"""The GraphQL mutations: evidence and its links, the AI inventory, the Statement of Applicability
+and API tokens. Each workspace write needs the editor role, runs on a worker thread, one whole
+write at a time (its checks included), and reports every problem of its input in one answer, each
+named as the caller spells it (`input.title`, `items[3].links[0].requirement`)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar
+
+import strawberry
+
+from grcgraph.api import one_write_at_a_time
+from grcgraph.errors import InvalidInputError, NotFoundError
+from grcgraph.model import AISystemInput, FieldPath, Problem, Role
+from grcgraph.server.arguments import camel, check_lengths, optional_day
+from grcgraph.server.context import Info
+from grcgraph.server.errors import invalid
+from grcgraph.server.inputs import (
+    INPUT,
+    CreateEvidenceInput,
+    CreateSystemInput,
+    LinkInput,
+    UpdateEvidenceInput,
+    UpdateSystemInput,
+    evidence_changes,
+    evidence_input,
+    given,
+    import_evidence,
+    known_evidence,
+    known_system,
+    links_of,
+    store_evidence,
+    store_system,
+    system_changes,
+)
+from grcgraph.server.query import token_of
+from grcgraph.server.types.core import Evidence, Requirement
+from grcgraph.server.types.records import AISystem, EvidenceImport, NewToken, SoAEntry, Token
+
+P = ParamSpec("P")
+T = TypeVar("T")
+LINKS = FieldPath("links")
+
+
+def in_write_thread(resolver: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """Run a mutation on a worker thread, one write at a time (the write lock held around its checks
+    too): an import takes seconds, and on the event loop it would hold up every other request."""
+
+    def locked(*args: P.args, **kwargs: P.kwargs) -> T:
+        with one_write_at_a_time():
+            return resolver(*args, **kwargs)
+
+    @functools.wraps(resolver)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return await asyncio.to_thread(locked, *args, **kwargs)
+
+    return run
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Store new evidence with its links; INVALID_INPUT when the id is taken")
+    @in_write_thread
+    def create_evidence(self, info: Info, input: CreateEvidenceInput) -> Evidence:
+        api = info.context.api(Role.editor)
+        problems: list[Problem] = []
+        if api.has_evidence(input.id):
+            problems.append(Problem(f"evidence {input.id!r} already exists; use updateEvidence", INPUT / "id"))
+        return store_evidence(api, evidence_input(input, INPUT, problems), problems)
+
+    @strawberry.mutation(
+        description="Create or replace many evidence items with their links as one batch, all or none, as "
+        "`grcgraph evidence import` does; each problem is named items[i].field. A batch of 1,000 or more "
+        "new items goes to the store's bulk loader. The server's body limit (GRCGRAPH_MAX_BODY_BYTES, "
+        "1,000,000 bytes by default: about 2,000 items) bounds a batch"
+    )
+    @in_write_thread
+    def import_evidence(self, info: Info, items: list[CreateEvidenceInput]) -> EvidenceImport:
+        ids = import_evidence(info.context.api(Role.editor), items)
+        return EvidenceImport(count=len(ids), ids=ids)
+
+    @strawberry.mutation(description="Change evidence; fields left out keep their value, links left out are kept")
+    @in_write_thread
+    def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> Evidence:
+        api = info.context.api(Role.editor)
+        known_evidence(api, input.id)
+        problems: list[Problem] = []
+        check_lengths(input, INPUT, problems)
+        changes = evidence_changes(input, problems)
+        links = links_of(input.links or []) if given(input.links) else None
+        api.update_evidence(input.id, changes, links, path=INPUT, problems=problems)
+        return Evidence(data=api.evidence_item(input.id), api=api)
+
+    @strawberry.mutation(description="Delete evidence and its links; answers the id deleted")
+    @in_write_thread
+    def delete_evidence(self, info: Info, id: str) -> str:
+        api = info.context.api(Role.editor)
+        known_evidence(api, id)
+        api.delete_evidence(id)
+        return id
+
+    @strawberry.mutation(description="Add or replace links from evidence to requirements")
+    @in_write_thread
+    def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
+        api = info.context.api(Role.editor)
+        known_evidence(api, evidence_id)
+        converted = links_of(links)
+        problems: list[Problem] = []
+        check_lengths(converted, LINKS, problems)
+        if not converted:
+            problems.append(Problem("name at least one link", LINKS))
+        api.link(evidence_id, converted, path=LINKS, problems=problems)
+        return Evidence(data=api.evidence_item(evidence_id), api=api)
+
+    @strawberry.mutation(description="Remove one link (for one system, or the system-less link when system is null)")
+    @in_write_thread
+    def unlink_evidence(self, info: Info, evidence_id: str, requirement: str, system: str | None = None) -> Evidence:
+        api = info.context.api(Role.editor)
+        known_evidence(api, evidence_id)
+        if len(requirement) > 200:
+            raise invalid("requirement", "is longer than 200 characters")
+        if system is not None:
+            known_system(api, system)
+        api.unlink(evidence_id, requirement, system)
+        return Evidence(data=api.evidence_item(evidence_id), api=api)
+
+    @strawberry.mutation(description="Add an AI system to the inventory; INVALID_INPUT when the id is taken")
+    @in_write_thread
+    def create_system(self, info: Info, input: CreateSystemInput) -> AISystem:
+        api = info.context.api(Role.editor)
+        problems: list[Problem] = []
+        if api.has_system(input.id):
+            problems.append(Problem(f"AI system {input.id!r} already exists; use updateSystem", INPUT / "id"))
+        item = AISystemInput(
+            id=input.id,
+            name=input.name,
+            roles=list(input.roles),
+            category=input.category,
+            generative=input.generative,
+            owner=input.owner,
+            purpose=input.purpose,
+            data_used=input.data_used,
+            next_review=optional_day(input.next_review, INPUT / "nextReview", problems),
+        )
+        return store_system(api, item, problems)
+
+    @strawberry.mutation(description="Change an AI system; fields left out keep their value")
+    @in_write_thread
+    def update_system(self, info: Info, input: UpdateSystemInput) -> AISystem:
+        api = info.context.api(Role.editor)
+        known_system(api, input.id)
+        problems: list[Problem] = []
+        check_lengths(input, INPUT, problems)
+        api.update_system(input.id, system_changes(input, problems), path=INPUT, spelled=camel, problems=problems)
+        return AISystem.of(api.system(input.id))
+
+    @strawberry.mutation(description="Include or exclude an ISO/IEC 42001 or 27001 Annex A control, with the justification")
+    @in_write_thread
+    def set_applicability(self, info: Info, control: str, included: bool, reason: str) -> SoAEntry:
+        api = info.context.api(Role.editor)
+        problems: list[Problem] = []
+        check_lengths(reason, FieldPath("reason"), problems)
+        if len(control) > 200:
+            problems.append(Problem("is longer than 200 characters", FieldPath("control")))
+        if problems:
+            raise InvalidInputError(problems)
+        entry = api.set_applicability(control, included, reason)
+        return SoAEntry(control=Requirement(ref=api.ref(entry.control), api=api), included=entry.included, reason=entry.reason)
+
+    @strawberry.mutation(description="Make an API token for a workspace (admin only); the secret is in the answer, this once only")
+    def create_token(self, info: Info, workspace: str, role: str) -> NewToken:
+        info.context.require(Role.admin)
+        secret = info.context.registry.base.create_token(workspace[:100], role[:20])
+        return NewToken(id=secret.split("_")[1], workspace=workspace, role=role, token=secret)
+
+    @strawberry.mutation(description="Revoke an API token by id (admin only): refused from the next request on; the record stays for audit")
+    def revoke_token(self, info: Info, id: str) -> Token:
+        info.context.require(Role.admin)
+        base = info.context.registry.base
+        base.revoke_token(id[:100])
+        info.context.registry.tokens.forget(id[:100])
+        record = base.token(id)
+        if record is None:
+            raise NotFoundError(f"no token {id[:100]!r}")
+        return token_of(record)

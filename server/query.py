@@ -1,0 +1,245 @@
+"""The GraphQL queries: frameworks, requirements, mappings, evidence, coverage with its paths, gap
+reports, applicability, the AI inventory, the Statement of Applicability and API tokens. Every root
+field checks the caller's role first (reader; admin for tokens) and works on the caller's workspace
+only, through the facade (`grcgraph.api.GRCGraph`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from grcgraph.errors import NotFoundError
+from grcgraph.model import Role, TokenRecord
+from grcgraph.reference.catalog import KIND_ORDER
+from grcgraph.server.arguments import chain, page, parse_day
+from grcgraph.server.connections import (
+    EvidenceConnection,
+    EvidenceEdge,
+    GapConnection,
+    GapEdge,
+    MappingConnection,
+    MappingEdge,
+    RequirementConnection,
+    RequirementEdge,
+    encode_cursor,
+    paginate,
+)
+from grcgraph.server.context import Info
+from grcgraph.server.errors import invalid
+from grcgraph.server.gap_reports import reports_for
+from grcgraph.server.inputs import known_evidence, known_system
+from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
+from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Who the caller is: workspace and role")
+    def viewer(self, info: Info) -> Viewer:
+        info.context.api()
+        principal = info.context.principal
+        assert principal is not None
+        return Viewer(workspace=principal.workspace, role=principal.role.name, token_id=principal.token_id)
+
+    @strawberry.field
+    def frameworks(self, info: Info) -> list[Framework]:
+        api = info.context.api()
+        return [
+            Framework(
+                prefix=v.prefix,
+                name=v.framework,
+                version=v.version,
+                title=v.title,
+                scheme=v.scheme,
+                rights=v.rights,
+                requirement_count=v.total,
+                counts=[KindCount(kind=k, count=n) for k, n in v.counts.items()],
+            )
+            for v in api.framework_versions()
+        ]
+
+    @strawberry.field(description="One requirement by any id form: 'A.6.2.8', 'iso42001:A.6.2.8', 'Art. 12(1)', 'GOVERN 1.1'")
+    def requirement(self, info: Info, id: str) -> Requirement:
+        api = info.context.api()
+        if len(id) > 200:
+            raise invalid("id", "is longer than 200 characters")
+        return Requirement(ref=api.resolve(id), api=api)
+
+    @strawberry.field(description="Requirements in document order, filtered; `first` is limited to the server's max page size")
+    def requirements(  # noqa: PLR0917 (GraphQL arguments)
+        self,
+        info: Info,
+        framework: str | None = None,
+        kind: str | None = None,
+        text: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> RequirementConnection:
+        api = info.context.api()
+        size = page(info.context.settings, first)
+        prefix = None
+        if framework is not None:
+            try:
+                prefix = api.framework_prefix(framework[:200])
+            except ValueError as error:
+                raise invalid("framework", str(error)) from None
+        if kind is not None and kind not in KIND_ORDER:
+            raise invalid("kind", f"{kind[:60]!r} is not one of {', '.join(KIND_ORDER)}")
+        if text is not None and not 1 <= len(text) <= 200:
+            raise invalid("text", "must be 1 to 200 characters")
+        refs = api.requirements(prefix, kind, text)
+        chosen, page_info = paginate([r.curie for r in refs], "requirement", size, after)
+        edges = [
+            RequirementEdge(node=Requirement(ref=refs[i], api=api), cursor=encode_cursor("requirement", refs[i].curie)) for i in chosen
+        ]
+        return RequirementConnection(edges=edges, page_info=page_info, total_count=len(refs))
+
+    @strawberry.field(
+        description="Mappings between two frameworks (all sets, both directions), read from `from` towards `to`, a page at a time"
+    )
+    def mappings(
+        self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str, first: int = 20, after: str | None = None
+    ) -> MappingConnection:
+        api = info.context.api()
+        size = page(info.context.settings, first)
+        for name, value in (("from", from_), ("to", to)):
+            try:
+                api.framework_prefix(value[:200])
+            except ValueError as error:
+                raise invalid(name, str(error)) from None
+        found = api.mapping_rows(from_, to)
+        keys = [m.iri for m in found]
+        chosen, page_info = paginate(keys, "mapping", size, after)
+        edges = [MappingEdge(node=Mapping(data=found[i], api=api), cursor=encode_cursor("mapping", keys[i])) for i in chosen]
+        return MappingConnection(edges=edges, page_info=page_info, total_count=len(found))
+
+    @strawberry.field
+    async def evidence(self, info: Info, id: str) -> Evidence:
+        api = info.context.api()
+        item = await info.context.loaders.evidence.load(id[:200])
+        if item is None:
+            raise NotFoundError(f"no evidence {id[:140]!r} in this workspace")
+        return Evidence(data=item, api=api)
+
+    @strawberry.field(description="The workspace's evidence, by id")
+    async def evidence_list(self, info: Info, first: int = 20, after: str | None = None) -> EvidenceConnection:
+        api = info.context.api()
+        size = page(info.context.settings, first)
+        ids = api.evidence_ids()
+        chosen, page_info = paginate(ids, "evidence", size, after)
+        items = await info.context.loaders.evidence.load_many([ids[i] for i in chosen])
+        edges = [
+            EvidenceEdge(node=Evidence(data=item, api=api), cursor=encode_cursor("evidence", item.id)) for item in items if item is not None
+        ]
+        return EvidenceConnection(edges=edges, page_info=page_info, total_count=len(ids))
+
+    @strawberry.field(
+        description="What the evidence (default: all of the workspace's) covers, in every framework or those named, with every path"
+    )
+    def coverage(
+        self,
+        info: Info,
+        evidence_ids: list[str] | None = None,
+        frameworks: list[str] | None = None,
+        on: str | None = None,
+        chain_length: int = 1,
+    ) -> list[CoverageRow]:
+        api = info.context.api()
+        day, length = parse_day(on, "on"), chain(chain_length)
+        if evidence_ids is not None:
+            for evidence_id in evidence_ids:
+                known_evidence(api, evidence_id)
+        wanted = framework_prefixes(api, frameworks)
+        return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
+
+    @strawberry.field(description="Each requirement of a framework with its status, a page at a time, with counts per status")
+    def gaps(  # noqa: PLR0917 (GraphQL arguments)
+        self,
+        info: Info,
+        framework: str,
+        system: str | None = None,
+        on: str | None = None,
+        chain_length: int = 1,
+        first: int = 20,
+        after: str | None = None,
+    ) -> GapConnection:
+        api = info.context.api()
+        size = page(info.context.settings, first)
+        day, length = parse_day(on, "on"), chain(chain_length)
+        try:
+            prefix = api.framework_prefix(framework[:200])
+        except ValueError as error:
+            raise invalid("framework", str(error)) from None
+        if system is not None:
+            known_system(api, system)
+        report = reports_for(api).get(api, prefix, system, day, length)
+        chosen, page_info = paginate(report.keys, "gap", size, after)
+        edges = []
+        for i in chosen:
+            r = report.rows[i]
+            row = GapRow(
+                requirement=Requirement(ref=r.requirement, api=api),
+                parent=r.parent.curie if r.parent else None,
+                status=r.status,
+                reason=r.reason,
+                evidence=list(r.evidence),
+                stale_evidence=list(r.stale_evidence),
+                inferred=r.inferred,
+                leaf=r.leaf,
+            )
+            edges.append(GapEdge(node=row, cursor=encode_cursor("gap", report.keys[i])))
+        summary = [StatusCount(status=s.status, count=s.count, percent_of_applicable=s.percent_of_applicable) for s in report.summary]
+        keys = report.keys
+        return GapConnection(
+            framework=prefix, system=system, on=day, edges=edges, page_info=page_info, total_count=len(keys), summary=summary
+        )
+
+    @strawberry.field(description="EU AI Act provisions binding the organisation for an AI system, and from when")
+    def applicable(self, info: Info, system: str, on: str | None = None) -> list[ApplicableProvision]:
+        api = info.context.api()
+        day = parse_day(on, "on")
+        known_system(api, system)
+        return [
+            ApplicableProvision(
+                requirement=Requirement(ref=api.ref(p.provision), api=api),
+                basis=p.basis,
+                roles=list(p.roles),
+                conditional=p.conditional,
+                note=p.note,
+                applies_from=p.applies_from,
+                in_force=p.in_force,
+                date_source=p.date_source,
+            )
+            for p in api.provisions(system, on=day)
+        ]
+
+    @strawberry.field(description="The AI inventory")
+    def systems(self, info: Info) -> list[AISystem]:
+        return [AISystem.of(s) for s in info.context.api().system_list()]
+
+    @strawberry.field(
+        description="Every API token of every workspace (admin only): id, workspace, role, when made, revoked; never secrets or hashes"
+    )
+    def tokens(self, info: Info) -> list[Token]:
+        info.context.require(Role.admin)
+        return [token_of(record) for record in info.context.registry.base.tokens()]
+
+    @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
+    def statement_of_applicability(self, info: Info) -> list[SoARow]:
+        api = info.context.api()
+        return [
+            SoARow(
+                framework=r.framework,
+                control=Requirement(ref=r.control, api=api),
+                included=r.included,
+                justification=r.justification,
+                status=r.status,
+                evidence=list(r.evidence),
+            )
+            for r in api.soa_rows()
+        ]
+
+
+def token_of(record: TokenRecord) -> Token:
+    return Token(id=record.id, workspace=record.workspace, role=record.role.name, created=record.created, revoked=record.revoked)
