@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +12,7 @@ from grcgraph.dates import parse_date
 from grcgraph.errors import DataError
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
+from grcgraph.loaders.table import read_table
 from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -43,14 +42,12 @@ def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
             problems.append(Problem.in_file(name, 1, f"change_notes.{key}", "is not an id of the EU AI Act catalog"))
         if not isinstance(note, dict) or note.get("source") not in sources or not note.get("note"):
             problems.append(Problem.in_file(name, 1, f"change_notes.{key}", "needs a note and a source declared in sources"))
-    reader = csv.DictReader(io.StringIO(headered.table))
-    if list(reader.fieldnames or []) != list(COLUMNS):
-        raise DataError([Problem.in_file(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
+    table = read_table(headered.table, name, known=COLUMNS, exact=True, first_line=headered.table_line)
+    problems += table.problems
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = headered.table_line + reader.line_num - 1
-        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+    for row in table:
+        line, values = row.line, row.values
         rule_id = values["id"]
         if not rule_id or not ID_PATTERN.match(rule_id):
             problems.append(Problem.in_file(name, line, "id", f"{rule_id!r} is not a valid rule id"))

@@ -6,9 +6,7 @@ field, and nothing is returned unless the whole file is sound.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
+from grcgraph.loaders.table import read_table
 from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -119,29 +118,15 @@ def parse_catalog(text: str, name: str) -> Catalog:
     if problems:
         raise DataError(problems)
     catalog = Catalog(name=name, metadata=headered.metadata)
-    reader = csv.DictReader(io.StringIO(headered.table))
-    header_line = headered.table_line
-    columns = reader.fieldnames or []
-    for column in columns:
-        if column not in COLUMNS:
-            problems.append(Problem.in_file(name, header_line, column, f"unknown column; known columns: {', '.join(COLUMNS)}"))
-    for column in REQUIRED_COLUMNS:
-        if column not in columns:
-            problems.append(Problem.in_file(name, header_line, column, "required column is missing"))
-    if problems:
-        raise DataError(problems)
+    table = read_table(headered.table, name, known=COLUMNS, required=REQUIRED_COLUMNS, first_line=headered.table_line)
+    header_line = table.header_line
+    problems += table.problems
 
     sources = headered.metadata["sources"]
     risks = set(headered.metadata.get("risks") or [])
     seen: dict[str, int] = {}
-    for record in reader:
-        line = header_line + reader.line_num - 1
-        if None in record:
-            problems.append(
-                Problem.in_file(name, line, "row", f"{len(columns) + len(record[None])} cells where the header has {len(columns)}")
-            )
-            continue
-        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+    for row in table:
+        line, values = row.line, row.values
         local_id = values["id"]
         if not local_id:
             problems.append(Problem.in_file(name, line, "id", "is empty"))

@@ -4,15 +4,14 @@ fault is reported with line (or JSON item) and field. Reading only: the Python A
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 from grcgraph.dates import parse_date
 from grcgraph.errors import DataError
+from grcgraph.loaders.table import read_table
 from grcgraph.model import EvidenceInput, EvidenceLinkInput, Problem
 
 CSV_COLUMNS = (
@@ -62,21 +61,11 @@ def _item(values: dict[str, Any], links: list[EvidenceLinkInput], name: str, lin
 
 
 def read_csv(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
-    problems = [
-        Problem.in_file(name, 1, c, f"unknown column; known columns: {', '.join(CSV_COLUMNS)}") for c in columns if c not in CSV_COLUMNS
-    ]
-    problems += [Problem.in_file(name, 1, c, "required column is missing") for c in REQUIRED if c not in columns]
-    if problems:
-        raise DataError(problems)
+    table = read_table(text, name, known=CSV_COLUMNS, required=REQUIRED)
+    problems = list(table.problems)
     items: list[tuple[int, EvidenceInput]] = []
-    for record in reader:
-        line = reader.line_num
-        if None in record:
-            problems.append(Problem.in_file(name, line, "row", f"more cells than the {len(columns)} columns"))
-            continue
-        values = {k: (v or "").strip() for k, v in record.items()}
+    for row in table:
+        line, values = row.line, row.values
         links = [
             EvidenceLinkInput(
                 requirement=req.strip(),

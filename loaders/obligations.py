@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +12,7 @@ from grcgraph.errors import DataError
 from grcgraph.loaders.application_rules import CATEGORIES
 from grcgraph.loaders.catalog import ID_PATTERN
 from grcgraph.loaders.header import split_header
+from grcgraph.loaders.table import read_table
 from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -35,18 +34,12 @@ def parse_obligations(text: str, name: str, known_ids: set[str]) -> ObligationSe
     sources = headered.metadata.get("sources")
     if not isinstance(sources, dict) or not sources:
         raise DataError([Problem.in_file(name, 1, "sources", "the header must declare the sources rows cite")])
-    reader = csv.DictReader(io.StringIO(headered.table))
-    if list(reader.fieldnames or []) != list(COLUMNS):
-        raise DataError([Problem.in_file(name, headered.table_line, "header", f"columns must be exactly: {','.join(COLUMNS)}")])
-    problems: list[Problem] = []
+    table = read_table(headered.table, name, known=COLUMNS, exact=True, first_line=headered.table_line)
+    problems: list[Problem] = list(table.problems)
     rows: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = headered.table_line + reader.line_num - 1
-        if None in record:
-            problems.append(Problem.in_file(name, line, "row", f"more cells than the {len(COLUMNS)} columns"))
-            continue
-        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+    for row in table:
+        line, values = row.line, row.values
         if not ID_PATTERN.match(values["id"]):
             problems.append(Problem.in_file(name, line, "id", f"{values['id']!r} is not a valid id"))
         elif values["id"] in seen:

@@ -8,10 +8,8 @@ is reported with file, line and field; tests also read every bundled file with s
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
+from grcgraph.loaders.table import read_table
 from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
@@ -150,31 +149,29 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
     if "grc" not in meta["curie_map"] or str(meta["curie_map"]["grc"]) != str(GRC._NS):
         problems.append(Problem.in_file(name, 1, "curie_map", f"must bind grc to {GRC._NS}"))
     extensions = {str(ext.get("slot_name")) for ext in meta.get("extension_definitions") or [] if isinstance(ext, dict)}
-    reader = csv.DictReader(io.StringIO(headered.table), delimiter="\t", quoting=csv.QUOTE_NONE)
-    columns = list(reader.fieldnames or [])
-    header_line = headered.table_line
-    for column in columns:
-        if column not in CORE_COLUMNS and column not in LABEL_COLUMNS and column not in OTHER_SSSOM_COLUMNS:
-            problems.append(Problem.in_file(name, header_line, column, "is neither an SSSOM column nor grcgraph's rationale"))
-        if column == "rationale" and "rationale" not in extensions:
-            problems.append(Problem.in_file(name, header_line, column, "needs an extension_definitions entry in the header"))
-    for column in REQUIRED_COLUMNS:
-        if column not in columns:
-            problems.append(Problem.in_file(name, header_line, column, "required column is missing"))
+    known = (*CORE_COLUMNS, *LABEL_COLUMNS, *OTHER_SSSOM_COLUMNS)
+    table = read_table(
+        headered.table,
+        name,
+        known=known,
+        required=REQUIRED_COLUMNS,
+        delimiter="\t",
+        first_line=headered.table_line,
+        unknown="is neither an SSSOM column nor grcgraph's rationale",
+        short_rows=False,
+    )
+    columns = table.columns
+    if "rationale" in columns and "rationale" not in extensions:
+        problems.append(Problem.in_file(name, table.header_line, "rationale", "needs an extension_definitions entry in the header"))
     if problems:
         raise DataError(problems)
+    problems += table.problems
 
     mapping_set = MappingSet(name=name, metadata=meta, columns=columns)
     curie_map = mapping_set.curie_map
     seen: dict[tuple[str, str], tuple[int, str]] = {}
-    for record in reader:
-        line = header_line + reader.line_num - 1
-        if None in record or any(value is None for value in record.values()):
-            problems.append(
-                Problem.in_file(name, line, "row", f"the row does not have the {len(columns)} tab-separated cells of the header")
-            )
-            continue
-        values = {column: (record[column] or "").strip() for column in columns}
+    for row in table:
+        line, values = row.line, row.values
         subject, predicate, obj = values["subject_id"], values["predicate_id"], values["object_id"]
         for column in ("subject_id", "object_id"):
             curie = values[column]

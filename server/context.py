@@ -38,7 +38,7 @@ class Registry:
     def __init__(self, base: GRCGraph, tokens: VerifiedTokens | None = None) -> None:
         self.base = base
         self.tokens = tokens if tokens is not None else VerifiedTokens()
-        self._by_workspace: dict[str, GRCGraph] = {base.workspace.name: base}
+        self._by_workspace: dict[str, GRCGraph] = {base.workspace_name: base}
         self._lock = threading.Lock()
 
     def get(self, workspace: str) -> GRCGraph:

@@ -11,7 +11,6 @@ import strawberry
 
 from grcgraph.errors import NotFoundError
 from grcgraph.model import Role, TokenRecord
-from grcgraph.reference.catalog import KIND_ORDER
 from grcgraph.server.arguments import chain, page, parse_day
 from grcgraph.server.connections import (
     EvidenceConnection,
@@ -31,6 +30,7 @@ from grcgraph.server.gap_reports import reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
 from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
+from grcgraph.vocab.terms import KIND_ORDER
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from grcgraph.loaders import ReferenceSources, build_reference_graph
+from grcgraph.loaders.sources import ReferenceSources, build_reference_graph
 from grcgraph.reference.build import bundled_sources, load_reference
 from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore

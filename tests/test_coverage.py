@@ -12,7 +12,7 @@ import pytest
 
 from grcgraph.api import GRCGraph
 from grcgraph.coverage.rules import compose
-from grcgraph.loaders import ReferenceSources, SourceFile
+from grcgraph.loaders.sources import ReferenceSources, SourceFile
 from grcgraph.reference.build import load_reference
 from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore

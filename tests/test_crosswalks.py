@@ -17,7 +17,7 @@ from sssom.validators import validate as sssom_validate
 
 from grcgraph import paths
 from grcgraph.errors import DataError
-from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.sources import ReferenceSources, SourceFile, build_reference_graph
 from grcgraph.loaders.sssom import parse_mapping_set
 from grcgraph.reference.mappings import Mappings
 from grcgraph.reference.validation import validate

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grcgraph.errors import DataError
-from grcgraph.loaders import ReferenceSources, SourceFile
+from grcgraph.loaders.sources import ReferenceSources, SourceFile
 from grcgraph.reference.build import load_reference
 from grcgraph.store import open_store
 from grcgraph.vocab import iris

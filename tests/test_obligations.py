@@ -11,9 +11,9 @@ import pytest
 
 from grcgraph import paths
 from grcgraph.errors import DataError
-from grcgraph.loaders import ReferenceSources, SourceFile, build_reference_graph
 from grcgraph.loaders.header import split_header
 from grcgraph.loaders.obligations import parse_obligations
+from grcgraph.loaders.sources import ReferenceSources, SourceFile, build_reference_graph
 
 
 def rows() -> list[dict[str, str]]:

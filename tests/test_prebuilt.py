@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from grcgraph import paths
-from grcgraph.loaders import ReferenceSources
+from grcgraph.loaders.sources import ReferenceSources
 from grcgraph.reference.build import digest, load_reference, prebuilt_text, read_prebuilt
 from grcgraph.store import open_store
 from grcgraph.vocab import iris

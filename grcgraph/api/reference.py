@@ -12,8 +12,9 @@ from rdflib import Graph, Literal
 
 from grcgraph.api.base import Parts
 from grcgraph.errors import DataError
-from grcgraph.loaders import ProgressCallback
-from grcgraph.model import ApplicationDate, FrameworkVersion, Mapping, Requirement, RequirementRef, SetSummary
+from grcgraph.loaders import reader_for
+from grcgraph.loaders.sources import ProgressCallback
+from grcgraph.model import ApplicationDate, FrameworkVersion, Mapping, Problem, Requirement, RequirementRef, SetSummary
 from grcgraph.reference.build import LoadResult, bind_prefixes, bundled_sources, load_reference
 from grcgraph.reference.catalog import GRAPH, PREFIXES
 from grcgraph.reference.validation import Report, validate
@@ -34,6 +35,15 @@ class ReferenceAPI(Parts):
     ) -> LoadResult:
         """Build or refresh the reference graph from the bundled files (and your own catalogs and
         mapping sets); nothing is written when a file is faulty (DataError) or nothing changed."""
+        given = [(str(path), kind) for kind, paths in (("catalog", catalogs), ("mapping-set", mapping_sets)) for path in paths]
+        faults = []
+        for name, kind in given:
+            try:
+                reader_for(kind, name)
+            except ValueError as error:
+                faults.append(Problem.in_file(name, 0, "", str(error).split(": ", 1)[-1]))
+        if faults:
+            raise DataError(faults)
         return load_reference(self.store, bundled_sources(catalogs, mapping_sets), force=force, progress=progress)
 
     def reference_loaded(self) -> bool:

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from grcgraph import paths
 from grcgraph.errors import DataError
-from grcgraph.loaders import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
 from grcgraph.model import Problem
 from grcgraph.reference.validation import validate
 from grcgraph.store.base import GraphStore

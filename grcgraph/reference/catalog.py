@@ -14,6 +14,7 @@ from grcgraph.errors import UnknownRequirementError
 from grcgraph.model import FrameworkVersion, Requirement, RequirementRef
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
+from grcgraph.vocab.terms import KIND_ORDER
 
 PREFIXES = """
 PREFIX grc: <https://w3id.org/grcgraph/vocab#>
@@ -23,21 +24,6 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 GRAPH = f"<{iris.REFERENCE_GRAPH}>"
-
-KIND_ORDER = (
-    "Clause",
-    "ControlArea",
-    "Control",
-    "Chapter",
-    "Section",
-    "Article",
-    "Paragraph",
-    "Annex",
-    "Function",
-    "Category",
-    "Subcategory",
-    "GenAIAction",
-)
 
 
 def normalise(text: str) -> str:

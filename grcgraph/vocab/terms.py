@@ -38,3 +38,18 @@ EVIDENCE_KINDS: dict[str, URIRef] = {
     "other": GRC.OtherEvidence,
 }
 EXTENTS: dict[str, URIRef] = {"full": GRC.FullExtent, "partial": GRC.PartialExtent}
+# Requirement kinds (classes under grc:Requirement), in the order catalogs and counts list them.
+KIND_ORDER = (
+    "Clause",
+    "ControlArea",
+    "Control",
+    "Chapter",
+    "Section",
+    "Article",
+    "Paragraph",
+    "Annex",
+    "Function",
+    "Category",
+    "Subcategory",
+    "GenAIAction",
+)

@@ -1,0 +1,76 @@
+"""The one table type every delimited data file is read into: catalogs, application rules,
+obligations, SSSOM mapping sets (after their `#` header) and evidence CSV files.
+
+A table knows each row's line in the file, so every fault a loader finds can name file, line and
+column. Column faults (unknown, missing, not in the order a format fixes) are reported together,
+before any row is read; a row with more or fewer cells than the header is a fault of that row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from grcgraph.errors import DataError
+from grcgraph.model import Problem
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    values: dict[str, str]  # every known column, stripped ("" when the cell is empty or absent)
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[str]  # as the header gives them
+    header_line: int
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rows with the wrong number of cells
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+
+def read_table(
+    text: str,
+    name: str,
+    *,
+    known: Sequence[str],
+    required: Sequence[str] = (),
+    exact: bool = False,
+    delimiter: str = ",",
+    first_line: int = 1,
+    unknown: str | None = None,
+    short_rows: bool = True,
+) -> Table:
+    """The rows of `text` (a delimited table whose header is on `first_line` of the file `name`).
+    `known`: the columns the format has (`exact`: all of them, in that order); `required`: the ones
+    a file must have; `unknown`: the message for a column not known (default: the known ones);
+    `short_rows`: whether a row may leave its last cells out (CSV allows it, SSSOM TSV does not)."""
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
+    columns = list(reader.fieldnames or [])
+    if exact and columns != list(known):
+        raise DataError([Problem.in_file(name, first_line, "header", f"columns must be exactly: {','.join(known)}")])
+    faults = [
+        Problem.in_file(name, first_line, column, unknown or f"unknown column; known columns: {', '.join(known)}")
+        for column in columns
+        if column not in known
+    ]
+    faults += [Problem.in_file(name, first_line, column, "required column is missing") for column in required if column not in columns]
+    if faults:
+        raise DataError(faults)
+    table = Table(name=name, columns=columns, header_line=first_line)
+    for record in reader:
+        line = first_line + reader.line_num - 1
+        if None in record or (not short_rows and any(value is None for value in record.values())):
+            table.problems.append(Problem.in_file(name, line, "row", f"the row does not have the {len(columns)} cells of the header"))
+            continue
+        table.rows.append(Row(line, {column: (record.get(column) or "").strip() for column in known}))
+    return table
