@@ -3,7 +3,7 @@ does, with what they return). One module per kind of file, in a registry by kind
 
 | kind | module | reads |
 |---|---|---|
-| `catalog` | `catalog.py` | a framework's catalog (CSV with a YAML header) |
+| `catalog` | `catalog_csv.py` | a framework's catalog (CSV with a YAML header) |
 | `application-rules` | `application_rules.py` | the EU AI Act's dates of application |
 | `obligations` | `obligations.py` | who the EU AI Act binds, by role and category |
 | `mapping-set` | `sssom.py` | a mapping set as SSSOM TSV (`.sssom.tsv` by convention) |
@@ -29,7 +29,7 @@ class Reader:
 READERS: dict[str, Reader] = {
     r.kind: r
     for r in (
-        Reader("catalog", "catalog", (".csv",), "a framework's catalog"),
+        Reader("catalog", "catalog_csv", (".csv",), "a framework's catalog"),
         Reader("application-rules", "application_rules", (".csv",), "the EU AI Act's dates of application"),
         Reader("obligations", "obligations", (".csv",), "who the EU AI Act binds, by role and category"),
         Reader("mapping-set", "sssom", (".tsv",), "a mapping set as SSSOM TSV"),

@@ -10,7 +10,7 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.application_rules import CATEGORIES
-from grcgraph.loaders.catalog import ID_PATTERN
+from grcgraph.loaders.catalog_csv import ID_PATTERN
 from grcgraph.loaders.header import split_header
 from grcgraph.loaders.table import read_table
 from grcgraph.model import Problem

@@ -55,7 +55,7 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     # Imported here: every command imports this package to check that the store is up to date, and
     # the readers (yaml with them) are needed only to rebuild.
     from grcgraph.loaders.application_rules import parse_rules, rule_triples  # noqa: PLC0415
-    from grcgraph.loaders.catalog import Catalog, catalog_triples, parse_catalog, prefixes  # noqa: PLC0415
+    from grcgraph.loaders.catalog_csv import Catalog, catalog_triples, parse_catalog, prefixes  # noqa: PLC0415
     from grcgraph.loaders.obligations import obligation_triples, parse_obligations  # noqa: PLC0415
     from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set  # noqa: PLC0415
 

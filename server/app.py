@@ -26,7 +26,7 @@ from grcgraph.errors import StoreUnavailableError
 from grcgraph.model import Role
 from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Principal, Registry
-from grcgraph.server.errors import format_error
+from grcgraph.server.error_format import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError

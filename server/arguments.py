@@ -10,7 +10,7 @@ from functools import cache
 
 from grcgraph.dates import parse_date
 from grcgraph.model import FieldPath, Problem
-from grcgraph.server.errors import ApiError, invalid
+from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.settings import Settings
 
 MAX_TEXT = 10_000  # any string argument; SHACL sets tighter limits on some fields (title 500, owner 200)

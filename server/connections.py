@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from grcgraph.server.errors import invalid
+from grcgraph.server.error_format import invalid
 from grcgraph.server.types.core import Evidence, Mapping, Requirement
 from grcgraph.server.types.records import GapRow, StatusCount
 

@@ -17,7 +17,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.model import Covered, Role
 from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.dataloaders import Loaders
-from grcgraph.server.errors import ApiError
+from grcgraph.server.error_format import ApiError
 from grcgraph.server.settings import Settings
 
 

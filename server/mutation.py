@@ -17,7 +17,7 @@ from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import AISystemInput, FieldPath, Problem, Role
 from grcgraph.server.arguments import camel, check_lengths, optional_day
 from grcgraph.server.context import Info
-from grcgraph.server.errors import invalid
+from grcgraph.server.error_format import invalid
 from grcgraph.server.inputs import (
     INPUT,
     CreateEvidenceInput,

@@ -25,7 +25,7 @@ from grcgraph.server.connections import (
     paginate,
 )
 from grcgraph.server.context import Info
-from grcgraph.server.errors import invalid
+from grcgraph.server.error_format import invalid
 from grcgraph.server.gap_reports import reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes

@@ -18,7 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from grcgraph.errors import StoreUnavailableError
-from grcgraph.server.errors import expected
+from grcgraph.server.error_format import expected
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
 from grcgraph.server.query import Query

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from grcgraph import paths
-from grcgraph.loaders.catalog import parse_catalog
+from grcgraph.loaders.catalog_csv import parse_catalog
 from grcgraph.vocab.namespace import GRC
 
 ROOT = Path(__file__).resolve().parent.parent

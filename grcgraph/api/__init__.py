@@ -7,7 +7,7 @@ DataFrames; the only thing the command line and the server call.
 'euaiact:art-12-1'
 >>> g.close()
 
-`GRCGraph` is built in layers, one module each: `base` (the store, the reference indexes and one
+`GRCGraph` is built in layers, one module each: `parts` (the store, the reference indexes and one
 workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
 (evidence, AI systems, the Statement of Applicability, API tokens) and `coverage` (coverage and
 its explanations, gap reports, applicability).
@@ -15,8 +15,8 @@ its explanations, gap reports, applicability).
 
 from __future__ import annotations
 
-from grcgraph.api.base import open_configured
 from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 

@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 from rdflib import Graph, Literal
 
-from grcgraph.api.base import Parts
+from grcgraph.api.parts import Parts
 from grcgraph.errors import DataError
 from grcgraph.loaders import reader_for
 from grcgraph.loaders.sources import ProgressCallback

@@ -18,7 +18,7 @@ from grcgraph.model import Mapping as MappingData
 from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
-from grcgraph.server.errors import invalid
+from grcgraph.server.error_format import invalid
 
 
 @strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
