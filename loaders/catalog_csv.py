@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
-from grcgraph.loaders.table import read_table
+from grcgraph.loaders.table import Row, read_table
 from grcgraph.model import Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -50,18 +50,12 @@ CURIE_PATTERN = re.compile(r"^([a-z][a-z0-9]*):([A-Za-z0-9][A-Za-z0-9._-]*)$")
 
 
 @dataclass
-class CatalogRow:
-    line: int
-    values: dict[str, str]
-
-
-@dataclass
 class Catalog:
     """A parsed, checked catalog file."""
 
     name: str
     metadata: dict[str, Any]
-    rows: list[CatalogRow] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
     @property
     def prefix(self) -> str:
@@ -151,7 +145,7 @@ def parse_catalog(text: str, name: str) -> Catalog:
         for risk in filter(None, values["risks"].split("|")):
             if risk not in risks:
                 problems.append(Problem.in_file(name, line, "risks", f"{risk!r} is not declared in the header's risks"))
-        catalog.rows.append(CatalogRow(line=line, values=values))
+        catalog.rows.append(row)
     for row in catalog.rows:
         parent = row.values["parent"]
         if parent and parent not in seen:

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
-from grcgraph.loaders.table import read_table
+from grcgraph.loaders.table import Row, read_table
 from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
@@ -99,17 +99,11 @@ CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):(\S+)$")
 
 
 @dataclass
-class MappingRow:
-    line: int
-    values: dict[str, str]
-
-
-@dataclass
 class MappingSet:
     name: str
     metadata: dict[str, Any]
     columns: list[str]
-    rows: list[MappingRow] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
     @property
     def curie_map(self) -> dict[str, str]:
@@ -246,7 +240,7 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
             )
         else:
             seen[pair] = (line, predicate)
-        mapping_set.rows.append(MappingRow(line=line, values=values))
+        mapping_set.rows.append(row)
     if problems:
         raise DataError(problems)
     return mapping_set

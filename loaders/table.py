@@ -53,8 +53,10 @@ def read_table(
     `known`: the columns the format has (`exact`: all of them, in that order); `required`: the ones
     a file must have; `unknown`: the message for a column not known (default: the known ones);
     `short_rows`: whether a row may leave its last cells out (CSV allows it, SSSOM TSV does not)."""
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, quoting=quoting)
+    if delimiter == "\t":  # SSSOM TSV has no quoting
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = list(reader.fieldnames or [])
     if exact and columns != list(known):
         raise DataError([Problem.in_file(name, first_line, "header", f"columns must be exactly: {','.join(known)}")])

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
+from repo import ROOT
 
 from grcgraph import paths
 from grcgraph.loaders.catalog_csv import parse_catalog
 from grcgraph.vocab.namespace import GRC
 
-ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "reference"
 
 

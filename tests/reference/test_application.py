@@ -23,11 +23,13 @@ def test_every_provision_has_exactly_one_answer_per_category(applicability: Appl
     for provision in applicability.provisions():
         if "/annex-" in provision:
             continue  # annexes apply through the articles that refer to them
-        for category in categories:
-            for part in applicability.parts(provision):
-                answer = applicability.resolve(provision, category, part)
-                if part is None:
-                    assert answer is not None, f"{provision} has no date for {category}"
+        for part in applicability.parts(provision):
+            answers = [applicability.resolve(provision, category, part) for category in categories]
+            if part is None:
+                assert all(answer is not None for answer in answers), f"{provision} has no date for some category"
+            else:  # a part narrower than the provision has its own rule, for some category at least
+                assert any(answer is not None for answer in answers), f"{provision} ({part}) has no rule of its own"
+            assert all(answer.part == part for answer in answers if answer is not None), provision
 
 
 @pytest.mark.parametrize(

@@ -10,13 +10,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from in_process import execute, fill
 
 from grcgraph.api import GRCGraph
 from grcgraph.server.context import Registry
 from grcgraph.server.gap_reports import GapReports, reports_for, warm_link_indexes
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
-from tests.test_graphql_api import execute, fill
 
 PAGE = """query($after: String) { gaps(framework: "iso42001", on: "2026-11-22", first: 40, after: $after) {
   totalCount edges { node { requirement { id } status evidence } } pageInfo { hasNextPage endCursor } summary { status count } } }"""

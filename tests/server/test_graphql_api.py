@@ -14,11 +14,12 @@ import pyoxigraph as ox
 from graphql import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from in_process import execute, fill
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from grcgraph import paths
 from grcgraph.api import GRCGraph
-from grcgraph.model import EvidenceInput, EvidenceLinkInput, Role
+from grcgraph.model import Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.cost import LIST_SIZE, query_cost
 from grcgraph.server.schema import build_schema
@@ -33,41 +34,9 @@ with warnings.catch_warnings():
 
     from grcgraph.server.app import create_app
 
-REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2"]
 LISTING = """query($n: Int!) { evidenceList(first: $n) { totalCount edges { node { id title validUntil
     links { requirement { id } extent system }
     coverage(on: "2027-06-01") { requirement { id } coverage direct } } } } }"""
-
-
-def fill(store: GraphStore, workspace: str, count: int) -> GRCGraph:
-    """`count` evidence items with 1-3 links each, some expiring before the date asked."""
-    api = GRCGraph(store, workspace)
-    items = [
-        EvidenceInput(
-            id=f"ev-{i:03d}",
-            title=f"Evidence {i}",
-            kind="policy",
-            valid_until=dt.date(2027, 1, 1) if i % 4 == 0 else None,
-            links=[
-                EvidenceLinkInput(
-                    requirement=REQUIREMENTS[(i + k) % len(REQUIREMENTS)], asserted_by="auditor", extent="full" if k else "partial"
-                )
-                for k in range(1 + i % 3)
-            ],
-        )
-        for i in range(count)
-    ]
-    api.workspace.put_evidence(items)
-    return api
-
-
-def execute(registry: Registry, workspace: str, query: str, variables: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
-    settings = Settings(**options)
-    context = Context(registry, settings, lambda: (Principal(workspace, Role.reader, "0123456789abcdef"), None))
-    result = asyncio.run(build_schema(settings).execute(query, variable_values=variables, context_value=context))
-    assert not result.errors, result.errors
-    assert isinstance(result.data, dict)
-    return result.data
 
 
 def client(store: GraphStore, workspace: str, **options: Any) -> TestClient:
