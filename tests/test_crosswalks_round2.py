@@ -167,8 +167,15 @@ def test_retyped_and_moved_rows(rows: list[Mapping]) -> None:
     for control in ("A.8.25", "A.8.29"):
         assert (f"iso27001:{control}", "euaiact:art-15-1") not in sec and (f"iso27001:{control}", "euaiact:art-15-5") in sec
     nist = pairs(rows, "/nist-ai-rmf-euaiact")
-    assert nist[("nistairmf:MEASURE-2.11", "euaiact:art-10-5")] == "intersectsWith"
+    # second reading: Art. 10(5) is the legal ground for using special-category data in bias
+    # evaluation, with conditions the NIST outcome does not meet, so it supports MEASURE 2.11
+    assert nist[("nistairmf:MEASURE-2.11", "euaiact:art-10-5")] == "isSupportedBy"
     assert nist[("nistairmf:MEASURE-2.11", "euaiact:art-10-2")] == "intersectsWith", "the bias examination duty stays with Art. 10(2)"
+    # second reading: testing supports Art. 15(5), which asks for no testing; secure coding shares
+    # its content (exploitable software vulnerabilities), like secure development and A.8.8
+    assert pairs(rows, GAI_SET)[("nistgai:MS-2.7-007", "euaiact:art-15-5")] == "supports"
+    assert sec[("iso27001:A.8.28", "euaiact:art-15-5")] == "intersectsWith"
+    assert sec[("iso27001:A.8.29", "euaiact:art-15-5")] == "supports"
 
 
 # --- full coverage across the harmonized structure ----------------------------------------
