@@ -147,9 +147,9 @@ curie_map:
   semapv: https://w3id.org/semapv/vocab/
   sssom: https://w3id.org/sssom/
 mapping_set_id: https://w3id.org/grcgraph/crosswalks/iso42001-iso27001-clauses
-mapping_set_version: "1.0"
+mapping_set_version: "1.1"
 mapping_set_title: ISO/IEC 42001:2023 clauses 4-10 to ISO/IEC 27001:2022 clauses 4-10 (harmonized structure), curated by the grcgraph project
-mapping_set_description: "Both standards follow the ISO harmonized structure for management system standards, so clause N.M of one sits in the same slot as N.M of the other. The pairs come from identical clause numbering; the project typed each pair: the same management-system duty applied to a different subject (an AI management system, an information security management system), hence intersects with. ISO/IEC 42001 6.1.4 and 8.4 (AI system impact assessment) have no counterpart and are kept as no-relationship rows."
+mapping_set_description: "Both standards follow the ISO harmonized structure for management system standards, so clause N.M of one sits in the same slot as N.M of the other. The pairs come from identical clause numbering; the project typed each pair: the same management-system duty applied to a different subject (an AI management system, an information security management system), hence intersects with. ISO/IEC 42001 6.1.4 and 8.4 (AI system impact assessment) have no counterpart and are kept as no-relationship rows. No pair is typed equal or superset of: each clause binds its own management system, so evidence that one is met does not show that the other is (the reasoning, pair by pair, is in crosswalks/README.md); an organisation running one integrated management system for both can state full claims in a mapping set of its own."
 license: https://creativecommons.org/licenses/by/4.0/
 creator_id:
   - grcgraph:project

@@ -21,7 +21,11 @@ def systems_add(
     ],
     category: Annotated[
         str,
-        typer.Option("--category", help="prohibited, high-risk-annex-i, high-risk-annex-iii, transparency, gpai, gpai-systemic, minimal"),
+        typer.Option(
+            "--category",
+            help="prohibited, high-risk-annex-i (Annex I Section A), high-risk-annex-i-b (Annex I Section B), high-risk-annex-iii, "
+            "transparency, gpai, gpai-systemic, minimal",
+        ),
     ],
     generative: Annotated[bool, typer.Option("--generative/--not-generative")] = False,
     owner: Annotated[str | None, typer.Option("--owner")] = None,

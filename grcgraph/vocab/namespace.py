@@ -44,6 +44,7 @@ class GRC(DefinedNamespace):
     GenAIAction: URIRef
     GenAIRisk: URIRef
     HighRiskAnnexI: URIRef
+    HighRiskAnnexIB: URIRef
     HighRiskAnnexIII: URIRef
     Importer: URIRef
     Log: URIRef

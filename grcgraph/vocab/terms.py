@@ -9,6 +9,7 @@ from grcgraph.vocab.namespace import GRC
 AI_CATEGORIES: dict[str, URIRef] = {
     "prohibited": GRC.ProhibitedPractice,
     "high-risk-annex-i": GRC.HighRiskAnnexI,
+    "high-risk-annex-i-b": GRC.HighRiskAnnexIB,
     "high-risk-annex-iii": GRC.HighRiskAnnexIII,
     "transparency": GRC.TransparencyArt50,
     "gpai": GRC.GPAIModel,

@@ -50,9 +50,9 @@ def test_intersects_with_gives_partial(g: GRCGraph) -> None:
 
 
 def test_supports_gives_partial(g: GRCGraph) -> None:
-    # real row: iso27001:A.8.29 grc:supports euaiact:art-15-1
+    # real row: iso27001:A.8.29 grc:supports euaiact:art-15-5
     g.add_evidence("e1", "Security testing report", "test-result", requirements=["iso27001:A.8.29"], asserted_by="qa")
-    assert status(g, "e1", "euaiact:art-15-1") == "partial"
+    assert status(g, "e1", "euaiact:art-15-5") == "partial"
 
 
 def test_inverse_reading(g: GRCGraph) -> None:

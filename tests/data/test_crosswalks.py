@@ -30,12 +30,13 @@ EU = "https://w3id.org/grcgraph/eu-ai-act/"
 ISO = "https://w3id.org/grcgraph/iso42001-2023/"
 
 
-def test_all_six_sets_are_bundled() -> None:
+def test_all_seven_sets_are_bundled() -> None:
     assert SETS == [
         "iso27001-euaiact.sssom.tsv",
         "iso42001-euaiact.sssom.tsv",
         "iso42001-iso27001-annexA.sssom.tsv",
         "iso42001-iso27001-clauses.sssom.tsv",
+        "nist-ai-600-1-euaiact.sssom.tsv",
         "nist-ai-rmf-euaiact.sssom.tsv",
         "nist-ai-rmf-iso42001.sssom.tsv",
     ]
