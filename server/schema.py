@@ -28,7 +28,7 @@ from strawberry.types import ExecutionContext
 from grcgraph.api import GRCGraph
 from grcgraph.catalog import KIND_ORDER, PREFIXES
 from grcgraph.iris import REFERENCE_GRAPH
-from grcgraph.server import auth
+from grcgraph.server import auth, list_filters
 from grcgraph.server.arguments import _camel, chain, check_lengths, optional_day, page, parse_day, renamed
 from grcgraph.server.auth import Role
 from grcgraph.server.connections import (
@@ -195,11 +195,24 @@ class Query:
             raise NotFoundError(f"no evidence {id[:140]!r} in this workspace")
         return Evidence(data=item, api=api)
 
-    @strawberry.field(description="The workspace's evidence, by id")
-    async def evidence_list(self, info: Info, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    @strawberry.field(
+        description="The workspace's evidence, by id; filtered by `text` (in the id or title), `kind`, `owner` (in the owner) "
+        "and `stale` (valid-until date before `on`, default today), before the page is cut"
+    )
+    async def evidence_list(  # noqa: PLR0917 (GraphQL arguments)
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        text: str | None = None,
+        kind: str | None = None,
+        owner: str | None = None,
+        stale: bool | None = None,
+        on: str | None = None,
+    ) -> EvidenceConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
-        ids = api.workspace.evidence_ids()
+        ids = list_filters.evidence_ids(api, text=text, kind=kind, owner=owner, stale=stale, on=parse_day(on, "on"))
         chosen, page_info = paginate(ids, "evidence", size, after)
         items = await info.context.loaders.evidence.load_many([ids[i] for i in chosen])
         edges = [
@@ -226,7 +239,10 @@ class Query:
         wanted = framework_prefixes(api, frameworks)
         return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
 
-    @strawberry.field(description="Each requirement of a framework with its status, a page at a time, with counts per status")
+    @strawberry.field(
+        description="Each requirement of a framework with its status, a page at a time, with counts per status; rows limited to "
+        "`status` and sorted by `orderBy` (document, status, requirement, title or evidence) before the page is cut"
+    )
     def gaps(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
@@ -236,6 +252,9 @@ class Query:
         chain_length: int = 1,
         first: int = 20,
         after: str | None = None,
+        status: list[str] | None = None,
+        order_by: str = "document",
+        descending: bool = False,
     ) -> GapConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -247,7 +266,8 @@ class Query:
         if system is not None and not (ID_PATTERN.match(system) and api.workspace.has_system(system)):
             raise NotFoundError(f"no AI system {system[:140]!r} in this workspace")
         report = reports_for(api).get(api, prefix, system, day, length)
-        records, keys = report.records, report.keys
+        shown = list_filters.gap_positions(report.records, status, order_by, descending)
+        records, keys = [report.records[i] for i in shown], [report.keys[i] for i in shown]
         chosen, page_info = paginate(keys, "gap", size, after)
         edges = []
         for i in chosen:
