@@ -15,6 +15,7 @@ from grcgraph.coverage import Covered
 from grcgraph.coverage import Hop as HopData
 from grcgraph.coverage import Path as PathData
 from grcgraph.mappings import Mapping as MappingData
+from grcgraph.server.application_dates import DateOfApplication, dates_of_application
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.errors import invalid
@@ -110,6 +111,10 @@ class Requirement:
     @strawberry.field
     def children(self) -> list[Requirement]:
         return [Requirement(ref=r, api=self.api) for r in self._detail().children]
+
+    @strawberry.field(description="When the provision applies (EU AI Act), per category and part, with the source; empty elsewhere")
+    def dates_of_application(self) -> list[DateOfApplication]:
+        return dates_of_application(self.api, self.ref.iri)
 
     @strawberry.field(description="Every mapping to or from this requirement, read from its side (inverted: read from the other end)")
     def mappings(self) -> list[Mapping]:
