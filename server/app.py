@@ -30,6 +30,7 @@ from grcgraph.server.errors import format_error
 from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
+from grcgraph.server.web import install_workbench
 from grcgraph.store import GraphStore, OxResult, StoreUnavailableError
 from grcgraph.workspace import Workspace
 
@@ -177,6 +178,7 @@ def create_app(store: GraphStore, settings: Settings, *, warm_indexes: bool = Fa
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
+    install_workbench(app, router, registry, principal)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
