@@ -73,19 +73,20 @@ function Nav({ route }) {
 
 function Page({ route }) {
   const entry = PAGES.find((p) => p.name === route.name);
-  const [loaded, setLoaded] = useState(entry && modules.get(entry.name));
+  // Held as {Component}: a function handed to useState would be called as an initialiser.
+  const [loaded, setLoaded] = useState(entry && modules.has(entry.name) ? { Component: modules.get(entry.name) } : null);
   const [error, setError] = useState(null);
   useEffect(() => {
     if (!entry) return;
     if (modules.has(entry.name)) {
-      setLoaded(modules.get(entry.name));
+      setLoaded({ Component: modules.get(entry.name) });
       return;
     }
     setLoaded(null);
     entry.load().then(
       (module) => {
         modules.set(entry.name, module.default);
-        setLoaded(() => module.default);
+        setLoaded({ Component: module.default });
       },
       (failure) => setError(new ApiError("LOAD", `the page could not be loaded: ${failure.message}`)),
     );
@@ -96,7 +97,7 @@ function Page({ route }) {
   if (!entry) return html`<${ErrorNotice} error=${new ApiError("NOT_FOUND", `no page ${route.name}`)} />`;
   if (error) return html`<${ErrorNotice} error=${error} />`;
   if (!loaded) return html`<${Loading} what="Opening the page" />`;
-  const Component = loaded;
+  const { Component } = loaded;
   return html`<${Component} key=${`${route.name}/${route.arg}`} arg=${route.arg} params=${route.params} route=${route} />`;
 }
 
