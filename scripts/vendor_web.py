@@ -49,7 +49,7 @@ def repository(value: object) -> str:
 
 def pack(name: str, version: str, into: Path) -> tuple[Path, dict[str, str]]:
     result = subprocess.run(
-        ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(into)],  # noqa: S607 - npm from PATH
+        ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(into)],
         capture_output=True,
         text=True,
         check=True,
