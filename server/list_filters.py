@@ -1,6 +1,6 @@
 """Filters and orders for list fields, applied before a page is cut, so a client pages through the
 filtered list: the evidence register (search, kind, owner, staleness) and gap reports (status,
-sort). User text reaches SPARQL only as bound variables."""
+sort)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import datetime as dt
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
-
 from grcgraph.api import STATUSES, GRCGraph
-from grcgraph.namespace import GRC
 from grcgraph.server.errors import invalid
+from grcgraph.server.evidence_index import index_for
 from grcgraph.terms import EVIDENCE_KINDS
 
 # Gap rows by status, the most urgent first (the order a sort by status uses)
@@ -32,40 +29,32 @@ def evidence_ids(
 ) -> list[str]:
     """The workspace's evidence ids, sorted, that match every filter given: `text` in the id or
     title and `owner` in the owner (case-insensitive), `kind` exactly, `stale` (valid-until date
-    before `on`) or not stale."""
+    before `on`) or not stale. Read from the register's index (server/evidence_index.py)."""
     for name, value in (("text", text), ("owner", owner)):
         if value is not None and not 1 <= len(value) <= 200:
             raise invalid(name, "must be 1 to 200 characters")
     if kind is not None and kind not in EVIDENCE_KINDS:
         raise invalid("kind", f"{kind[:60]!r} is not one of {', '.join(EVIDENCE_KINDS)}")
+    found = index_for(api).snapshot()
     if text is None and kind is None and owner is None and stale is None:
-        return api.workspace.evidence_ids()
+        return found.ids
     day = on or dt.date.today()
-    patterns = [f"?e <{RDF.type}> <{GRC.Evidence}> ."]
-    bindings: dict[str, Literal | URIRef] = {}
-    if kind is not None:
-        patterns.append(f"?e <{GRC.evidenceKind}> <{EVIDENCE_KINDS[kind]}> .")
-    if owner is not None:
-        patterns.append(f"?e <{GRC.owner}> ?owner . FILTER(CONTAINS(LCASE(STR(?owner)), LCASE(STR(?ownerText))))")
-        bindings["ownerText"] = Literal(owner)
-    if text is not None:
-        patterns.append(
-            f"OPTIONAL {{ ?e <{DCTERMS.title}> ?title }} "
-            "FILTER(CONTAINS(LCASE(STR(?title)), LCASE(STR(?needle))) || CONTAINS(LCASE(STRAFTER(STR(?e), ?base)), LCASE(STR(?needle))))"
-        )
-        bindings["needle"] = Literal(text)
-        bindings["base"] = Literal(f"{api.workspace.base}evidence/")
-    if stale is True:
-        patterns.append(f"?e <{GRC.validUntil}> ?until . FILTER(?until < ?day)")
-    elif stale is False:
-        patterns.append(f"FILTER NOT EXISTS {{ ?e <{GRC.validUntil}> ?until . FILTER(?until < ?day) }}")
-    if stale is not None:
-        bindings["day"] = Literal(day.isoformat(), datatype=XSD.date)
-    # Bound variables are projected too: the embedded store substitutes only variables it selects.
-    projected = " ".join(f"?{name}" for name in bindings)
-    sparql = f"SELECT ?e {projected} WHERE {{ GRAPH <{api.workspace.graph}> {{ {' '.join(patterns)} }} }}"
-    start = len(api.workspace.base) + len("evidence/")
-    return sorted({str(row[0])[start:] for row in api.store.query_text(sparql, bindings) if row[0]})
+    needle = text.lower() if text is not None else None
+    who = owner.lower() if owner is not None else None
+    entries = found.entries
+    chosen = []
+    for evidence_id in found.ids:
+        e = entries[evidence_id]
+        if kind is not None and e.kind != kind:
+            continue
+        if who is not None and (e.owner_lower is None or who not in e.owner_lower):
+            continue
+        if needle is not None and needle not in e.title_lower and needle not in e.id_lower:
+            continue
+        if stale is not None and stale != (e.valid_until is not None and e.valid_until < day):
+            continue
+        chosen.append(evidence_id)
+    return chosen
 
 
 def gap_positions(records: Sequence[dict[Hashable, Any]], status: list[str] | None, order_by: str, descending: bool) -> list[int]:

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from grcgraph import revision
 from grcgraph.api import GRCGraph
 from grcgraph.server.auth import Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.errors import format_error
+from grcgraph.server.evidence_index import index_for
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
 from grcgraph.store import GraphStore
@@ -135,3 +137,29 @@ def test_sorted_gaps_page_in_their_order(registry: Registry) -> None:
         after = page["pageInfo"]["endCursor"]
     assert seen == [e["node"]["requirement"]["id"] for e in gaps(registry, order="title")["edges"]]
     assert len(seen) == len(set(seen))
+
+
+def test_the_register_index_follows_writes(store: GraphStore) -> None:
+    api = GRCGraph(store, "register-writes")
+    api.add_evidence("b-item", "Second", "log")
+    registry = Registry(api)
+    index = index_for(api)
+    assert ids_in(registry, "register-writes") == ["b-item"]
+    assert (index.builds, index.patches) == (1, 0)
+    api.add_evidence("a-item", "First", "policy", owner="Owner@example.org")  # written through this process: patched in
+    assert ids_in(registry, "register-writes", o="owner@") == ["a-item"]
+    api.workspace.put_evidence([EvidenceInput(id="b-item", title="Second, renamed", kind="record")])
+    assert ids_in(registry, "register-writes", t="renamed", k="record") == ["b-item"]
+    api.workspace.delete_evidence("a-item")
+    assert ids_in(registry, "register-writes") == ["b-item"]
+    assert (index.builds, index.patches) == (1, 3)
+    # A write this process did not log (another server on the same store) makes the next read rebuild.
+    revision.bump(store, api.workspace.graph)
+    assert ids_in(registry, "register-writes") == ["b-item"]
+    assert index.builds == 2
+
+
+def ids_in(registry: Registry, workspace: str, **variables: Any) -> list[str]:
+    answer = run(registry, workspace, LIST, variables)
+    assert not answer["errors"], answer["errors"]
+    return [e["node"]["id"] for e in answer["data"]["evidenceList"]["edges"]]

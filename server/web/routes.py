@@ -14,7 +14,9 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
+from grcgraph import iris
 from grcgraph.api import GRCGraph
 from grcgraph.dates import parse_date
 from grcgraph.server.context import Principal, Registry
-from grcgraph.workspace import ID_PATTERN
+from grcgraph.server.evidence_index import index_for
+from grcgraph.workspace import ID_PATTERN, WORKSPACE_PATTERN
 
+log = logging.getLogger("grcgraph.server")
 STATIC = Path(__file__).resolve().parent / "static"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Authenticate = Callable[[Request], tuple[Principal | None, str | None]]
@@ -79,6 +84,25 @@ def _workbook(frames: dict[str, pd.DataFrame], filename: str) -> Response:
     )
 
 
+def warm_registers(registry: Registry) -> threading.Thread:
+    """Build the register index (server/evidence_index.py) of every workspace in a background thread."""
+    store = registry.base.store
+    prefix = f"{iris.BASE}graph/workspace/"
+
+    def build() -> None:
+        try:
+            names = sorted(graph.value[len(prefix) :] for graph in store.named_graphs() if graph.value.startswith(prefix))
+            for name in names:
+                if WORKSPACE_PATTERN.match(name):
+                    index_for(registry.get(name)).snapshot()
+        except Exception as error:  # a background convenience: the first request builds what is missing
+            log.warning("the evidence registers were not read ahead: %s", error)
+
+    thread = threading.Thread(target=build, name="grcgraph-registers", daemon=True)
+    thread.start()
+    return thread
+
+
 def install_workbench(app: FastAPI, router: GraphQLRouter[Any, Any], registry: Registry, authenticate: Authenticate) -> None:
     """Serve the workbench, its files, GraphiQL on vendored files and the workbook downloads."""
     index = (STATIC / "index.html").read_text(encoding="utf-8")
@@ -95,8 +119,16 @@ def install_workbench(app: FastAPI, router: GraphQLRouter[Any, Any], registry: R
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    warming = threading.Lock()
+    warmed: list[threading.Thread] = []
+
     @app.get("/", include_in_schema=False)
     def workbench() -> HTMLResponse:
+        # The first time the page is asked for, read every workspace's register in the background:
+        # at 100,000 items that takes seconds, done while the user signs in rather than on their first page.
+        with warming:
+            if not warmed:
+                warmed.append(warm_registers(registry))
         return _page(index, index_policy)
 
     def caller(request: Request) -> GRCGraph | JSONResponse:

@@ -174,7 +174,7 @@ export function Chain({ path, titles }) {
       ${hop.rationale && html`<span class="edge-detail">rationale: ${hop.rationale}</span>`}
       ${hop.confidence !== null && hop.confidence !== undefined && html`<span class="edge-detail">confidence ${hop.confidence}</span>`}
       <span class="edge-detail">source: ${hop.source}</span>
-      ${hop.comment && html`<span class="edge-detail">${hop.comment}</span>`}
+      ${hop.comment && html`<span class="edge-detail edge-comment">${hop.comment}</span>`}
     </li>`);
     steps.push(html`<li class="node"><${ReqLink} req=${reqOf(hop.object, titles)} /></li>`);
   }
