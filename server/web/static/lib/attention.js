@@ -18,13 +18,6 @@ export const ATTENTION = [
     count: (data) => data.staleEvidence.totalCount,
     link: () => href("evidence", null, { stale: "true" }),
   },
-  {
-    id: "undecided-soa",
-    label: "Annex A controls with no SoA decision",
-    fields: "statementOfApplicability { included }",
-    count: (data) => data.statementOfApplicability.filter((r) => r.included === null).length,
-    link: () => href("soa", null, { decision: "undecided" }),
-  },
 ];
 
 export function attentionQuery() {
