@@ -132,6 +132,12 @@ def test_every_page_after_signing_in(chromium: Browser, server: ApiServer) -> No
     page.get_by_role("button", name="Status").click()
     expect(page.locator(".gaps-table thead th[aria-sort=ascending]")).to_contain_text("Status")
     expect(rows.first.locator(".status")).to_have_text("Uncovered")
+    # Sorted by the server across pages: the most evidence first puts A.6.2.8 (document row 60) on top.
+    page.get_by_role("button", name="Evidence").click()
+    page.get_by_role("button", name="Evidence").click()
+    expect(page.locator(".gaps-table thead th[aria-sort=descending]")).to_contain_text("Evidence")
+    expect(rows.first).to_contain_text("A.6.2.8")
+    expect(rows.first).to_contain_text("log-retention")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download workbook (.xlsx)").click()
     assert download.value.suggested_filename.startswith("gaps-iso42001-") and download.value.suggested_filename.endswith(".xlsx")
