@@ -324,6 +324,12 @@ def test_keyboard_and_a_narrow_screen(chromium: Browser, server: ApiServer) -> N
         open_page(page, server, fragment, heading)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{fragment} is wider than 390 px by {overflow} px"
+    # Narrow, the gap table's sort is a labelled select (the column headers are folded into each row).
+    open_page(page, server, "gaps?framework=iso42001", "Gaps")
+    page.get_by_label("Sort by", exact=True).select_option("evidence-desc")
+    expect(
+        page.locator(".gaps-table tbody tr").first.locator(".ev-list a").first
+    ).to_be_visible()  # document order starts with clause 4, no evidence
     # The menu opens from the keyboard and its links take the focus in turn.
     menu = page.get_by_role("button", name="Menu")
     menu.focus()

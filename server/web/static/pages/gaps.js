@@ -72,6 +72,10 @@ export default function Gaps({ params }) {
       <${SelectField} name="system" label="AI system" value=${system} onChange=${(v) => set({ system: v })}
         options=${[["", "All AI systems"], ...((setup.data && setup.data.systems) || []).map((s) => [s.id, `${s.name} (${s.id})`])]} />
       <${TextField} name="on" label="On date" type="date" value=${on} onInput=${(v) => v && set({ on: v })} />
+      <${SelectField} name="sort" label="Sort by" value=${`${sort}${descending ? "-desc" : ""}`} className="narrow-only"
+        onChange=${(v) => set({ sort: v.replace(/-desc$/, ""), desc: v.endsWith("-desc") ? "1" : "" })}
+        options=${[["document", "Document order"], ["status", "Status, most urgent first"], ["evidence-desc", "Most evidence first"],
+          ["evidence", "Least evidence first"], ["requirement", "Requirement id"], ["title", "Title"]]} />
     </form>
     <${ErrorNotice} error=${page.error || setup.error} />
     ${gaps && html`<${Summary} summary=${gaps.summary} active=${status} onToggle=${toggle} />`}
