@@ -9,6 +9,7 @@ import {
 } from "../lib/ui.js";
 
 const SIZE = 50;
+const WHY = { uncovered: "no evidence covers it", stale: "its evidence has expired", related: "only related through mappings" };
 const SETUP = "{ frameworks { prefix name } systems { id name } }";
 const PAGE = `query Gaps($framework: String!, $system: String, $on: String, $status: [String!], $orderBy: String!, $descending: Boolean!, $after: String) {
   gaps(framework: $framework, system: $system, on: $on, status: $status, orderBy: $orderBy, descending: $descending, first: ${SIZE}, after: $after) {
@@ -18,7 +19,8 @@ const PAGE = `query Gaps($framework: String!, $system: String, $on: String, $sta
 
 function Summary({ summary, active, onToggle }) {
   return html`<fieldset class="summary-filter">
-    <legend>Status <span class="muted small">(counts over the framework's requirements with no sub-requirements; choose which rows to show)</span></legend>
+    <legend>Status</legend>
+    <p class="muted small legend-note">Counts over the framework's requirements with no sub-requirements; tick the statuses to show.</p>
     <div class="chips">
       ${summary.map((s) => {
         const id = `status-${s.status.replace(" ", "-")}`;
@@ -99,7 +101,7 @@ export default function Gaps({ params }) {
               ? html`<span class="ev-list">${node.evidence.slice(0, 3).map((id) => html`<${EvidenceLink} id=${id} /> `)}${node.evidence.length > 3 ? html`<span class="muted">+${node.evidence.length - 3}</span>` : ""}</span>`
               : html`<span class="muted">none</span>`}
               ${node.staleEvidence.length ? html`<span class="muted small"> (${node.staleEvidence.length} stale)</span>` : ""}</td>
-            <td data-label="Why" class="small">${node.reason || (node.leaf ? "" : "rolled up from its sub-requirements")}</td>
+            <td data-label="Why" class="small">${node.reason || (node.leaf ? WHY[node.status] || "" : "rolled up from its sub-requirements")}</td>
           </tr>`)}
         </tbody>
       </table>
