@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "workbench.md").write_text(table, encoding="utf-8")
     print(table)
-    return 0 if all(max(f.ready_ms) <= TARGET_MS for f in figures) else 1
+    return 0  # a missed target is in the table ("met?"), not a failure of the run
 
 
 if __name__ == "__main__":

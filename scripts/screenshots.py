@@ -43,8 +43,8 @@ def store(data: Path) -> str:
     token = cli("token", "create", "--workspace", WORKSPACE, "--role", "editor", data_dir=data).splitlines()[-1]
     with GRCGraph.open(data, workspace=WORKSPACE) as g:
         org = generate(g.network, 400)
-        # Named and classified as a reader would expect: a high-risk credit model, a chat assistant, a search tool.
-        kinds = [("Credit scoring", ["provider"], "high-risk-annex-iii", False), ("Support assistant", ["deployer"], "transparency", True)]
+        # Named and classified as a reader would expect: a high-risk credit model, a customer chatbot, a search tool.
+        kinds = [("Credit scoring", ["provider"], "high-risk-annex-iii", False), ("Customer chatbot", ["deployer"], "transparency", True)]
         kinds.append(("Document search", ["deployer"], "minimal", False))
         for n, s in enumerate(org.systems):
             name, roles, category, generative = kinds[n % 3]
@@ -65,10 +65,11 @@ def store(data: Path) -> str:
     return token
 
 
-def shot(page: Page, name: str, full: bool = False) -> None:
+def shot(page: Page, name: str, full: bool = False, height: int | None = None) -> None:
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"] if page.viewport_size else 1280, "height": height} if height else None
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full or bool(height), clip=clip)  # type: ignore[arg-type]
     print(f"wrote docs/screenshots/{name}.png")
 
 
@@ -104,7 +105,7 @@ def main() -> int:
                 visit(page, server.url, "gaps?framework=iso27001&sort=status", ".gaps-table tbody tr")
                 shot(page, "gaps")
                 visit(page, server.url, "requirement/Art. 12(1)", ".covering-item")
-                shot(page, "requirement")
+                shot(page, "requirement", height=1700)
                 visit(page, server.url, "evidence/log-retention", ".coverage-group")
                 page.locator('.coverage-group[data-framework="euaiact"] .why').first.click()
                 expect(page.locator(".chain").first).to_be_visible()

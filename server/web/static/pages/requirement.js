@@ -50,7 +50,7 @@ function Dates({ dates }) {
       <div class="muted small">${d.note || ""} ${d.source}</div></li>`)}</ul></section>`;
 }
 
-function Covering({ id }) {
+function Covering({ id, req }) {
   const [on, setOn] = useState(today());
   const { data, error, loading } = useQuery(COVERING, { id, on }, `${id}|${on}`);
   const items = data && data.requirement.evidence;
@@ -64,7 +64,7 @@ function Covering({ id }) {
       <div class="covering-head"><${EvidenceLink} id=${c.evidence.id} title=${c.evidence.title} />
         <span class="muted small">${c.evidence.kind}</span> <strong>${c.coverage}</strong>
         <span class="muted small">${c.direct ? "linked directly" : "through mappings"}${c.inferred ? ", inferred" : ""}${c.stale ? ", stale" : ""}</span></div>
-      ${c.paths.map((p) => html`<${Chain} path=${p} />`)}
+      ${c.paths.map((p) => html`<${Chain} path=${p} titles=${{ [req.id]: req }} />`)}
     </li>`)}</ul>
     <p class="muted small">Each item shows its first 20 explanation paths at most.</p>`}
   </section>`;
@@ -117,6 +117,6 @@ export default function Requirement({ arg, params }) {
     </div>
     <${Dates} dates=${req.datesOfApplication} />
     <section class="card" aria-labelledby="crosswalk-title"><h2 id="crosswalk-title">Crosswalk (${req.mappings.length})</h2><${Crosswalk} req=${req} /></section>
-    <${Covering} id=${req.id} />
+    <${Covering} id=${req.id} req=${req} />
   </div>`;
 }
