@@ -31,6 +31,7 @@ from grcgraph.server.gap_reports import warm_link_indexes
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
 from grcgraph.server.sparql import Caller, add_sparql_route, error_body, unauthenticated
+from grcgraph.server.web import install_workbench
 
 log = logging.getLogger("grcgraph.server")
 T = TypeVar("T")
@@ -192,6 +193,7 @@ def create_app(graph: GRCGraph, settings: Settings, *, warm_indexes: bool = Fals
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
+    install_workbench(app, router, registry, principal, local=settings.read_only_local)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

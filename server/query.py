@@ -11,6 +11,7 @@ import strawberry
 
 from grcgraph.errors import NotFoundError
 from grcgraph.model import Role, TokenRecord
+from grcgraph.server import list_filters
 from grcgraph.server.arguments import chain, page, parse_day
 from grcgraph.server.connections import (
     EvidenceConnection,
@@ -122,11 +123,24 @@ class Query:
             raise NotFoundError(f"no evidence {id[:140]!r} in this workspace")
         return Evidence(data=item, api=api)
 
-    @strawberry.field(description="The workspace's evidence, by id")
-    async def evidence_list(self, info: Info, first: int = 20, after: str | None = None) -> EvidenceConnection:
+    @strawberry.field(
+        description="The workspace's evidence, by id; filtered by `text` (in the id or title), `kind`, `owner` (in the owner) "
+        "and `stale` (valid-until date before `on`, default today), before the page is cut"
+    )
+    async def evidence_list(  # noqa: PLR0917 (GraphQL arguments)
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        text: str | None = None,
+        kind: str | None = None,
+        owner: str | None = None,
+        stale: bool | None = None,
+        on: str | None = None,
+    ) -> EvidenceConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
-        ids = api.evidence_ids()
+        ids = list_filters.evidence_ids(api, text=text, kind=kind, owner=owner, stale=stale, on=parse_day(on, "on"))
         chosen, page_info = paginate(ids, "evidence", size, after)
         items = await info.context.loaders.evidence.load_many([ids[i] for i in chosen])
         edges = [
@@ -153,7 +167,10 @@ class Query:
         wanted = framework_prefixes(api, frameworks)
         return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
 
-    @strawberry.field(description="Each requirement of a framework with its status, a page at a time, with counts per status")
+    @strawberry.field(
+        description="Each requirement of a framework with its status, a page at a time, with counts per status; rows limited to "
+        "`status` and sorted by `orderBy` (document, status, requirement, title or evidence) before the page is cut"
+    )
     def gaps(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
@@ -163,6 +180,9 @@ class Query:
         chain_length: int = 1,
         first: int = 20,
         after: str | None = None,
+        status: list[str] | None = None,
+        order_by: str = "document",
+        descending: bool = False,
     ) -> GapConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -174,10 +194,12 @@ class Query:
         if system is not None:
             known_system(api, system)
         report = reports_for(api).get(api, prefix, system, day, length)
-        chosen, page_info = paginate(report.keys, "gap", size, after)
+        shown = list_filters.gap_positions(report.rows, status, order_by, descending)
+        rows, keys = [report.rows[i] for i in shown], [report.keys[i] for i in shown]
+        chosen, page_info = paginate(keys, "gap", size, after)
         edges = []
         for i in chosen:
-            r = report.rows[i]
+            r = rows[i]
             row = GapRow(
                 requirement=Requirement(ref=r.requirement, api=api),
                 parent=r.parent.curie if r.parent else None,
@@ -188,9 +210,8 @@ class Query:
                 inferred=r.inferred,
                 leaf=r.leaf,
             )
-            edges.append(GapEdge(node=row, cursor=encode_cursor("gap", report.keys[i])))
+            edges.append(GapEdge(node=row, cursor=encode_cursor("gap", keys[i])))
         summary = [StatusCount(status=s.status, count=s.count, percent_of_applicable=s.percent_of_applicable) for s in report.summary]
-        keys = report.keys
         return GapConnection(
             framework=prefix, system=system, on=day, edges=edges, page_info=page_info, total_count=len(keys), summary=summary
         )

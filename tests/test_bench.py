@@ -181,3 +181,17 @@ def test_micro_benchmark_runs(args: list[str]) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "|" in done.stdout
+
+
+def test_workbench_benchmark_runs(tmp_path: Path) -> None:
+    """The browser benchmark end to end at a tiny size (its checks of each page against the API hold)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.workbench", "--size", "60", "--repeat", "1", "--output", str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| Evidence item (coverage in every framework) |" in (tmp_path / "workbench.md").read_text(encoding="utf-8")

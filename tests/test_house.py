@@ -121,3 +121,12 @@ def test_modules_stay_small_and_the_top_folder_holds_few() -> None:
     assert not {m: n for m, n in large.items() if not m.endswith("vocab.namespace")}, "generated namespace aside"
     top = [f for f in (ROOT / "grcgraph").glob("*.py") if f.name != "__init__.py"]
     assert len(top) <= MAX_TOP_MODULES, sorted(f.name for f in top)
+
+
+def test_every_package_ships() -> None:
+    """A folder of the house missing from pyproject's `packages` would be left out of the wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {m for m, f in MODULES.items() if f.name == "__init__.py"}
+    assert folders <= listed, sorted(folders - listed)

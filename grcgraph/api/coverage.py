@@ -13,6 +13,7 @@ from grcgraph.coverage.report import coverage_rows, gap_rows, soa_rows, status_c
 from grcgraph.coverage.rules import propagate
 from grcgraph.errors import NotFoundError
 from grcgraph.model import ApplicableProvision, CoveragePath, CoverageRow, Covered, EvidenceLink, GapRow, SoARow, StatusCount
+from grcgraph.reports.workbooks import workbook
 
 COVERAGE_COLUMNS = ["framework", "requirement", "title", "kind", "coverage", "direct", "inferred", "evidence", "paths"]
 APPLICABLE_COLUMNS = ["curie", "title", "basis", "roles", "conditional", "note", "applies_from", "in_force", "date_source"]
@@ -42,8 +43,10 @@ class CoverageAPI(WorkspaceAPI):
         return list(self.workspace.links(evidence_id))
 
     def warm(self) -> None:
-        """Build the workspace's link index now (seconds at 100,000 items), not at the first gap report."""
+        """Build the workspace's link index and evidence register now (seconds at 100,000 items each),
+        not at the first gap report or register page."""
         self.link_index.snapshot()
+        self.register.snapshot()
 
     # --- coverage ------------------------------------------------------------------------------
     def covered(
@@ -167,3 +170,13 @@ class CoverageAPI(WorkspaceAPI):
             for row in self.soa_rows(on=on)
         ]
         return pd.DataFrame(rows)
+
+    # --- workbooks ------------------------------------------------------------------------------
+    def gaps_workbook(self, framework: str, *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1) -> bytes:
+        """The gap report as an XLSX workbook: sheets Gaps and Summary."""
+        frame = self.gaps(framework, system=system, on=on, chain_length=chain_length)
+        return workbook({"Gaps": frame, "Summary": self.summary(frame)})
+
+    def soa_workbook(self, *, on: dt.date | None = None) -> bytes:
+        """The Statement of Applicability as an XLSX workbook."""
+        return workbook({"Statement of Applicability": self.soa(on=on)})

@@ -54,7 +54,7 @@ class Parts:
         other.store, other.catalog, other.mapping_index = self.store, self.catalog, self.mapping_index
         other.dates, other.scope = self.dates, self.scope
         other.workspace = Workspace(self.store, workspace, self.catalog)
-        other.__dict__["network"] = self.network
+        other.__dict__["network"] = self.network  # the indexes of one workspace (link index, register) are its own
         return other
 
     @classmethod

@@ -4,7 +4,9 @@ Applicability, API tokens, and the store-level questions a server asks (revision
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from grcgraph.store.batch import collector_paused
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
 from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
+from grcgraph.workspace.register import EvidenceRegister
 
 WORKSPACE_GRAPHS = f"{iris.BASE}graph/workspace/"
 
@@ -52,6 +55,24 @@ class WorkspaceAPI(ReferenceAPI):
 
     def evidence_ids(self) -> list[str]:
         return self.workspace.evidence_ids()
+
+    @cached_property
+    def register(self) -> EvidenceRegister:
+        """The evidence register held in memory for search and filters, kept current by the revision stamp."""
+        return EvidenceRegister(self.workspace)
+
+    def find_evidence(
+        self,
+        *,
+        text: str | None = None,
+        kind: str | None = None,
+        owner: str | None = None,
+        stale: bool | None = None,
+        on: dt.date | None = None,
+    ) -> list[str]:
+        """Evidence ids, sorted, matching every filter given: `text` in the id or title, `owner` in
+        the owner (case-insensitive), `kind` exactly, `stale` (valid-until before `on`) or not."""
+        return self.register.find(text=text, kind=kind, owner=owner, stale=stale, on=on)
 
     def links(self, evidence_id: str) -> list[EvidenceLink]:
         return self.workspace.links(evidence_id)

@@ -131,8 +131,6 @@ def print_frame(frame: pd.DataFrame, title: str) -> None:
 
 def write_frames(frames: Mapping[str, pd.DataFrame], fmt: ReportFormat, output: Path | None, title: str) -> None:
     """Print or write one or more DataFrames as a table, CSV or an XLSX workbook (one sheet each)."""
-    import pandas as pd
-
     first = next(iter(frames.values()))
     if fmt is ReportFormat.table:
         for name, frame in frames.items():
@@ -146,7 +144,7 @@ def write_frames(frames: Mapping[str, pd.DataFrame], fmt: ReportFormat, output: 
     else:
         if output is None:
             raise fail("--format xlsx needs --output FILE.xlsx")
-        with pd.ExcelWriter(output, engine="openpyxl") as writer:
-            for name, frame in frames.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        from grcgraph.reports.workbooks import workbook
+
+        output.write_bytes(workbook(frames))
         errors.print(f"wrote {output}")

@@ -19,6 +19,26 @@ from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
+from grcgraph.vocab.terms import AI_CATEGORIES
+
+
+@strawberry.type(description="A date of application an amendment replaced")
+class ReplacedDate:
+    applies_from: dt.date
+    source: str
+
+
+@strawberry.type(description="When a provision, or a part of it, applies: for every AI system or for one category")
+class DateOfApplication:
+    applies_from: dt.date
+    category: str | None = strawberry.field(description="AI-system category (e.g. high-risk-annex-iii); null: every AI system")
+    part: str | None
+    source: str
+    note: str | None
+    replaced: list[ReplacedDate] = strawberry.field(description="Earlier dates this one replaced, most recent first")
+
+
+CATEGORY_LABELS = {str(iri): notation for notation, iri in AI_CATEGORIES.items()}
 
 
 @strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
@@ -83,6 +103,20 @@ class Requirement:
     @strawberry.field
     def children(self) -> list[Requirement]:
         return [Requirement(ref=r, api=self.api) for r in self._detail().children]
+
+    @strawberry.field(description="When the provision applies (EU AI Act), per category and part, with the source; empty elsewhere")
+    def dates_of_application(self) -> list[DateOfApplication]:
+        return [
+            DateOfApplication(
+                applies_from=date.applies_from,
+                category=CATEGORY_LABELS.get(date.category) if date.category else None,
+                part=date.part,
+                source=date.rule.source,
+                note=date.rule.note,
+                replaced=[ReplacedDate(applies_from=old.applies_from, source=old.source) for old in date.replaced],
+            )
+            for date in self.api.dates_of_application(self.ref.iri)
+        ]
 
     @strawberry.field(description="Every mapping to or from this requirement, read from its side (inverted: read from the other end)")
     def mappings(self) -> list[Mapping]:
