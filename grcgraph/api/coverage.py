@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from grcgraph.api.parts import frame
 from grcgraph.api.workspace import WorkspaceAPI
 from grcgraph.coverage.report import coverage_rows, gap_rows, soa_rows, status_counts
 from grcgraph.coverage.rules import propagate
 from grcgraph.errors import NotFoundError
 from grcgraph.model import ApplicableProvision, CoveragePath, CoverageRow, Covered, EvidenceLink, GapRow, SoARow, StatusCount
 from grcgraph.reports.workbooks import workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COVERAGE_COLUMNS = ["framework", "requirement", "title", "kind", "coverage", "direct", "inferred", "evidence", "paths"]
 APPLICABLE_COLUMNS = ["curie", "title", "basis", "roles", "conditional", "note", "applies_from", "in_force", "date_source"]
@@ -85,7 +88,7 @@ class CoverageAPI(WorkspaceAPI):
             }
             for row in self.coverage_rows(self._propagate(ids, on or dt.date.today(), chain_length), wanted)
         ]
-        return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+        return frame(rows, columns=COVERAGE_COLUMNS)
 
     def explain(self, evidence: str, requirement: str, *, on: dt.date | None = None, chain_length: int = 1) -> list[CoveragePath]:
         """Every path from the evidence to the requirement: the link, then each mapping followed."""
@@ -102,7 +105,7 @@ class CoverageAPI(WorkspaceAPI):
     def applicable(self, system: str, *, on: dt.date | None = None) -> pd.DataFrame:
         """The EU AI Act provisions that bind the organisation for an AI system, and from when."""
         rows = [p.__dict__ for p in self.provisions(system, on=on)]
-        return pd.DataFrame(rows, columns=["provision", *APPLICABLE_COLUMNS]).drop(columns=["provision"])
+        return frame(rows, columns=["provision", *APPLICABLE_COLUMNS]).drop(columns=["provision"])
 
     # --- gap reports ----------------------------------------------------------------------------
     def gap_rows(self, framework: str, *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1) -> list[GapRow]:
@@ -140,7 +143,7 @@ class CoverageAPI(WorkspaceAPI):
             }
             for row in self.gap_rows(framework, system=system, on=on, chain_length=chain_length)
         ]
-        return pd.DataFrame(rows)
+        return frame(rows)
 
     @staticmethod
     def summary(gaps: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +151,7 @@ class CoverageAPI(WorkspaceAPI):
         sub-requirements (controls, lowest clauses, paragraphs, subcategories); parents are rolled
         up from them and would count them twice."""
         counts = status_counts(zip(gaps["status"], gaps["leaf"], strict=True))
-        return pd.DataFrame([{"status": c.status, "count": c.count, "percent of applicable": c.percent_of_applicable} for c in counts])
+        return frame([{"status": c.status, "count": c.count, "percent of applicable": c.percent_of_applicable} for c in counts])
 
     # --- the Statement of Applicability ------------------------------------------------------------
     def soa_rows(self, *, on: dt.date | None = None) -> list[SoARow]:
@@ -169,7 +172,7 @@ class CoverageAPI(WorkspaceAPI):
             }
             for row in self.soa_rows(on=on)
         ]
-        return pd.DataFrame(rows)
+        return frame(rows)
 
     # --- workbooks ------------------------------------------------------------------------------
     def gaps_workbook(self, framework: str, *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1) -> bytes:

@@ -3,12 +3,11 @@ a server opens), and one workspace; opening and closing a graph."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Self
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Self
 
 from grcgraph.config import StoreSettings
 from grcgraph.coverage.link_index import LinkIndex
@@ -21,6 +20,18 @@ from grcgraph.reference.mappings import Mappings
 from grcgraph.store import connect_store, open_store
 from grcgraph.store.base import GraphStore
 from grcgraph.workspace import Workspace
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+
+def frame(rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -> pd.DataFrame:
+    """A DataFrame of `rows`: pandas is imported when a DataFrame is asked for (a third of a second
+    that a command writing evidence never needs)."""
+    import pandas as pd  # noqa: PLC0415 (see above)
+
+    return pd.DataFrame(list(rows), columns=columns)
 
 
 def open_configured(settings: StoreSettings, *, memory: bool = False) -> GraphStore:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-import pandas as pd
 from rdflib import Graph, Literal
 
-from grcgraph.api.parts import Parts
+from grcgraph.api.parts import Parts, frame
 from grcgraph.errors import DataError
 from grcgraph.loaders import reader_for
 from grcgraph.loaders.sources import ProgressCallback
@@ -19,6 +18,10 @@ from grcgraph.reference.build import LoadResult, bind_prefixes, bundled_sources,
 from grcgraph.reference.catalog import GRAPH, PREFIXES
 from grcgraph.reference.validation import Report, validate
 from grcgraph.vocab import iris
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 EXPORT_FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}  # the name users give -> rdflib's
 
@@ -66,7 +69,7 @@ class ReferenceAPI(Parts):
             {"prefix": v.prefix, "framework": v.framework, "version": v.version, "title": v.title, "requirements": v.total, **v.counts}
             for v in self.catalog.frameworks()
         ]
-        return pd.DataFrame(rows).fillna(0)
+        return frame(rows).fillna(0)
 
     def framework_prefix(self, name: str) -> str:
         """The prefix of a framework named in any accepted form (`iso42001`, `ISO/IEC 42001`); ValueError if none."""
@@ -128,11 +131,11 @@ class ReferenceAPI(Parts):
 
     def mappings(self, source: str, target: str) -> pd.DataFrame:
         """Every mapping between two frameworks, read from `source` to `target`."""
-        return pd.DataFrame([m.as_row() for m in self.mapping_rows(source, target)])
+        return frame([m.as_row() for m in self.mapping_rows(source, target)])
 
     def crosswalk(self, requirement_id: str) -> pd.DataFrame:
         ref = self.catalog.resolve(requirement_id)
-        return pd.DataFrame([m.as_row() for m in self.mappings_of(ref.iri)])
+        return frame([m.as_row() for m in self.mappings_of(ref.iri)])
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The requirement-and-mapping graph; attributes are documented in grcgraph.coverage.network."""

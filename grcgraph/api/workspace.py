@@ -8,11 +8,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyoxigraph as ox
 
+from grcgraph.api.parts import frame
 from grcgraph.api.reference import ReferenceAPI
 from grcgraph.errors import DataError, InvalidInputError, NotFoundError
 from grcgraph.loaders.evidence import read_evidence_file
@@ -34,6 +34,9 @@ from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
 from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
 from grcgraph.workspace.register import EvidenceRegister
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WORKSPACE_GRAPHS = f"{iris.BASE}graph/workspace/"
 
@@ -177,7 +180,7 @@ class WorkspaceAPI(ReferenceAPI):
                     "requirements": "|".join(linked),
                 }
             )
-        return pd.DataFrame(rows, columns=["id", "title", "kind", "owner", "collected_on", "valid_until", "requirements"])
+        return frame(rows, columns=["id", "title", "kind", "owner", "collected_on", "valid_until", "requirements"])
 
     # --- AI systems and the Statement of Applicability -------------------------------------------
     def has_system(self, system_id: str) -> bool:
@@ -211,7 +214,7 @@ class WorkspaceAPI(ReferenceAPI):
         self.workspace.update_system(system_id, changes, path=path, spelled=spelled, problems=problems)
 
     def systems(self) -> pd.DataFrame:
-        return pd.DataFrame([s.__dict__ for s in self.workspace.systems()])
+        return frame([s.__dict__ for s in self.workspace.systems()])
 
     def soa_entries(self) -> list[SoAEntry]:
         return self.workspace.soa()

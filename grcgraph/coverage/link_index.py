@@ -26,8 +26,8 @@ import sys
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pyoxigraph as ox
 
 from grcgraph.coverage.rules import propagate
@@ -36,6 +36,9 @@ from grcgraph.store import revision
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import EXTENTS
 from grcgraph.workspace.reads import WorkspaceReads
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 START = {"full": Level.FULL, "partial": Level.PARTIAL}
 # Past this share of the evidence touched since the snapshot, reading everything again is cheaper.

@@ -12,13 +12,18 @@ Nodes are requirement IRIs with attributes `curie`, `notation`, `title`, `kind`,
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from grcgraph.reference.catalog import Catalog
 from grcgraph.reference.mappings import Mappings
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def requirement_graph(catalog: Catalog, mappings: Mappings) -> nx.MultiDiGraph:
+    import networkx as nx  # noqa: PLC0415 (a command that only writes never builds the network)
+
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     for ref in catalog.refs():
         graph.add_node(ref.iri, curie=ref.curie, notation=ref.notation, title=ref.title, kind=ref.kind, framework=ref.framework)

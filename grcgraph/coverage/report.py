@@ -6,12 +6,14 @@ its types, the CLI into tables and workbooks."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from grcgraph.coverage.rules import roll_up
 from grcgraph.model import STATUSES, CoverageRow, Covered, GapRow, Level, SoAEntry, SoARow, StatusCount
 from grcgraph.reference.catalog import Catalog
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ANNEX_A_FRAMEWORKS = ("iso42001", "iso27001")
 

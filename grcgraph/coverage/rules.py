@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from grcgraph.model import CoveragePath, Covered, EvidenceLink, Hop, Level
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EQUALISH = {"equal", "equivalent", "identical"}
 FULL_CARRY = EQUALISH | {"supersetOf", "hasIntegralPart"}
