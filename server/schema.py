@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from grcgraph.errors import StoreUnavailableError
@@ -23,6 +24,10 @@ from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
 from grcgraph.server.query import Query
 from grcgraph.server.settings import Settings
+
+# The root types, one class per concept, merged in this order (a concept adds its class here).
+QUERIES: tuple[type, ...] = (Query,)
+MUTATIONS: tuple[type, ...] = (Mutation,)
 
 log = logging.getLogger("grcgraph.server")
 
@@ -45,7 +50,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     config = StrawberryConfig(disable_field_suggestions=not settings.introspection)
-    return Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    query = QUERIES[0] if len(QUERIES) == 1 else merge_types("Query", QUERIES)
+    mutation = MUTATIONS[0] if len(MUTATIONS) == 1 else merge_types("Mutation", MUTATIONS)
+    return Schema(query=query, mutation=mutation, extensions=extensions, config=config)
 
 
 if __name__ == "__main__":  # regenerate the committed SDL: python -m grcgraph.server.schema > server/schema.graphql

@@ -1,0 +1,103 @@
+"""What users write: evidence and its links, AI systems, Statement of Applicability entries, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+@dataclass
+class EvidenceLinkInput:
+    requirement: str
+    extent: str = "full"
+    asserted_by: str = ""
+    asserted_at: dt.datetime | None = None
+    system: str | None = None
+
+
+@dataclass
+class EvidenceInput:
+    id: str
+    title: str
+    kind: str
+    description: str | None = None
+    owner: str | None = None
+    location: str | None = None
+    sha256: str | None = None
+    collected_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    links: list[EvidenceLinkInput] = field(default_factory=list)
+
+
+@dataclass
+class AISystemInput:
+    id: str
+    name: str
+    roles: list[str]
+    category: str
+    generative: bool = False
+    owner: str | None = None
+    purpose: str | None = None
+    data_used: str | None = None
+    next_review: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    evidence: str
+    requirement: str
+    extent: str
+    asserted_by: str
+    asserted_at: str
+    system: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    title: str
+    kind: str
+    description: str | None
+    owner: str | None
+    location: str | None
+    sha256: str | None
+    collected_on: dt.date | None
+    valid_until: dt.date | None
+
+
+@dataclass(frozen=True)
+class AISystem:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    category: str
+    generative: bool
+    owner: str | None
+    purpose: str | None
+    data_used: str | None
+    next_review: dt.date | None
+
+
+@dataclass(frozen=True)
+class SoAEntry:
+    control: str
+    included: bool
+    reason: str
+
+
+class Role(IntEnum):
+    """An API token's role, ordered: each role can do what the ones below it can."""
+
+    reader = 1
+    editor = 2
+    admin = 3
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: str
+    workspace: str
+    role: Role
+    created: str
+    revoked: bool
