@@ -13,7 +13,7 @@ from grcgraph.reports.tables import Column, Kind, ReportTable, joined
 
 FRAMEWORK = Column("Framework", 18)
 SHEET_FRAMEWORK = Column("Framework", 18, laid_out=False)  # a sheet of one framework names it in its title
-REQUIREMENT = Column("Requirement", 12)
+REQUIREMENT = Column("Requirement", 13, Kind.wrap)  # wrapped: "Chapter III, Section 2"
 TITLE = Column("Title", 40, Kind.wrap)
 KIND = Column("Kind", 11)
 EVIDENCE = Column("Evidence", 26, Kind.wrap)
@@ -30,7 +30,7 @@ def gap_table(prefix: str, rows: Sequence[GapRow]) -> ReportTable:
             REQUIREMENT,
             TITLE,
             KIND,
-            Column("Part of", 9),
+            Column("Part of", 11, Kind.wrap),
             Column("Status", 13, Kind.status),
             Column("Reason", 28, Kind.wrap),
             EVIDENCE,
@@ -105,7 +105,7 @@ def soa_table(rows: Sequence[SoARow]) -> ReportTable:
                 row.control.notation,
                 row.control.title,
                 row.applies,
-                row.justification or ("no decision recorded: included until a decision says otherwise" if row.included is None else ""),
+                row.justification or ("none recorded yet: included by default" if row.included is None else ""),
                 row.included is not None,
                 words.IMPLEMENTATION.get(row.status, row.status),
                 joined(row.evidence),

@@ -6,7 +6,7 @@ converters that make a PDF of it all read DOCX; an auditor can sign it or add co
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell, _Row
+from docx.table import Table, _Cell, _Row
 
 from grcgraph.reports.tables import ReportTable, text
 from grcgraph.reports.words import STATUS_MEANINGS
@@ -46,7 +46,7 @@ def soa_document(cover: Cover, table: ReportTable) -> bytes:
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
-    _widths(facts.rows, [45, WIDTH_MM - 45])
+    _widths(facts, [45, WIDTH_MM - 45])
     document.add_paragraph()
     legend = document.add_paragraph("Implementation status: ")
     for status, meaning in STATUS_MEANINGS.items():
@@ -56,8 +56,9 @@ def soa_document(cover: Cover, table: ReportTable) -> bytes:
     shown = [i for i, column in enumerate(table.columns) if column.header != "Framework"]
     framework_at = table.headers.index("Framework")
     frameworks = list(dict.fromkeys(str(row[framework_at]) for row in table.rows))
-    total = sum(table.columns[i].width for i in shown)
-    widths = [WIDTH_MM * table.columns[i].width / total for i in shown]
+    # Widths in proportion to the workbook's, none under MIN_MM (a header word such as "Included" fits).
+    wanted = [max(table.columns[i].width, 12) for i in shown]
+    widths = [WIDTH_MM * w / sum(wanted) for w in wanted]
     for framework in frameworks:
         document.add_heading(f"{framework}, Annex A", level=1)
         grid = document.add_table(rows=1, cols=len(shown))
@@ -74,23 +75,36 @@ def soa_document(cover: Cover, table: ReportTable) -> bytes:
         for row in table.rows:
             if row[framework_at] != framework:
                 continue
-            cells = grid.add_row().cells
+            added = grid.add_row()
+            _keep_together(added)
+            cells = added.cells
             for cell, index in zip(cells, shown, strict=True):
                 column = table.columns[index]
                 cell.text = text(row[index], column.kind)
                 colours = STATUS_COLOURS.get(cell.text) if column.kind == "status" else None
                 if colours is not None:
                     _shade(cell, colours[0])
-        _widths(grid.rows, widths)
+        _widths(grid, widths)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _widths(rows: Iterable[_Row], widths: Sequence[float]) -> None:
-    for row in rows:
+def _widths(table: Table, widths: Sequence[float]) -> None:
+    """Fixed column widths (millimetres): the grid's and every cell's, as Word and LibreOffice read them."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
+
+
+def _keep_together(row: _Row) -> None:
+    """A row is not split across two pages."""
+    marker = OxmlElement("w:cantSplit")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)
 
 
 def _repeat_as_header(row: _Row) -> None:
