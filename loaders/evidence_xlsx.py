@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from grcgraph.errors import DataError
-from grcgraph.loaders.evidence import DATES, RawRow, Sourced, header_fields, items_of
+from grcgraph.loaders.evidence_rows import DATES, RawRow, Sourced, header_fields, items_of
 from grcgraph.model import FieldPath, Problem
 
 SHEET = "Evidence"
