@@ -30,6 +30,7 @@ from grcgraph.loaders.evidence_rows import (
     datetime_of,
     field_of,
     header_fields,
+    id_of_title,
     item_of,
     items_of,
     key,
@@ -92,8 +93,10 @@ def read_json(text: str, name: str, *, framework: str | None = None) -> tuple[li
             problems.append(Problem.in_file(name, line, f"item {index + 1}", "each evidence item must be an object"))
             continue
         values, labels, links_key = _json_values(entry, name, line, problems)
+        if "id" not in labels:
+            values["id"] = id_of_title(values.get("title", ""))
         origin = Origin(name, line, None, tuple(labels.items()), links_key or "links")
-        links = _json_links(entry.get(links_key) if links_key else None, origin, framework, problems)
+        links = _json_links(entry.get(links_key) if links_key else None, origin, framework, problems, values.get("owner", ""))
         items.append(Sourced(item_of(values, links, origin, problems), origin, [origin] * len(links)))
     return items, problems
 
@@ -118,7 +121,7 @@ def _json_values(
     return values, labels, links_key
 
 
-def _json_links(raw: object, origin: Origin, framework: str | None, problems: list[Problem]) -> list[EvidenceLinkInput]:
+def _json_links(raw: object, origin: Origin, framework: str | None, problems: list[Problem], owner: str = "") -> list[EvidenceLinkInput]:
     links: list[EvidenceLinkInput] = []
     if raw is None:
         return links
@@ -137,7 +140,7 @@ def _json_links(raw: object, origin: Origin, framework: str | None, problems: li
             EvidenceLinkInput(
                 requirement=text,
                 extent=values.get("extent") or "full",
-                asserted_by=values.get("asserted_by") or "",
+                asserted_by=values.get("asserted_by") or owner,
                 asserted_at=datetime_of(values.get("asserted_at", ""), origin, problems, index),
                 system=values.get("system") or None,
                 framework=values.get("framework") or framework,

@@ -32,6 +32,10 @@ FIELDS = (
 )
 CSV_COLUMNS = FIELDS  # the names an export writes
 REQUIRED = ("id", "title", "kind")
+# A file without an id column (an analyst's `Title,Kind,Owner,Requirements`): ids made from titles.
+REQUIRED_COLUMNS = ("title", "kind")
+# Requirements in one cell: separated by `|`, `;` or line breaks (`6.1.2; A.5.2`).
+SEPARATORS = re.compile(r"[|;\n]")
 ITEM_FIELDS = FIELDS[:9]
 LINK_FIELDS = ("extent", "asserted_by", "asserted_at", "system", "framework")
 DATES = ("collected_on", "valid_until")
@@ -105,7 +109,7 @@ def header_fields(columns: Sequence[str], label: Mapping[str, str]) -> tuple[dic
         else:
             seen[name] = column
             fields[column] = name
-    faults += [f"{name}: required column is missing" for name in REQUIRED if name not in seen]
+    faults += [f"{name}: required column is missing" for name in REQUIRED_COLUMNS if name not in seen]
     return fields, faults
 
 
@@ -119,7 +123,7 @@ def items_of(
     origin_columns = (*columns.items(), ("requirement", columns.get("requirements", "requirements")))
     for row in rows:
         origin = Origin(file, row.line, sheet, origin_columns)
-        values = row.values
+        values = row.values if "id" in columns else {**row.values, "id": id_of_title(row.values.get("title") or "")}
         links = _links(values, origin, framework, problems)
         previous = items[-1] if items else None
         if previous is not None and values.get("id") and values.get("id") == previous.item.id:
@@ -137,12 +141,12 @@ def _links(values: Mapping[str, str], origin: Origin, framework: str | None, pro
         EvidenceLinkInput(
             requirement=text.strip(),
             extent=values.get("extent") or "full",
-            asserted_by=values.get("asserted_by") or "",
+            asserted_by=values.get("asserted_by") or values.get("owner") or "",
             asserted_at=at,
             system=values.get("system") or None,
             framework=values.get("framework") or framework,
         )
-        for text in (values.get("requirements") or "").split("|")
+        for text in SEPARATORS.split(values.get("requirements") or "")
         if text.strip()
     ]
 
@@ -190,9 +194,15 @@ def datetime_of(value: str, origin: Origin, problems: list[Problem], link: int |
     return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
+def id_of_title(title: str) -> str:
+    """The id an item without one is given: its title in lower case, words joined by `-`
+    (`Risk assessment procedure` -> `risk-assessment-procedure`), at most 128 characters."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:128].rstrip("-")
+
+
 def item_of(values: Mapping[str, str], links: list[EvidenceLinkInput], origin: Origin, problems: list[Problem]) -> EvidenceInput:
     for name in REQUIRED:
-        if not (values.get(name) or "").strip():
+        if not (values.get(name) or "").strip() and not (name == "id" and not (values.get("title") or "").strip()):
             problems.append(origin.problem("is required", name))
     return EvidenceInput(
         id=(values.get("id") or "").strip(),

@@ -73,7 +73,10 @@ class EvidenceFilesAPI(ReportsAPI):
             for (extent, by, at, system), requirements in groups.items() or {("", "", "", ""): []}.items():
                 rows.append((*fields, item.collected_on, item.valid_until, "|".join(requirements), extent, by, at, system))
         kinds = {"collected_on": Kind.date, "valid_until": Kind.date}
-        columns = [Column(name, WIDTHS.get(name, 16), kinds.get(name, Kind.plain)) for name in EXPORT_FIELDS]
+        columns = [
+            Column(HEADERS.get(name, name.replace("_", " ").capitalize()), WIDTHS.get(name, 16), kinds.get(name, Kind.plain))
+            for name in EXPORT_FIELDS
+        ]
         return ReportTable("Evidence", f"Evidence of workspace {self.workspace.name}", columns, rows)
 
     def export_evidence(self, fmt: str = "csv") -> bytes:
@@ -89,6 +92,10 @@ class EvidenceFilesAPI(ReportsAPI):
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
 
 
+# Column headers for people; `import_evidence` matches them back to their fields.
+HEADERS = {"id": "ID", "sha256": "SHA-256"}
+# What `grcgraph evidence list` prints on a terminal (every field is in the file formats).
+SCREEN_HEADERS = ("ID", "Title", "Kind", "Owner", "Valid until", "Requirements", "Asserted by")
 WIDTHS = {"id": 18, "title": 36, "description": 36, "location": 30, "sha256": 20, "requirements": 30, "asserted_at": 24}
 
 

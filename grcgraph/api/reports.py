@@ -103,7 +103,11 @@ class ReportsAPI(CoverageAPI):
     def _soa_cover(self, day: dt.date) -> Cover:
         cover = self.report_cover("Statement of Applicability", SOA_FRAMEWORKS, on=day)
         return Cover(
-            **{**cover.__dict__, "systems": "the organisation's AI management system (the SoA covers every AI system in its scope)"}
+            **{
+                **cover.__dict__,
+                "systems": "the organisation's AI management system (the SoA covers every AI system in its scope)",
+                "statuses": words.IMPLEMENTATION_MEANINGS,
+            }
         )
 
     # --- other reports ------------------------------------------------------------------------------

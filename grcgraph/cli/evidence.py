@@ -96,7 +96,9 @@ def evidence_list(
     """List the workspace's evidence with the requirements each is linked to (csv, json and xlsx as `evidence export` writes them)."""
     with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         if fmt is ListFormat.table:
-            table = graph.evidence_table()
+            from grcgraph.api.evidence_files import SCREEN_HEADERS
+
+            table = graph.evidence_table().select(SCREEN_HEADERS)
             print_table(table, f"Evidence in workspace {workspace!r} ({len(graph.evidence_ids())} items)")
             return
         _export(graph, fmt.value, output)

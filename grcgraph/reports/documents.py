@@ -17,7 +17,6 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 
 from grcgraph.reports.tables import ReportTable, text
-from grcgraph.reports.words import STATUS_MEANINGS
 from grcgraph.reports.workbooks import HEADER_FILL, STATUS_COLOURS, Cover
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,7 +48,7 @@ def soa_document(cover: Cover, table: ReportTable) -> bytes:
     _widths(facts, [45, WIDTH_MM - 45])
     document.add_paragraph()
     legend = document.add_paragraph("Implementation status: ")
-    for status, meaning in STATUS_MEANINGS.items():
+    for status, meaning in cover.statuses.items():
         legend.add_run(f"{status}: ").bold = True
         legend.add_run(f"{meaning}. ")
 

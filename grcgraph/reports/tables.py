@@ -71,6 +71,12 @@ class ReportTable:
         writer.writerows(self.text_rows())
         return buffer.getvalue()
 
+    def select(self, headers: Sequence[str]) -> ReportTable:
+        """The same rows with only the columns named, in that order."""
+        indexes = [self.headers.index(header) for header in headers]
+        rows = [tuple(row[i] for i in indexes) for row in self.rows]
+        return ReportTable(self.name, self.title, [self.columns[i] for i in indexes], rows)
+
     def column(self, header: str) -> list[Value]:
         index = self.headers.index(header)
         return [row[index] for row in self.rows]

@@ -70,6 +70,10 @@ IMPLEMENTATION = {
     "uncovered": "not implemented: no evidence",
     "not applicable": "not applicable: excluded",
 }
+# What each implementation status of the Statement of Applicability means.
+IMPLEMENTATION_MEANINGS = {IMPLEMENTATION[status]: meaning for status, meaning in STATUS_MEANINGS.items()} | {
+    "not applicable: excluded": "excluded in the Statement of Applicability, with the justification given"
+}
 
 
 def framework_name(prefix: str, versions: list[FrameworkVersion] | None = None) -> str:

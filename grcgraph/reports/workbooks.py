@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -53,6 +53,7 @@ class Cover:
     reference: str  # the reference data: framework versions and the digest of their sources
     as_of: str = "the workspace as stored when the report was made"
     notes: Sequence[tuple[str, str]] = field(default_factory=tuple)  # more (label, value) lines
+    statuses: Mapping[str, str] = field(default_factory=lambda: STATUS_MEANINGS)  # the legend: each status and its meaning
 
     def lines(self) -> list[tuple[str, str]]:
         return [
@@ -108,7 +109,7 @@ def _cover_sheet(sheet: Worksheet, cover: Cover, tables: Sequence[ReportTable]) 
     row += 1
     sheet.cell(row, 1, "Statuses").font = font(bold=True)
     row += 1
-    for status, meaning in STATUS_MEANINGS.items():
+    for status, meaning in cover.statuses.items():
         _cover_line(sheet, row, status, meaning, bold=False)
         _status_cell(sheet.cell(row, 1))
         row += 1

@@ -249,7 +249,10 @@ def test_cli_workflow_with_spreadsheet_reports(tmp_path: Path) -> None:
     run("soa", "--set", "A.10.4", "--exclude", "--reason", "No customers")
     gaps_csv = tmp_path / "gaps.csv"
     run("gaps", "euaiact", "--system", "credit", "--on", "2028-01-01", "--format", "csv", "--output", str(gaps_csv))
-    assert 'EU AI Act (Regulation (EU) 2024/1689),Art. 11(1),"Technical documentation, paragraph 1",paragraph,Art. 11,' in gaps_csv.read_text(encoding="utf-8")
+    assert (
+        'EU AI Act (Regulation (EU) 2024/1689),Art. 11(1),"Technical documentation, paragraph 1",paragraph,Art. 11,'
+        in gaps_csv.read_text(encoding="utf-8")
+    )
     gaps_xlsx = tmp_path / "gaps.xlsx"
     run("gaps", "iso42001", "--format", "xlsx", "--output", str(gaps_xlsx))
     book = openpyxl.load_workbook(gaps_xlsx)
