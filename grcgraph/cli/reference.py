@@ -69,7 +69,7 @@ def frameworks(data_dir: DataDirOption = None, store_url: StoreOption = None, me
     with opened(data_dir, memory, store_url, write=False) as graph:
         versions = graph.framework_versions()
     table = Table(title="Frameworks in the reference graph")
-    for column in ("prefix", "framework version", "requirements", "by kind"):
+    for column in ("Prefix", "Framework version", "Requirements", "By kind"):
         table.add_column(column)
     for version in versions:
         kinds = ", ".join(f"{kind} {count}" for kind, count in version.counts.items())

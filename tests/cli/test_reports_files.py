@@ -349,3 +349,10 @@ def test_applicable_and_systems_speak_words(data_dir: Path) -> None:
     assert {row["In force"] for row in rows} <= {"yes", "no"} and "Art. 12" in {row["Provision"] for row in rows}
     code, out = run(data_dir, "reports", "systems", "list")
     assert code == 0 and "high-risk, Annex III" in out and "('provider',)" not in out and "True" not in out
+
+
+def test_frameworks_are_listed_under_headers_for_people(data_dir: Path) -> None:
+    result = runner.invoke(app, ["frameworks", "--data-dir", str(data_dir)])
+    code, out = result.exit_code, result.output
+    header = next(line for line in out.splitlines() if "Prefix" in line)
+    assert code == 0 and "Framework version" in header and "By kind" in header
