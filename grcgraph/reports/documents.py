@@ -47,10 +47,11 @@ def soa_document(cover: Cover, table: ReportTable) -> bytes:
         cells[0].paragraphs[0].runs[0].bold = True
     _widths(facts, [45, WIDTH_MM - 45])
     document.add_paragraph()
-    legend = document.add_paragraph("Implementation status: ")
+    document.add_paragraph("Implementation status, as the tables below give it:")
     for status, meaning in cover.statuses.items():
-        legend.add_run(f"{status}: ").bold = True
-        legend.add_run(f"{meaning}. ")
+        item = document.add_paragraph(style="List Bullet")
+        item.add_run(f"{status}: ").bold = True
+        item.add_run(f"{meaning}.")
 
     shown = [i for i, column in enumerate(table.columns) if column.header != "Framework"]
     framework_at = table.headers.index("Framework")

@@ -65,8 +65,8 @@ STATUS_MEANINGS = {
 IMPLEMENTATION = {
     "covered": "implemented",
     "partial": "partly implemented",
-    "related": "not shown: related evidence only",
-    "stale": "not shown: evidence expired",
+    "related": "not implemented: related evidence only",
+    "stale": "not demonstrated: evidence expired",
     "uncovered": "not implemented: no evidence",
     "not applicable": "not applicable: excluded",
 }
