@@ -125,9 +125,10 @@ class ReferenceAPI(Parts):
         """Rows and predicate shares per mapping set."""
         return self.mapping_index.summary()
 
-    def mappings_sssom(self, source: str, target: str) -> str:
-        """One SSSOM TSV of every mapping between two frameworks, read from source to target."""
-        return self.mapping_index.export_between(source, target)
+    def mappings_sssom(self, source: str, target: str, *, skos: bool = False) -> str:
+        """One SSSOM TSV of every mapping between two frameworks, read from source to target; with
+        `skos`, predicates are SKOS mapping properties and the IR 8477 type is in `ir8477_predicate`."""
+        return self.mapping_index.export_between(source, target, skos=skos)
 
     def mappings(self, source: str, target: str) -> pd.DataFrame:
         """Every mapping between two frameworks, read from `source` to `target`."""

@@ -24,6 +24,7 @@ class MappingFormat(StrEnum):
     table = "table"
     csv = "csv"
     sssom = "sssom"
+    sssom_skos = "sssom-skos"
 
 
 @app.command()
@@ -206,10 +207,11 @@ def mappings(
         assert source is not None and target is not None
         try:
             found = graph.mapping_rows(source, target)
-            text = graph.mappings_sssom(source, target) if fmt is MappingFormat.sssom else ""
+            skos = fmt is MappingFormat.sssom_skos
+            text = graph.mappings_sssom(source, target, skos=skos) if fmt in (MappingFormat.sssom, MappingFormat.sssom_skos) else ""
         except ValueError as error:
             raise fail(str(error)) from None
-    if fmt is MappingFormat.sssom:
+    if fmt in (MappingFormat.sssom, MappingFormat.sssom_skos):
         sys.stdout.write(text)
     elif fmt is MappingFormat.csv:
         rows = [m.as_row() for m in found]
