@@ -18,6 +18,8 @@ class ExportFormat(StrEnum):
     turtle = "turtle"
     jsonld = "jsonld"
     nt = "nt"
+    oscal_catalog = "oscal-catalog"
+    oscal_mapping = "oscal-mapping"
 
 
 class MappingFormat(StrEnum):
@@ -33,8 +35,13 @@ def load(
     store_url: StoreOption = None,
     memory: MemoryOption = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the sources have not changed.")] = False,
-    catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog file of your own (repeatable).")] = None,
-    mappings: Annotated[list[Path] | None, typer.Option("--mappings", help="An extra SSSOM mapping set of your own (repeatable).")] = None,
+    catalog: Annotated[
+        list[Path] | None, typer.Option("--catalog", help="An extra catalog of your own: CSV, or an OSCAL catalog as JSON (repeatable).")
+    ] = None,
+    mappings: Annotated[
+        list[Path] | None,
+        typer.Option("--mappings", help="An extra mapping set of your own: SSSOM TSV or OSCAL mapping collection JSON (repeatable)."),
+    ] = None,
 ) -> None:
     """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -165,18 +172,37 @@ def validate(
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="oscal-catalog: the framework (e.g. iso42001).")] = None,
+    source: Annotated[str | None, typer.Option("--from", help="oscal-mapping: the framework mappings are read from.")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="oscal-mapping: the framework they lead to.")] = None,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Write the reference graph as Turtle, JSON-LD or N-Triples."""
+    """Write the reference graph as Turtle, JSON-LD or N-Triples, one framework as an OSCAL catalog
+    (--framework), or the mappings between two as an OSCAL mapping collection (--from, --to)."""
+    if fmt is ExportFormat.oscal_catalog and framework is None:
+        raise fail("--format oscal-catalog needs --framework (e.g. --framework iso42001)")
+    if fmt is ExportFormat.oscal_mapping and (source is None or target is None):
+        raise fail("--format oscal-mapping needs --from and --to (e.g. --from iso42001 --to euaiact)")
     with opened(data_dir, memory, store_url) as graph:
-        data, triples = graph.export(fmt.value)
+        try:
+            if fmt is ExportFormat.oscal_catalog:
+                assert framework is not None
+                data, what = graph.export_oscal_catalog(framework), f"the OSCAL catalog of {framework}"
+            elif fmt is ExportFormat.oscal_mapping:
+                assert source is not None and target is not None
+                data, what = graph.export_oscal_mapping(source, target), f"the OSCAL mapping collection from {source} to {target}"
+            else:
+                data, triples = graph.export(fmt.value)
+                what = f"{triples} triples"
+        except ValueError as error:
+            raise fail(str(error)) from None
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
-        errors.print(f"wrote {triples} triples to {output}")
+        errors.print(f"wrote {what} to {output}")
 
 
 @app.command()
