@@ -29,6 +29,7 @@ KINDS: dict[str, URIRef] = {
     "Clause": GRC.Clause,
     "ControlArea": GRC.ControlArea,
     "Control": GRC.Control,
+    "ControlEnhancement": GRC.ControlEnhancement,
     "Chapter": GRC.Chapter,
     "Section": GRC.Section,
     "Article": GRC.Article,
