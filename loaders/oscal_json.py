@@ -44,7 +44,7 @@ def read_oscal(text: str, name: str, root: str) -> tuple[dict[str, Any], Any]:
     if not isinstance(data, dict) or root not in data:
         found = ", ".join(sorted(data)) if isinstance(data, dict) else type(data).__name__
         raise DataError([Problem.in_file(name, 1, "", f"an OSCAL {root} document is a JSON object with the key {root!r} (found: {found})")])
-    model = {"catalog": Catalog, "mapping-collection": MappingCollection}[root]
+    model: Any = {"catalog": Catalog, "mapping-collection": MappingCollection}[root]
     try:
         instance = model.model_validate(data[root])
     except ValidationError as error:

@@ -276,9 +276,7 @@ def check_rows(mapping_set: MappingSet, rows: list[Row], requirements: dict[str,
             first_where, first_predicate = seen[pair]
             kind = "conflicting" if first_predicate != stated else "duplicate"
             problems.append(
-                problem_at(
-                    name, row, "predicate_id", f"{kind} statement of {subject} -> {obj}, first {first_where} as {first_predicate}"
-                )
+                problem_at(name, row, "predicate_id", f"{kind} statement of {subject} -> {obj}, first {first_where} as {first_predicate}")
             )
         else:
             seen[pair] = (f"line {row.line}" if not row.paths else f"at {row.paths['']}", stated)

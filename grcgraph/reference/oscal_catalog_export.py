@@ -193,9 +193,9 @@ def checked_json(document: dict[str, Any]) -> bytes:
     from trestle.oscal.mapping import MappingCollection  # noqa: PLC0415
 
     (root, content), *_ = document.items()
-    model = {"catalog": OscalCatalog, "mapping-collection": MappingCollection}[root]
+    model: Any = {"catalog": OscalCatalog, "mapping-collection": MappingCollection}[root]
     try:
         instance = model.model_validate(content)
     except ValidationError as error:
         raise ValueError(f"the {root} does not conform to OSCAL: {error}") from None
-    return instance.oscal_serialize_json_bytes(pretty=True) + b"\n"
+    return bytes(instance.oscal_serialize_json_bytes(pretty=True)) + b"\n"
