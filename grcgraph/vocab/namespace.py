@@ -27,6 +27,7 @@ class GRC(DefinedNamespace):
     Configuration: URIRef
     Control: URIRef
     ControlArea: URIRef
+    ControlEnhancement: URIRef
     Deployer: URIRef
     Distributor: URIRef
     Documentation: URIRef

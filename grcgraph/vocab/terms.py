@@ -44,6 +44,7 @@ KIND_ORDER = (
     "Clause",
     "ControlArea",
     "Control",
+    "ControlEnhancement",
     "Chapter",
     "Section",
     "Article",
