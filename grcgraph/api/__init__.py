@@ -9,20 +9,21 @@ DataFrames; the only thing the command line and the server call.
 
 `GRCGraph` is built in layers, one module each: `parts` (the store, the reference indexes and one
 workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
-(evidence, AI systems, the Statement of Applicability, API tokens) and `coverage` (coverage and
-its explanations, gap reports, applicability).
+(evidence, AI systems, the Statement of Applicability, API tokens), `coverage` (coverage and
+its explanations, gap reports, applicability), and one per concept over them: `aims` (the AI
+management system's records, which coverage counts as evidence; `aims_records` beneath it).
 """
 
 from __future__ import annotations
 
-from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.aims import AIMSAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(CoverageAPI):
-    """Frameworks, crosswalks and one workspace's evidence, with coverage and gaps."""
+class GRCGraph(AIMSAPI):
+    """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage and gaps."""
 
 
 __all__ = ["STATUSES", "GRCGraph", "one_write_at_a_time", "open_configured"]
