@@ -177,7 +177,10 @@ class RecordBuilder:
         ):
             self.scale(node, prop, value, path / name)
             if assessed and value is None and name in ("likelihood", "severity"):
-                self.fault(path / name, f"is required: {'an' if assessed and item.status[0] == 'a' else 'a'} {item.status} risk has its {name} on the scale 1-{self.settings.risk_scale}")
+                self.fault(
+                    path / name,
+                    f"is required: {'an' if assessed and item.status[0] == 'a' else 'a'} {item.status} risk has its {name} on the scale 1-{self.settings.risk_scale}",
+                )
         self.choice(node, GRC.riskTreatment, item.treatment, terms.TREATMENTS, path / "treatment", required=item.status == "treated")
         self.choice(node, GRC.riskStatus, item.status, terms.RISK_STATUSES, path / "status", required=True)
         self.requirements(node, GRC.chosenControl, item.controls, path / "controls")
