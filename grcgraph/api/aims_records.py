@@ -285,6 +285,11 @@ class AIMSRecordsAPI(CoverageAPI):
             raise NotFoundError(f"no record {key[:140]!r} in workspace {self.workspace.name!r}")
         return found
 
+    @staticmethod
+    def is_record_key(key: str) -> bool:
+        """Whether `key` names an AIMS record (`impact-assessment/IA-3`) rather than an evidence item."""
+        return aims_terms.split_key(key) is not None
+
     def first_hop(self, path: CoveragePath) -> str:
         """What an explanation starts from: the record's label, or the evidence id."""
         found = self.record_evidence().get(path.evidence) if aims_terms.split_key(path.evidence) else None

@@ -192,7 +192,7 @@ class Objective:
 class MeasurementInput:
     objective: str
     value: object  # a number; anything else is refused, naming the field
-    at: dt.datetime | None
+    at: dt.datetime | str | None  # text in ISO 8601 (2026-11-03T02:00:00Z), UTC without an offset
     recorded_by: str
     source: str | None = None
 

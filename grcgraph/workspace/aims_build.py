@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
+from grcgraph.dates import parse_datetime
 from grcgraph.errors import UnknownRequirementError
 from grcgraph.model import (
     AIMSSettings,
@@ -277,13 +278,20 @@ class RecordBuilder:
             self.fault(
                 path / "value", f"{str(item.value)[:60]!r} is not a finite number" if item.value is not None else "is required: a number"
             )
-        if item.at is None:
+        when = item.at
+        if isinstance(when, str):
+            try:
+                when = parse_datetime(when)
+            except ValueError as error:
+                self.fault(path / "at", str(error))
+                when = None
+        elif when is None:
             self.fault(path / "at", "is required: a date and time such as 2026-11-03T02:00:00Z")
         if not item.recorded_by or not item.recorded_by.strip():
             self.fault(path / "recordedBy", "is required: who or what recorded the value")
-        if not known or value is None or item.at is None:
+        if not known or value is None or when is None:
             return
-        at = time_text(item.at)
+        at = time_text(when)
         iri = self.reads.measurement_iri(objective, at)
         if iri in seen:
             self.fault(path / "at", f"a second measurement of objective {objective!r} at {at} in this batch")
