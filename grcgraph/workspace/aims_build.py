@@ -322,6 +322,9 @@ class RecordBuilder:
             if subject:
                 node.add(str(GRC.reviewOf), subject)
         self.day(node, GRC.reviewedOn, item.reviewed_on, path / "reviewedOn", required=True)
+        if item.kind in ("risk", "impact-assessment") and item.subject and self.reads.has(item.kind, item.subject):
+            assessed = getattr(self.reads.get(item.kind, item.subject), "assessed_on", None)
+            self.not_before(item.reviewed_on, assessed, path / "reviewedOn", f"the date {LABELS[item.kind]} {item.subject} was assessed,")
         self.text(node, GRC.outcome, item.outcome, path / "outcome", required=True)
         self.texts(node, GRC.participant, item.participants, path / "participants")
         self.texts(node, GRC.followUp, item.actions, path / "actions")
