@@ -8,9 +8,10 @@ import pytest
 
 import grcgraph
 import grcgraph.api
+import grcgraph.api.aims
 
 
-@pytest.mark.parametrize("module", [grcgraph, grcgraph.api], ids=["grcgraph", "grcgraph.api"])
+@pytest.mark.parametrize("module", [grcgraph, grcgraph.api, grcgraph.api.aims], ids=["grcgraph", "grcgraph.api", "grcgraph.api.aims"])
 def test_api_docstring_examples(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0

@@ -47,7 +47,9 @@ def g(store: GraphStore) -> Iterator[GRCGraph]:
     api.put_impact_assessment(ImpactAssessmentInput(id="IA-1", system="credit", assessed_on=DAY, assessor="dpo@example.org"))
     api.put_objective(ObjectiveInput(id="acc", title="Accuracy", metric="accuracy", direction="higher", target=0.9, threshold=0.85))
     api.put_nonconformity(NonconformityInput(id="NC-1", title="Logs missing", found_on=DAY, source="internal-audit"))
-    api.put_corrective_action(CorrectiveActionInput(id="CA-1", nonconformity="NC-1", title="Turn logs on", owner="ops", due=DAY, status="done"))
+    api.put_corrective_action(
+        CorrectiveActionInput(id="CA-1", nonconformity="NC-1", title="Turn logs on", owner="ops", due=DAY, status="done")
+    )
     api.update_record("nonconformity", "NC-1", {"status": "closed", "closed_on": DAY})
     yield api
     store.inner.remove_graph(ox.NamedNode(str(api.workspace.graph)))
@@ -165,7 +167,9 @@ def test_records_read_back_and_a_review_moves_the_next_review(g: GRCGraph) -> No
     stored = g.record("impact-assessment", "IA-3")
     assert stored.impacts[0].area == "fundamental-rights" and stored.state == "approve"  # type: ignore[union-attr]
     later = DAY + dt.timedelta(days=365)
-    g.put_review(ReviewInput(id="RV-2", kind="impact-assessment", subject="IA-3", reviewed_on=DAY, outcome="still valid", next_review=later))
+    g.put_review(
+        ReviewInput(id="RV-2", kind="impact-assessment", subject="IA-3", reviewed_on=DAY, outcome="still valid", next_review=later)
+    )
     moved = g.record("impact-assessment", "IA-3")
     assert moved.next_review == later and moved.impacts == stored.impacts  # type: ignore[union-attr]
     frame = g.impact_assessments()
