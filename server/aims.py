@@ -292,7 +292,7 @@ class AIMSMutation:
     @strawberry.mutation(
         description="Store a batch of measurements, all or none, each problem named items[i].field (an unknown objective, a time "
         "that is not ISO 8601); a measurement at the same time as a stored one of its objective replaces it. The server's body "
-        "limit bounds a batch (about 10,000 measurements in the default 1,000,000 bytes)"
+        "limit bounds a batch (about 9,000 measurements in the default 1,000,000 bytes)"
     )
     @in_write_thread
     def record_measurements(self, info: Info, items: list[inputs.MeasurementItemInput]) -> MeasurementBatch:
