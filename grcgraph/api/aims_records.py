@@ -192,7 +192,8 @@ class AIMSRecordsAPI(CoverageAPI):
         return self.aims.reads.measurements(objective_id, latest=latest)
 
     def objective_status(self, objective_id: str, *, on: dt.date | None = None) -> ObjectiveStatus:
-        """met, at-risk, breached or no-recent-data, with the reason, from the objective's series."""
+        """met, at-risk, breached or no-recent-data, with the reason, from the objective's series as it
+        stood at the end of `on` (default today): later measurements are not seen."""
         objective = self.record("objective", objective_id)
         assert isinstance(objective, Objective)
         return self._status(objective, on or dt.date.today())
@@ -204,7 +205,9 @@ class AIMSRecordsAPI(CoverageAPI):
     def _status(self, objective: Objective, on: dt.date) -> ObjectiveStatus:
         snapshot = self.record_set()
         count = snapshot.series.get(objective.id, (0, None))[0]
-        recent = self.aims.reads.measurements(objective.id, latest=TREND_WINDOW) if count else []
+        # the series as it stood at the end of `on`: measurements after it are not seen
+        end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        recent = self.aims.reads.measurements(objective.id, latest=TREND_WINDOW, before=end) if count else []
         return objective_status(objective, recent, count, on=on, stale_after_days=snapshot.settings.stale_after_days)
 
     def overdue_list(self, *, on: dt.date | None = None) -> list[OverdueItem]:

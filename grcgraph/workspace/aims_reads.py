@@ -15,8 +15,9 @@ from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, XSD
+from rdflib.term import Identifier
 
 from grcgraph.errors import NotFoundError
 from grcgraph.model import (
@@ -295,15 +296,21 @@ class AIMSReads:
                 found[self.id_of("objective", objective)] = (int(count), parse_time(last))
         return found
 
-    def measurements(self, objective_id: str, *, latest: int | None = None) -> list[Measurement]:
-        """An objective's measurements in time order (only the `latest` ones when given): one query."""
+    def measurements(self, objective_id: str, *, latest: int | None = None, before: dt.datetime | None = None) -> list[Measurement]:
+        """An objective's measurements in time order (only the `latest` ones when given, only those
+        before `before` when given): one query."""
         limit = f" ORDER BY DESC(?t) LIMIT {int(latest)}" if latest else ""
+        bindings: dict[str, Identifier] = {"o": URIRef(self.iri("objective", objective_id))}
+        cut = projected = ""
+        if before is not None:  # a bound variable is projected too (Oxigraph substitutes only those)
+            cut, projected = " FILTER (?t < ?before)", " ?before"
+            bindings["before"] = Literal(time_text(before), datatype=XSD.dateTime)
         sparql = (
-            f"SELECT ?o ?t ?v ?by ?src WHERE {{ GRAPH <{self.ws.graph}> {{ ?m <{GRC.ofObjective}> ?o ; <{GRC.measuredAt}> ?t ; "
-            f"<{GRC.value}> ?v ; <{GRC.recordedBy}> ?by . OPTIONAL {{ ?m <{GRC.measurementSource}> ?src }} }} }}{limit}"
+            f"SELECT ?o ?t ?v ?by ?src{projected} WHERE {{ GRAPH <{self.ws.graph}> {{ ?m <{GRC.ofObjective}> ?o ; <{GRC.measuredAt}> ?t ; "
+            f"<{GRC.value}> ?v ; <{GRC.recordedBy}> ?by .{cut} OPTIONAL {{ ?m <{GRC.measurementSource}> ?src }} }} }}{limit}"
         )
-        rows = self.ws.store.query_text(sparql, {"o": URIRef(self.iri("objective", objective_id))})
-        found = [Measurement(objective_id, float(v or "nan"), parse_time(t or ""), by or "", src) for _o, t, v, by, src in rows]
+        rows = self.ws.store.query_text(sparql, bindings)
+        found = [Measurement(objective_id, float(v or "nan"), parse_time(t or ""), by or "", src) for _o, t, v, by, src, *_ in rows]
         found.sort(key=lambda m: m.at)
         return found
 

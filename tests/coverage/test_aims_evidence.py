@@ -133,3 +133,14 @@ OBJECTIVE = Objective("acc", "Accuracy", "accuracy", "higher", 0.9, 0.85, None, 
 def test_objective_status_from_the_series(values: tuple[float, ...], on: dt.date, expected: str) -> None:
     found = objective_status(OBJECTIVE, series(*values), len(values), on=on, stale_after_days=30)
     assert found.status == expected, found.reason
+
+
+def test_status_on_a_date_sees_the_series_as_it_stood_then(g: GRCGraph) -> None:
+    g.put_objective(ObjectiveInput(id="acc", title="Accuracy", metric="accuracy", direction="higher", target=0.9, threshold=0.85))
+    start = dt.datetime(2026, 11, 1, 2, tzinfo=dt.UTC)
+    g.record_measurements([MeasurementInput("acc", v, start + dt.timedelta(days=i), "ci") for i, v in enumerate((0.95, 0.95, 0.8))])
+    assert g.objective_status("acc", on=dt.date(2026, 11, 2)).status == "met"
+    assert g.objective_status("acc", on=dt.date(2026, 11, 3)).status == "breached"
+    assert g.objective_status("acc", on=dt.date(2026, 10, 31)).status == "no-recent-data"
+    frame = g.objectives(on=dt.date(2026, 11, 3))
+    assert list(frame["status"]) == ["breached"] and list(frame["latest_value"]) == [0.8]
