@@ -9,5 +9,6 @@ export const PAGES = [
   { name: "evidence-edit", title: "Edit evidence", nav: false, load: () => import("./evidence-edit.js") },
   { name: "systems", title: "AI systems", nav: true, load: () => import("./systems.js") },
   { name: "soa", title: "SoA", nav: true, load: () => import("./soa.js") },
+  { name: "aims", title: "AIMS records", nav: true, load: () => import("./aims.js") },
   { name: "applicable", title: "Applicable", nav: true, load: () => import("./applicable.js") },
 ];
