@@ -378,5 +378,5 @@ class AIMSMutation:
     )
     @in_write_thread
     def set_aims_settings(self, info: Info, risk_scale: int | None = None, stale_after_days: int | None = None) -> AIMSSettings:
-        s = info.context.api(Role.editor).set_aims_settings(risk_scale=risk_scale, stale_after_days=stale_after_days)
+        s = info.context.api(Role.editor).set_aims_settings(risk_scale=risk_scale, stale_after_days=stale_after_days, path=FieldPath())
         return AIMSSettings(risk_scale=s.risk_scale, stale_after_days=s.stale_after_days)

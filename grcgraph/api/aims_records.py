@@ -72,14 +72,17 @@ class AIMSRecordsAPI(CoverageAPI):
     def aims_settings(self) -> AIMSSettings:
         return self.aims.reads.settings()
 
-    def set_aims_settings(self, *, risk_scale: int | None = None, stale_after_days: int | None = None) -> AIMSSettings:
-        """Change the workspace's risk scale (likelihood and severity run 1 to it) or default staleness."""
+    def set_aims_settings(
+        self, *, risk_scale: int | None = None, stale_after_days: int | None = None, path: FieldPath = FieldPath("settings")
+    ) -> AIMSSettings:
+        """Change the workspace's risk scale (likelihood and severity run 1 to it) or default staleness;
+        InvalidInputError at `path.riskScale` or `path.staleAfterDays`."""
         now = self.aims_settings()
         wanted = AIMSSettings(
             risk_scale=now.risk_scale if risk_scale is None else risk_scale,
             stale_after_days=now.stale_after_days if stale_after_days is None else stale_after_days,
         )
-        return self.aims.set_settings(wanted)
+        return self.aims.set_settings(wanted, path=path)
 
     # --- writes ---------------------------------------------------------------------------------
     def put_risk(

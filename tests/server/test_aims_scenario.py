@@ -214,5 +214,12 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     assert (
         server.data('{ correctiveActions(nonconformity: "NC-9") { totalCount } }', token="reader")["correctiveActions"]["totalCount"] == 0
     )
+    settings = server.gql("mutation { setAimsSettings(riskScale: 3) { riskScale } }")
+    problem = settings["errors"][0]["extensions"]["problems"][0]
+    assert problem["field"] == "riskScale" and "risk 'R-1' has a likelihood of 4, above 3" in problem["message"]
+    assert server.data("{ aimsSettings { riskScale staleAfterDays } }", token="reader")["aimsSettings"] == {
+        "riskScale": 5,
+        "staleAfterDays": 30,
+    }
     refused = server.gql('mutation { createRisk(input: {id: "R-8", title: "t"}) { id } }', token="reader")
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
