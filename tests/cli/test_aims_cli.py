@@ -138,3 +138,10 @@ def test_overdue(data_dir: Path) -> None:
     assert code == 0 and "Nothing is overdue on 2028-01-01" in out
     code, out = run(data_dir, "overdue", "--on", "2028-08-01")
     assert code == 0 and "R-1" in out and "2028-07-01" in out and "31" in out
+
+
+def test_explain_names_the_record(data_dir: Path) -> None:
+    code, out = run(data_dir, "explain", "risk/R-1", "iso42001:6.1.3", "--on", "2028-01-15")
+    assert code == 0 and "risk R-1 of system credit, treated (mitigate) -[full" in out, out
+    code, out = run(data_dir, "explain", "risk/R-9", "iso42001:6.1.3")
+    assert code == 1 and "no record 'risk/R-9'" in out
