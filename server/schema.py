@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from grcgraph.errors import StoreUnavailableError
+from grcgraph.server.aims import AIMSMutation, AIMSQuery
 from grcgraph.server.error_format import expected
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
@@ -26,8 +27,8 @@ from grcgraph.server.query import Query
 from grcgraph.server.settings import Settings
 
 # The root types, one class per concept, merged in this order (a concept adds its class here).
-QUERIES: tuple[type, ...] = (Query,)
-MUTATIONS: tuple[type, ...] = (Mutation,)
+QUERIES: tuple[type, ...] = (Query, AIMSQuery)
+MUTATIONS: tuple[type, ...] = (Mutation, AIMSMutation)
 
 log = logging.getLogger("grcgraph.server")
 
