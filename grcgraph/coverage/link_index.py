@@ -85,6 +85,11 @@ Sources = list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]]  # the groups
 # Per target: its sources, and the first links (link, source) that give its first paths, in link order.
 Plan = dict[str, tuple[Sources, list[tuple[EvidenceLink, int]]]]
 PLANS = 32  # plans kept per snapshot: (system, chain length, targets) combinations asked for
+# What the index holds, in bytes, estimated from its counts (measured with tracemalloc on synthetic
+# workspaces of 2,000 items: about 500 bytes per link held, and 1,500 per path cached from one
+# requirement to a target, with the plans built over them).
+LINK_BYTES = 520
+REACH_PATH_BYTES = 1_500
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class LinkIndex:
         self._lock = threading.Lock()
         self.builds = 0  # how many times every link was read from the store (tests check invalidation with it)
         self.patches = 0  # how many times writes of this process were applied to the links held
+        self._counted: tuple[_Snapshot | None, int, int] = (None, 0, 0)  # (snapshot, reach entries, bytes) last estimated
 
     # --- reading the store ------------------------------------------------------------------
     def snapshot(self) -> _Snapshot:
@@ -222,6 +228,19 @@ class LinkIndex:
                     for link in kept:
                         patched.add_validity(expiry.get(link.evidence))
         return _Snapshot(stamp, by_evidence, expiry, groups, combined, {})
+
+    def approx_bytes(self) -> int:
+        """The memory the index holds, estimated from its counts (0 before it is first read)."""
+        snap, reach = self._snapshot, self._reach
+        if snap is None:
+            return 0
+        counted, entries, estimate = self._counted
+        if counted is not snap or entries != len(reach):  # counted once per snapshot and growth of the cache
+            links = sum(len(found) for found in snap.by_evidence.values())
+            paths = sum(len(paths) for found in list(reach.values()) for paths in found.values())
+            estimate = LINK_BYTES * links + REACH_PATH_BYTES * paths
+            self._counted = (snap, len(reach), estimate)
+        return estimate
 
     def links(self) -> list[EvidenceLink]:
         """Every link of the workspace, as `Workspace.links()` gives them."""

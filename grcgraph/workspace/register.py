@@ -30,6 +30,7 @@ from grcgraph.workspace.reads import WorkspaceReads
 READ_TIMEOUT = 300.0  # seconds for one property scan
 PATCH_SHARE = 0.05  # past this share of items touched since the index was read, read everything again
 KIND_NAMES = {str(iri): name for name, iri in EVIDENCE_KINDS.items()}
+ENTRY_BYTES = 350  # held per item, estimated (tracemalloc on synthetic workspaces of 2,000 items)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class EvidenceRegister:
                 touched = revision.touched_between(self.workspace.graph, found.revision, stamp, limit=limit)
                 found = self._snapshot = self._build(stamp) if touched is None else self._patch(found, stamp, touched)
             return found
+
+    def approx_bytes(self) -> int:
+        """The memory the register holds, estimated from its count of items (0 before it is first read)."""
+        snap = self._snapshot
+        return 0 if snap is None else ENTRY_BYTES * len(snap.ids)
 
     def find(
         self,
