@@ -65,12 +65,14 @@ class ResponseCache:
         self._lock = threading.Lock()  # requests run on several threads, and an LRU hit reorders entries
         self.hits = 0
         self.stored = 0
+        self.asked = 0  # questions looked up (none when the cache is off)
 
     @property
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
     def question(self, workspace: str, role: int, token_id: str | None, body: bytes) -> Question:
+        self.asked += 1
         day = (self._clock or today)()
         digest = hashlib.sha256()
         for part in (workspace.encode(), str(role).encode(), (token_id or "").encode(), day.isoformat().encode()):

@@ -86,9 +86,9 @@ Sources = list[tuple[_Group, list[tuple[tuple[Hop, ...], Level]]]]  # the groups
 Plan = dict[str, tuple[Sources, list[tuple[EvidenceLink, int]]]]
 PLANS = 32  # plans kept per snapshot: (system, chain length, targets) combinations asked for
 # What the index holds, in bytes, estimated from its counts (measured with tracemalloc on synthetic
-# workspaces of 2,000 items: about 500 bytes per link held, and 1,500 per path cached from one
+# workspaces of 2,000 items: about 360 bytes per link held, and 1,500 per path cached from one
 # requirement to a target, with the plans built over them).
-LINK_BYTES = 520
+LINK_BYTES = 360
 REACH_PATH_BYTES = 1_500
 
 
@@ -141,8 +141,10 @@ class LinkIndex:
         result = ws.store.evaluate(f"SELECT {variables} WHERE {{ {where} }}", [ox.NamedNode(str(ws.graph))], READ_TIMEOUT)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("a SELECT query answered something other than solutions")
-        text = result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # bytes when no output is given
-        rows = csv.reader(io.StringIO(text.decode("utf-8"), newline=""))
+        data = result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # bytes when no output is given
+        # Decoded a line at a time: the whole text as one string, in a StringIO (4 bytes a character),
+        # took several times the memory the index holds, for a moment, at a million items.
+        rows = csv.reader(line.decode("utf-8") for line in io.BytesIO(data))
         next(rows, None)  # the header
         return rows
 
@@ -155,6 +157,10 @@ class LinkIndex:
         system_start = len(ws.base) + len("system/")
         extents = {str(iri): name for name, iri in EXTENTS.items()}
         intern = sys.intern  # a few hundred requirements, people and systems, repeated over every link
+        # An item's id is held once for all its links, and a time once for every link written with it
+        # (an import stamps all its links alike): a third less memory at a million items.
+        shared: dict[str, str] = {}
+        one = shared.setdefault
         # Every link node has exactly one evidence, requirement and extent (SHACL checks each write).
         where = (
             f"?l <{GRC.evidence}> ?e ; <{GRC.requirement}> ?r ; <{GRC.extent}> ?x . OPTIONAL {{ ?l <{GRC.assertedBy}> ?by }} "
@@ -162,18 +168,19 @@ class LinkIndex:
         )
         links = [
             EvidenceLink(
-                evidence[evidence_start:],
+                one(evidence[evidence_start:], evidence[evidence_start:]),
                 intern(requirement),
                 extents[extent],
                 intern(by),
-                at,
+                one(at, at),
                 intern(system[system_start:]) if system else None,
             )
             for evidence, requirement, extent, by, at, system in self._rows(where, "?e ?r ?x ?by ?at ?s")
         ]
         links.sort(key=_order)
         expiry = {
-            evidence[evidence_start:]: dt.date.fromisoformat(until) for evidence, until in self._rows(f"?e <{GRC.validUntil}> ?v", "?e ?v")
+            one(evidence[evidence_start:], evidence[evidence_start:]): dt.date.fromisoformat(until)
+            for evidence, until in self._rows(f"?e <{GRC.validUntil}> ?v", "?e ?v")
         }
         by_evidence: dict[str, list[EvidenceLink]] = {}
         groups: dict[GroupKey, _Group] = {}

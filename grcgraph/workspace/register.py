@@ -115,8 +115,10 @@ class EvidenceRegister:
         result = ws.store.evaluate(f"SELECT ?e ?v WHERE {{ ?e <{prop}> ?v }}", [ox.NamedNode(str(ws.graph))], READ_TIMEOUT)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("a SELECT query answered something other than solutions")
-        text = result.serialize(format=ox.QueryResultsFormat.CSV) or b""
-        rows = csv.reader(io.StringIO(text.decode("utf-8"), newline=""))
+        data = result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # bytes when no output is given
+        # Decoded a line at a time: the whole text as one string, in a StringIO (4 bytes a character),
+        # took several times the memory the index holds, for a moment, at a million items.
+        rows = csv.reader(line.decode("utf-8") for line in io.BytesIO(data))
         next(rows, None)  # the header
         return rows
 

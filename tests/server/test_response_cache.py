@@ -137,6 +137,7 @@ def test_no_answer_is_kept_with_a_budget_of_0(store: GraphStore, workspace: str)
     for _ in range(3):
         assert "errors" not in client.post(reader, COVERAGE)
     assert client.cache.stored == 0 and client.cache.hits == 0
+    assert client.cache.asked == 0, "the cache is not consulted at all: no stamp is read for it"
 
 
 def test_the_cache_is_bounded_by_its_budget() -> None:
