@@ -11,20 +11,22 @@ DataFrames; the only thing the command line and the server call.
 workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
 (evidence, AI systems, the Statement of Applicability, API tokens), `coverage` (coverage and its
 explanations, gap reports, applicability), `reports` (the same answers for people: report tables,
-workbooks, the printable SoA), `evidence_files` (evidence files in and out) and `aims` (the AI
-management system's records, which coverage counts as evidence; `aims_records` beneath it).
+workbooks, the printable SoA), `evidence_files` (evidence files in and out), `aims` (the AI
+management system's records, which coverage counts as evidence; `aims_records` beneath it) and `indexes`
+(the memory a workspace's indexes hold, and dropping them).
 """
 
 from __future__ import annotations
 
 from grcgraph.api.aims import AIMSAPI
 from grcgraph.api.evidence_files import EvidenceFilesAPI
+from grcgraph.api.indexes import IndexesAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(EvidenceFilesAPI, AIMSAPI):
+class GRCGraph(EvidenceFilesAPI, AIMSAPI, IndexesAPI):
     """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage and gaps."""
 
 

@@ -5,6 +5,7 @@ tables, CSV or workbooks. Nothing heavy is imported here: each command imports w
 from __future__ import annotations
 
 import gc
+import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -147,7 +148,7 @@ def print_table(table: ReportTable, title: str | None = None) -> None:
 
 def _cell(value: object) -> str:
     # What a person reads: yes/no, lists as "a, b", dates as ISO, nothing for a missing value.
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"

@@ -21,6 +21,7 @@ from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Problem, Role, TokenRecord
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
+from grcgraph.vocab.terms import is_true
 from grcgraph.workspace.inputs import WORKSPACE_PATTERN
 
 TOKEN_GRAPH = f"{iris.BASE}graph/tokens"
@@ -84,7 +85,7 @@ def _values(store: GraphStore, token_id: str) -> dict[str, str]:
 def _record(token_id: str, values: dict[str, str]) -> TokenRecord | None:
     if "tokenHash" not in values or values.get("role") not in Role.__members__:
         return None
-    return TokenRecord(token_id, values["workspace"], Role[values["role"]], values.get("created", ""), values.get("revoked") == "true")
+    return TokenRecord(token_id, values["workspace"], Role[values["role"]], values.get("created", ""), is_true(values.get("revoked")))
 
 
 def tokens(store: GraphStore) -> list[TokenRecord]:
