@@ -11,6 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -65,6 +67,33 @@ def store(data: Path) -> str:
     return token
 
 
+# The AI management system's records around the day the screenshots are taken: a treated risk, an
+# approved impact assessment, an objective whose nightly accuracy crossed its threshold, the
+# nonconformity it opened with its corrective action, and a management review past due.
+RECORDS = """mutation($items: [MeasurementItemInput!]!) {
+  r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["ai-00"], gaiRisk: "Harmful Bias and Homogenization",
+    likelihood: 4, severity: 4, status: "treated", treatment: "mitigate", residualLikelihood: 2, residualSeverity: 3,
+    controls: ["iso42001:A.7.4"], owner: "risk@example.org", assessedOn: "2026-10-01", nextReview: "2027-04-01"}) { id }
+  i: createImpactAssessment(input: {id: "IA-1", system: "ai-00", assessedOn: "2026-11-10", assessor: "dpo@example.org",
+    decision: "approve", approver: "board", nextReview: "2027-11-10"}) { id }
+  o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", target: 0.9,
+    threshold: 0.85, systems: ["ai-00"], requirements: ["iso42001:A.6.2.6"]}) { id }
+  m: recordMeasurements(items: $items) { count }
+  n: openNonconformity(objective: "acc", id: "NC-1", on: "2026-12-01") { id }
+  a: createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on recent data", owner: "ml@example.org",
+    due: "2026-12-20"}) { id }
+  v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2025-12-01", outcome: "AIMS effective", nextReview: "2026-12-01"}) { id }
+}"""
+NIGHTS = [0.93, 0.92, 0.92, 0.91, 0.90, 0.89, 0.88, 0.87, 0.86, 0.84]
+
+
+def records(url: str, token: str) -> None:
+    items = [{"objective": "acc", "value": v, "at": f"2026-11-{21 + n:02d}T02:00:00Z", "recordedBy": "ci"} for n, v in enumerate(NIGHTS)]
+    answer = httpx.post(f"{url}/graphql", json={"query": RECORDS, "variables": {"items": items}}, headers={"Authorization": f"Bearer {token}"}).json()
+    if answer.get("errors"):
+        raise SystemExit(f"the AIMS records were refused: {answer['errors']}")
+
+
 def shot(page: Page, name: str, full: bool = False, height: int | None = None) -> None:
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
@@ -84,6 +113,7 @@ def main() -> int:
         data = Path(tmp) / "store"
         token = store(data)
         with GrcgraphServer("--data-dir", str(data), "--no-access-log") as server, browser(server.url) as chromium:
+            records(server.url, token)
             for width, height, suffix in ((1280, 900, ""), (390, 844, "-390")):
                 page = chromium.new_page(width=width, height=height)
                 page.goto(server.url + "/")
@@ -125,6 +155,8 @@ def main() -> int:
                 shot(page, "systems")
                 visit(page, server.url, "system-edit/ai-00", "form.system-form")
                 shot(page, "system-form")
+                visit(page, server.url, "aims", ".aims-section")
+                shot(page, "aims", full=True)
                 visit(page, server.url, "soa?framework=iso42001", ".soa tbody tr")
                 page.get_by_role("button", name="Change the decision for A.2.3").click()
                 shot(page, "soa")

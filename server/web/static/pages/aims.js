@@ -49,7 +49,7 @@ export default function Records({ params }) {
   const reviews = nodes(data.reviews);
   const open = ncs.filter((n) => n.status === "open").length;
   return html`<div>
-    <${PageHeader} title="AIMS records" subtitle=${`On ${on}: ${data.overdue.length} past their next review, ${open} open nonconformities`} />
+    <${PageHeader} title="AIMS records" subtitle=${`On ${on}: ${data.overdue.length} past their next review, ${open} open nonconformit${open === 1 ? "y" : "ies"}`} />
     <${Section} id="overdue-title" title="Past their next review" count=${data.overdue.length}>
       ${data.overdue.length ? html`<${Table} caption="Past their next review" cls="overdue-list" heads=${["Kind", "Record", "Next review", "Days overdue"]}
         rows=${data.overdue.map((o) => html`<tr class="overdue"><td data-label="Kind">${o.kind}</td>
