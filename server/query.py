@@ -26,7 +26,7 @@ from grcgraph.server.connections import (
     paginate,
 )
 from grcgraph.server.context import Info
-from grcgraph.server.error_format import invalid
+from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.gap_reports import reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
@@ -240,11 +240,11 @@ class Query:
         return [AISystem.of(s) for s in info.context.api().system_list()]
 
     @strawberry.field(
-        description="Every API token of every workspace (admin only): id, workspace, role, when made, revoked; never secrets or hashes"
+        description="API tokens, revoked ones too: an admin sees its own workspace's, an operator every workspace's "
+        "(or `workspace`'s); never secrets or hashes"
     )
-    def tokens(self, info: Info) -> list[Token]:
-        info.context.require(Role.admin)
-        return [token_of(record) for record in info.context.registry.base.tokens()]
+    def tokens(self, info: Info, workspace: str | None = None) -> list[Token]:
+        return [token_of(record) for record in info.context.registry.base.tokens(managed_workspace(info, workspace))]
 
     @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
     def statement_of_applicability(self, info: Info) -> list[SoARow]:
@@ -263,4 +263,26 @@ class Query:
 
 
 def token_of(record: TokenRecord) -> Token:
-    return Token(id=record.id, workspace=record.workspace, role=record.role.name, created=record.created, revoked=record.revoked)
+    return Token(
+        id=record.id,
+        workspace=record.workspace,
+        role=record.role.name,
+        created=record.created,
+        revoked=record.revoked,
+        expires=record.expires,
+        last_used=record.last_used,
+        created_by=record.created_by,
+        revoked_by=record.revoked_by,
+        revoked_at=record.revoked_at,
+    )
+
+
+def managed_workspace(info: Info, workspace: str | None) -> str | None:
+    """The workspace whose tokens the caller manages: an admin its own (FORBIDDEN for another), an
+    operator the one named, or every workspace (None) when none is."""
+    principal = info.context.require(Role.admin)
+    if principal.role >= Role.operator:
+        return workspace
+    if workspace is not None and workspace != principal.workspace:
+        raise ApiError("FORBIDDEN", "an admin manages the tokens of its own workspace only; other workspaces are an operator's")
+    return principal.workspace

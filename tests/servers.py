@@ -19,9 +19,14 @@ class ApiServer(GrcgraphServer):
     with `gql` (the whole answer) and `data` (its data, asserting no errors) as the role in `tokens`."""
 
     def __init__(
-        self, *store_args: str, tokens: dict[str, str] | None = None, ready_seconds: float = 120, request_seconds: float = 120
+        self,
+        *store_args: str,
+        tokens: dict[str, str] | None = None,
+        ready_seconds: float = 120,
+        request_seconds: float = 120,
+        env: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(*store_args, ready_seconds=ready_seconds, stop_seconds=30)
+        super().__init__(*store_args, env=env, ready_seconds=ready_seconds, stop_seconds=30)
         self.request_seconds = request_seconds
         self.tokens: dict[str, str] = tokens if tokens is not None else {}
 

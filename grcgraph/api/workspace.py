@@ -34,6 +34,7 @@ from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
 from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
 from grcgraph.workspace.register import EvidenceRegister
+from grcgraph.workspace.tokens import TokenUse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,22 +224,38 @@ class WorkspaceAPI(ReferenceAPI):
         return self.workspace.set_applicability(control, included, reason)
 
     # --- API tokens (of every workspace: the store's token graph) ----------------------------------
-    def create_token(self, workspace: str, role: str) -> str:
-        """A new token's secret, shown this once: only its SHA-256 is stored."""
-        return tokens.create_token(self.store, workspace, role)
+    def create_token(self, workspace: str, role: str, *, expires: dt.datetime | None = None, by: str = "cli") -> str:
+        """A new token's secret, shown this once: only its SHA-256 is stored. `expires`: refused from
+        then on; `by`: who makes it ('cli' or the token id of the admin or operator)."""
+        return tokens.create_token(self.store, workspace, role, expires=expires, by=by)
 
-    def revoke_token(self, token_id: str) -> None:
-        tokens.revoke_token(self.store, token_id)
+    def revoke_token(self, token_id: str, *, by: str = "cli") -> TokenRecord:
+        """Flag a token revoked with who and when; the record is kept. NotFoundError if there is none."""
+        return self._token_use.latest(tokens.revoke_token(self.store, token_id, by=by))
 
     def token(self, token_id: str) -> TokenRecord | None:
-        return tokens.token_record(self.store, token_id)
+        record = tokens.token_record(self.store, token_id)
+        return None if record is None else self._token_use.latest(record)
 
-    def tokens(self) -> list[TokenRecord]:
-        return tokens.tokens(self.store)
+    def tokens(self, workspace: str | None = None) -> list[TokenRecord]:
+        """Every token record, or those of `workspace`, with the last use noted in this process."""
+        return [self._token_use.latest(record) for record in tokens.tokens(self.store, workspace)]
 
     def authenticate(self, token: str) -> TokenRecord | None:
-        """The live record of a presented token, or None when it is malformed, unknown, wrong or revoked."""
+        """The live record of a presented token, or None when it is malformed, unknown, wrong, revoked or expired."""
         return tokens.authenticate(self.store, token)
+
+    def note_token_use(self, token_id: str) -> None:
+        """Remember that a token was used now (to the minute, in memory): `flush_token_use` writes it."""
+        self._token_use.note(token_id)
+
+    def flush_token_use(self) -> int:
+        """Write the last-used times noted since the last flush, in one update; how many tokens."""
+        return self._token_use.flush(self.store)
+
+    @cached_property
+    def _token_use(self) -> TokenUse:
+        return TokenUse()
 
     # --- the store, as a server asks about it ----------------------------------------------------
     def workspace_names(self) -> list[str]:
