@@ -120,12 +120,14 @@ def links_of(links: Sequence[LinkInput]) -> list[EvidenceLinkInput]:
     return [EvidenceLinkInput(requirement=k.requirement, extent=k.extent, asserted_by=k.asserted_by, system=k.system) for k in links]
 
 
-def known_evidence(api: GRCGraph, evidence_id: str) -> None:
+def known_evidence(api: GRCGraph, evidence_id: str, path: FieldPath = FieldPath("id")) -> None:
+    api.check_id(evidence_id, path)
     if not api.has_evidence(evidence_id):
         raise NotFoundError(f"no evidence {evidence_id[:140]!r} in this workspace")
 
 
-def known_system(api: GRCGraph, system_id: str) -> None:
+def known_system(api: GRCGraph, system_id: str, path: FieldPath = FieldPath("id")) -> None:
+    api.check_id(system_id, path)
     if not api.has_system(system_id):
         raise NotFoundError(f"no AI system {system_id[:140]!r} in this workspace")
 

@@ -87,7 +87,7 @@ class Mutation:
     @in_write_thread
     def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, input.id)
+        known_evidence(api, input.id, INPUT / "id")
         problems: list[Problem] = []
         check_lengths(input, INPUT, problems)
         changes = evidence_changes(input, problems)
@@ -107,7 +107,7 @@ class Mutation:
     @in_write_thread
     def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, evidence_id)
+        known_evidence(api, evidence_id, FieldPath("evidenceId"))
         converted = links_of(links)
         problems: list[Problem] = []
         check_lengths(converted, LINKS, problems)
@@ -120,11 +120,11 @@ class Mutation:
     @in_write_thread
     def unlink_evidence(self, info: Info, evidence_id: str, requirement: str, system: str | None = None) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, evidence_id)
+        known_evidence(api, evidence_id, FieldPath("evidenceId"))
         if len(requirement) > 200:
             raise invalid("requirement", "is longer than 200 characters")
         if system is not None:
-            known_system(api, system)
+            known_system(api, system, FieldPath("system"))
         api.unlink(evidence_id, requirement, system)
         return Evidence(data=api.evidence_item(evidence_id), api=api)
 
@@ -152,7 +152,7 @@ class Mutation:
     @in_write_thread
     def update_system(self, info: Info, input: UpdateSystemInput) -> AISystem:
         api = info.context.api(Role.editor)
-        known_system(api, input.id)
+        known_system(api, input.id, INPUT / "id")
         problems: list[Problem] = []
         check_lengths(input, INPUT, problems)
         api.update_system(input.id, system_changes(input, problems), path=INPUT, spelled=camel, problems=problems)

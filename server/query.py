@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from grcgraph.errors import NotFoundError
-from grcgraph.model import Role, TokenRecord
+from grcgraph.model import FieldPath, Role, TokenRecord
 from grcgraph.server import list_filters
 from grcgraph.server.arguments import chain, page, parse_day
 from grcgraph.server.connections import (
@@ -118,6 +118,7 @@ class Query:
     @strawberry.field
     async def evidence(self, info: Info, id: str) -> Evidence:
         api = info.context.api()
+        api.check_id(id)
         item = await info.context.loaders.evidence.load(id[:200])
         if item is None:
             raise NotFoundError(f"no evidence {id[:140]!r} in this workspace")
@@ -162,8 +163,8 @@ class Query:
         api = info.context.api()
         day, length = parse_day(on, "on"), chain(chain_length)
         if evidence_ids is not None:
-            for evidence_id in evidence_ids:
-                known_evidence(api, evidence_id)
+            for index, evidence_id in enumerate(evidence_ids):
+                known_evidence(api, evidence_id, FieldPath("evidenceIds", index))
         wanted = framework_prefixes(api, frameworks)
         return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
 
@@ -192,7 +193,7 @@ class Query:
         except ValueError as error:
             raise invalid("framework", str(error)) from None
         if system is not None:
-            known_system(api, system)
+            known_system(api, system, FieldPath("system"))
         report = reports_for(api).get(api, prefix, system, day, length)
         shown = list_filters.gap_positions(report.rows, status, order_by, descending)
         rows, keys = [report.rows[i] for i in shown], [report.keys[i] for i in shown]
@@ -220,7 +221,7 @@ class Query:
     def applicable(self, info: Info, system: str, on: str | None = None) -> list[ApplicableProvision]:
         api = info.context.api()
         day = parse_day(on, "on")
-        known_system(api, system)
+        known_system(api, system, FieldPath("system"))
         return [
             ApplicableProvision(
                 requirement=Requirement(ref=api.ref(p.provision), api=api),

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from grcgraph.api.parts import frame
 from grcgraph.api.reference import ReferenceAPI
-from grcgraph.errors import DataError, InvalidInputError, NotFoundError
+from grcgraph.errors import DataError, ForbiddenError, InvalidInputError, NotFoundError
 from grcgraph.loaders.evidence import read_evidence_file
 from grcgraph.model import (
     AISystem,
@@ -28,11 +28,11 @@ from grcgraph.model import (
     SoAEntry,
     TokenRecord,
 )
-from grcgraph.store import revision
+from grcgraph.store import revision, sparql_text
 from grcgraph.store.batch import collector_paused
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
-from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
+from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK, bad_id
 from grcgraph.workspace.register import EvidenceRegister
 from grcgraph.workspace.tokens import TokenUse
 
@@ -43,6 +43,13 @@ WORKSPACE_GRAPHS = f"{iris.BASE}graph/workspace/"
 
 
 class WorkspaceAPI(ReferenceAPI):
+    def check_id(self, value: str, path: FieldPath = FieldPath()) -> None:
+        """InvalidInputError (at `path`, whose last segment is the id) for what cannot be an evidence or
+        AI-system id: 1-128 letters, digits, '.', '_', ':' or '-'. A lookup says so rather than 'not found'."""
+        fault = bad_id(value, FieldPath(*path[:-1]) if path else FieldPath())
+        if fault is not None:
+            raise InvalidInputError([Problem(fault.message, path or FieldPath("id"))])
+
     # --- evidence ------------------------------------------------------------------------------
     def has_evidence(self, evidence_id: str) -> bool:
         return self.workspace.has_evidence(evidence_id)
@@ -274,8 +281,20 @@ class WorkspaceAPI(ReferenceAPI):
     def sparql(self, query: str, *, limit: int, timeout: float) -> tuple[bytes, str]:
         """A read-only SPARQL query over the reference graph and this workspace only (as default and
         named graphs): the serialised answer (at most `limit` rows) and its media type, stopped at
-        `timeout` seconds (QueryTimeoutError); SyntaxError for what is not such a query."""
+        `timeout` seconds (QueryTimeoutError); SyntaxError for what is not such a query; ForbiddenError
+        for an update, or for a query naming (FROM, FROM NAMED, GRAPH) a graph outside those two."""
         graphs = [ox.NamedNode(str(iris.REFERENCE_GRAPH)), ox.NamedNode(str(self.workspace.graph))]
+        found = sparql_text.shape(query)
+        if found.update:
+            raise ForbiddenError(f"SPARQL updates ({found.form}) are refused: this endpoint is read-only")
+        visible = {graph.value for graph in graphs}
+        for named in found.graphs:
+            if named not in visible:
+                shown = named if len(named) <= 200 else f"{named[:200]}..."
+                raise ForbiddenError(
+                    f"the query names the graph <{shown}>, which this workspace cannot see; "
+                    f"it sees the reference graph <{iris.REFERENCE_GRAPH}> and its own <{self.workspace.graph}>"
+                )
         return self.store.sparql(query, graphs, limit=limit, timeout=timeout)
 
 

@@ -447,14 +447,20 @@ def test_sparql_select_and_refusals(server: Server) -> None:
         assert response.json()["results"]["bindings"][0]["label"]["value"]
     assert sparql(server, select, token=None).status_code == 401
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/grcgraph/graph/tokens> { ?s ?p ?o } }"
-    assert sparql(server, count).json()["results"]["bindings"][0]["n"]["value"] == "0", "the token graph is never visible"
+    assert sparql(server, count).status_code == 403, "the token graph is never visible: naming it is refused"
     hidden = (
         "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/grcgraph/graph/tokens> WHERE { ?s ?p ?o . FILTER(CONTAINS(STR(?p), 'tokenHash')) }"
     )
-    assert sparql(server, hidden).json()["results"]["bindings"][0]["n"]["value"] == "0"
+    assert sparql(server, hidden).status_code == 403
+    assert "cannot see" in sparql(server, hidden).json()["errors"][0]["message"]
     mine = "SELECT ?t WHERE { GRAPH <https://w3id.org/grcgraph/graph/workspace/acme> { ?e <http://purl.org/dc/terms/title> ?t } }"
     assert sparql(server, mine).json()["results"]["bindings"]
-    assert not sparql(server, mine, token="other").json()["results"]["bindings"], "another workspace's graph is not visible"
+    theirs = sparql(server, mine, token="other")
+    assert theirs.status_code == 403, "another workspace's graph is not visible: naming it is refused, not answered empty"
+    assert theirs.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    anywhere = 'SELECT ?t WHERE { GRAPH ?g { ?e <http://purl.org/dc/terms/title> ?t } FILTER(STRENDS(STR(?g), "/workspace/acme")) }'
+    assert sparql(server, anywhere).json()["results"]["bindings"]
+    assert not sparql(server, anywhere, token="other").json()["results"]["bindings"], "nor reached through GRAPH ?g"
 
     headers = {"Authorization": f"Bearer {server.tokens['editor']}"}
     for response in (
@@ -463,7 +469,7 @@ def test_sparql_select_and_refusals(server: Server) -> None:
         httpx.post(f"{server.url}/sparql", data={"update": "DROP ALL"}, headers=headers),
         httpx.get(f"{server.url}/sparql", params={"update": "DROP ALL"}, headers=headers),
     ):
-        assert response.status_code == 400, response.text
+        assert response.status_code == 403, response.text
     assert server.data("{ frameworks { prefix } }")["frameworks"], "the store is intact"
 
 
@@ -541,5 +547,5 @@ def test_sparql_timeout_and_result_limit(store: GraphStore) -> None:
     assert len(rows) == 3
     slow = in_process(store, read_only_local=True, sparql_timeout=0.2, sparql_result_limit=10**9)
     response = slow.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
-    assert response.status_code == 503
+    assert response.status_code == 400
     assert code(response.json()) == "QUERY_TOO_COMPLEX"
