@@ -123,6 +123,8 @@ def main() -> int:
                 shot(page, "evidence-form")
                 visit(page, server.url, "systems", "table.systems")
                 shot(page, "systems")
+                visit(page, server.url, "system-edit/ai-00", "form.system-form")
+                shot(page, "system-form")
                 visit(page, server.url, "soa?framework=iso42001", ".soa tbody tr")
                 page.get_by_role("button", name="Change the decision for A.2.3").click()
                 shot(page, "soa")

@@ -264,6 +264,48 @@ def test_create_and_edit_evidence_with_a_field_error(chromium: Browser, server: 
     assert {"control": {"id": "iso42001:A.2.4"}, "included": False, "justification": "Covered by the group policy review"} in rows
 
 
+def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server: ApiServer) -> None:
+    page = sign_in(chromium, server)
+    open_page(page, server, "systems", "AI systems")
+    page.get_by_role("link", name="Add an AI system").click()
+    expect(page.locator("h1")).to_have_text("Add an AI system")
+    assert page.evaluate(UNLABELLED) == []
+    page.get_by_label("Id *", exact=True).fill("triage")
+    page.get_by_label("Name *", exact=True).fill("Claims triage")
+    page.get_by_label("EU AI Act category *", exact=True).select_option("high-risk-annex-iii")
+    page.get_by_label("provider", exact=True).uncheck()
+    page.get_by_role("button", name="Add the system").click()
+    roles = page.locator('.roles-fieldset[data-field="roles"]')
+    expect(roles.locator(".field-error")).to_be_visible()
+    assert "triage" not in json.dumps(server.data("{ systems { id } }"))
+
+    page.get_by_label("deployer", exact=True).check()
+    page.get_by_label("Owner", exact=True).fill("claims@example.org")
+    page.get_by_label("Next review", exact=True).fill("2027-05-31")
+    page.get_by_role("button", name="Add the system").click()
+    expect(page.locator("h1")).to_have_text("AI systems")
+    expect(page.locator("table.systems")).to_contain_text("Claims triage")
+
+    page.get_by_role("link", name="Edit Claims triage").click()
+    expect(page.get_by_label("Name *", exact=True)).to_have_value("Claims triage")
+    page.get_by_label("Generative AI", exact=True).check()
+    page.get_by_label("Name *", exact=True).fill("Claims triage assistant")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("table.systems")).to_contain_text("Claims triage assistant")
+    stored = [s for s in server.data("{ systems { id name roles category generative owner nextReview } }")["systems"] if s["id"] == "triage"]
+    assert stored == [
+        {
+            "id": "triage",
+            "name": "Claims triage assistant",
+            "roles": ["deployer"],
+            "category": "high-risk-annex-iii",
+            "generative": True,
+            "owner": "claims@example.org",
+            "nextReview": "2027-05-31",
+        }
+    ]
+
+
 def test_a_reader_cannot_edit(chromium: Browser, server: ApiServer) -> None:
     page = sign_in(chromium, server, "reader")
     expect(page.locator(".who .badge")).to_contain_text("reader")
@@ -275,6 +317,9 @@ def test_a_reader_cannot_edit(chromium: Browser, server: ApiServer) -> None:
     expect(page.locator(".link-form")).to_have_count(0)
     open_page(page, server, "soa", "Statement of Applicability")
     expect(page.get_by_role("button", name="Change the decision for A.2.2")).to_have_count(0)
+    open_page(page, server, "systems", "AI systems")
+    expect(page.get_by_role("link", name="Add an AI system")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit Credit scoring")).to_have_count(0)
     page.goto(f"{server.url}/#/evidence-new")
     expect(page.locator(".notice")).to_contain_text("can read but not change")
     # Not only hidden: the API refuses the reader's write, whatever the page shows.

@@ -18,7 +18,7 @@ from repo import ROOT
 from grcgraph.api import GRCGraph
 from grcgraph.server.settings import Settings
 from grcgraph.store.base import GraphStore
-from grcgraph.vocab.terms import EVIDENCE_KINDS, EXTENTS
+from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -57,6 +57,10 @@ def test_the_forms_offer_the_vocabulary_of_the_api() -> None:
     extents = json.loads(re.search(r"EXTENTS = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
     assert kinds == list(EVIDENCE_KINDS)
     assert extents == list(EXTENTS)
+    categories = json.loads(re.search(r"AI_CATEGORIES = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
+    roles = json.loads(re.search(r"OPERATOR_ROLES = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
+    assert categories == list(AI_CATEGORIES)
+    assert roles == list(OPERATOR_ROLES)
 
 
 def test_every_page_module_is_listed() -> None:

@@ -8,6 +8,8 @@ export const PAGES = [
   { name: "evidence-new", title: "New evidence", nav: false, load: () => import("./evidence-edit.js") },
   { name: "evidence-edit", title: "Edit evidence", nav: false, load: () => import("./evidence-edit.js") },
   { name: "systems", title: "AI systems", nav: true, load: () => import("./systems.js") },
+  { name: "system-new", title: "New AI system", nav: false, load: () => import("./system-edit.js") },
+  { name: "system-edit", title: "Edit AI system", nav: false, load: () => import("./system-edit.js") },
   { name: "soa", title: "SoA", nav: true, load: () => import("./soa.js") },
   { name: "applicable", title: "Applicable", nav: true, load: () => import("./applicable.js") },
 ];
