@@ -12,6 +12,7 @@ from typing import Any
 from grcgraph.dates import parse_date
 from grcgraph.errors import DataError
 from grcgraph.loaders.table import read_table
+from grcgraph.loaders.text import read_text
 from grcgraph.model import EvidenceInput, EvidenceLinkInput, Problem
 
 CSV_COLUMNS = (
@@ -30,6 +31,7 @@ CSV_COLUMNS = (
     "system",
 )
 REQUIRED = ("id", "title", "kind")
+MAX_CELL = 10_000  # as the GraphQL API takes
 
 
 def _date(value: str, name: str, line: int, field: str, problems: list[Problem]) -> dt.date | None:
@@ -61,7 +63,7 @@ def _item(values: dict[str, Any], links: list[EvidenceLinkInput], name: str, lin
 
 
 def read_csv(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
-    table = read_table(text, name, known=CSV_COLUMNS, required=REQUIRED)
+    table = read_table(text, name, known=CSV_COLUMNS, required=REQUIRED, max_cell=MAX_CELL)
     problems = list(table.problems)
     items: list[tuple[int, EvidenceInput]] = []
     for row in table:
@@ -86,7 +88,11 @@ def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError([Problem.in_file(name, error.lineno, "json", error.msg)]) from None
+        raise DataError([Problem.in_file(name, error.lineno, f"column {error.colno}", f"not JSON: {error.msg}")]) from None
+    except (ValueError, RecursionError) as error:  # a number of over 4,300 digits, or nesting deeper than Python's stack
+        raise DataError(
+            [Problem.in_file(name, 1, "json", f"not JSON this reader takes: {str(error)[:200] or 'nested too deeply'}")]
+        ) from None
     if isinstance(data, dict):
         data = data.get("evidence", data)
     if not isinstance(data, list):
@@ -101,7 +107,11 @@ def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
         for field in sorted(unknown):
             problems.append(Problem.in_file(name, index, field, "unknown field"))
         links: list[EvidenceLinkInput] = []
-        for link in entry.get("links") or []:
+        given = entry.get("links") or []
+        if not isinstance(given, list):
+            problems.append(Problem.in_file(name, index, "links", "must be a list of link objects"))
+            given = []
+        for link in given:
             if not isinstance(link, dict) or not link.get("requirement"):
                 problems.append(Problem.in_file(name, index, "links", "each link is an object with a requirement"))
                 continue
@@ -110,7 +120,7 @@ def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
                     requirement=str(link["requirement"]),
                     extent=str(link.get("extent") or "full"),
                     asserted_by=str(link.get("asserted_by") or ""),
-                    system=link.get("system"),
+                    system=None if link.get("system") is None else str(link["system"]),
                 )
             )
         items.append((index, _item(entry, links, name, index, problems)))
@@ -121,7 +131,7 @@ def read_json(text: str, name: str) -> list[tuple[int, EvidenceInput]]:
 
 def read_evidence_file(path: Path) -> list[tuple[int, EvidenceInput]]:
     """(line or item number, evidence) pairs from a CSV or JSON file."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     if path.suffix.lower() == ".json":
         return read_json(text, str(path))
     return read_csv(text, str(path))

@@ -292,7 +292,9 @@ def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server:
     page.get_by_label("Name *", exact=True).fill("Claims triage assistant")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("table.systems")).to_contain_text("Claims triage assistant")
-    stored = [s for s in server.data("{ systems { id name roles category generative owner nextReview } }")["systems"] if s["id"] == "triage"]
+    stored = [
+        s for s in server.data("{ systems { id name roles category generative owner nextReview } }")["systems"] if s["id"] == "triage"
+    ]
     assert stored == [
         {
             "id": "triage",
