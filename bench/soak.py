@@ -37,7 +37,16 @@ GAPS_PAGE = """query { gaps(framework: "iso42001", first: 50) { totalCount edges
 REQUIREMENT = """query { requirement(id: "Art. 12(1)") { id title mappings { predicate object { id } } } }"""
 
 
-async def _client(url: str, token: str, probes: list[str], write_share: float, until: float, seed: int, out: dict[str, list[float]]) -> int:
+async def _client(
+    url: str,
+    token: str,
+    probes: list[str],
+    write_share: float,
+    until: float,
+    seed: int,
+    out: dict[str, list[float]],
+    reasons: dict[str, int],
+) -> int:
     rng = random.Random(seed)
     errors = 0
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
@@ -68,8 +77,13 @@ async def _client(url: str, token: str, probes: list[str], write_share: float, u
             try:
                 response = await http.post("/graphql", json=body)
                 failed = response.status_code != 200 or bool(response.json().get("errors"))
-            except httpx.HTTPError:
+                if failed:
+                    reasons[f"{response.status_code} {response.text[:120]}"] = (
+                        reasons.get(f"{response.status_code} {response.text[:120]}", 0) + 1
+                    )
+            except (httpx.HTTPError, ValueError) as error:
                 failed = True
+                reasons[type(error).__name__] = reasons.get(type(error).__name__, 0) + 1
             out[kind].append(time.perf_counter() - start)
             errors += failed
     return errors
@@ -77,11 +91,12 @@ async def _client(url: str, token: str, probes: list[str], write_share: float, u
 
 async def _load(url: str, token: str, probes: list[str], clients: int, seconds: float, write_share: float) -> dict[str, Any]:
     out: dict[str, list[float]] = {"read": [], "write": []}
+    reasons: dict[str, int] = {}
     start = time.perf_counter()
     until = start + seconds
-    errors = await asyncio.gather(*(_client(url, token, probes, write_share, until, i, out) for i in range(clients)))
+    errors = await asyncio.gather(*(_client(url, token, probes, write_share, until, i, out, reasons) for i in range(clients)))
     elapsed = time.perf_counter() - start
-    result: dict[str, Any] = {"seconds": elapsed, "errors": sum(errors), "requests": sum(len(v) for v in out.values())}
+    result: dict[str, Any] = {"seconds": elapsed, "errors": sum(errors), "requests": sum(len(v) for v in out.values()), "reasons": reasons}
     for kind, samples in out.items():
         ordered = sorted(samples)
         result[kind] = {
@@ -120,10 +135,13 @@ def measure(server: Server, probes: list[str], clients: int, seconds: float, wri
     command = [sys.executable, "-m", "bench.soak", "--client", server.url, server.token, str(probe_file)]
     command += ["--clients", str(clients), "--seconds", str(seconds), "--write-share", str(write_share)]
     try:
-        out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 300).stdout
+        done_client = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 300)
     finally:
         done.set()
         sampler.join()
+    if done_client.returncode != 0:
+        raise RuntimeError(f"the load's clients failed: {done_client.stderr[-3000:]}")
+    out = done_client.stdout
     result: dict[str, Any] = json.loads(out)
     values = [m for _, m in memory]
     half = values[len(values) // 2 :] or values

@@ -22,6 +22,11 @@ from typing import Any, TypeVar
 from grcgraph import paths
 
 CONFIG_ENV = "GRCGRAPH_CONFIG"
+# The workspace every command, the Python API and the server's read-only local mode use when none
+# is named, and the one `grcgraph token create` makes tokens for by default: one story from the
+# README's first command on. $GRCGRAPH_WORKSPACE names another for the command line.
+DEFAULT_WORKSPACE = "default"
+WORKSPACE_ENV = "GRCGRAPH_WORKSPACE"
 S = TypeVar("S", bound="StoreSettings")
 
 

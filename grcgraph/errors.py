@@ -31,7 +31,11 @@ class UnknownRequirementError(LookupError):
             message = f"{query!r} is not catalogued (points and subparagraphs are not); the nearest requirement is {nearest}"
         elif self.candidates:
             listed = ", ".join(self.candidates[:10])
-            message = f"{query!r} is ambiguous; it could be: {listed}. Add a framework prefix, e.g. {self.candidates[0]}"
+            message = (
+                f"{query!r} is ambiguous; it could be: {listed}. "
+                f"Add a framework prefix, e.g. {self.candidates[0]}, or name the framework (a Framework column or"
+                " --framework in the CLI, a link's framework in GraphQL)"
+            )
         else:
             message = f"no requirement {query!r}: try a CURIE such as iso42001:A.6.2.8 or a form like 'Art. 12(1)', 'GOVERN 1.1'"
         super().__init__(message)

@@ -7,7 +7,7 @@ does, with what they return). One module per kind of file, in a registry by kind
 | `application-rules` | `application_rules.py` | the EU AI Act's dates of application |
 | `obligations` | `obligations.py` | who the EU AI Act binds, by role and category |
 | `mapping-set` | `sssom.py` | a mapping set as SSSOM TSV (`.sssom.tsv` by convention) |
-| `evidence` | `evidence.py` | evidence items (CSV or JSON) |
+| `evidence` | `evidence.py` (with `evidence_rows.py`, `evidence_xlsx.py`) | evidence items (CSV, JSON or XLSX) |
 
 Every delimited file is read into one table type (`table.py`); `header.py` splits off the `#` YAML
 header; `sources.py` builds the reference graph from a set of source files.
@@ -33,7 +33,7 @@ READERS: dict[str, Reader] = {
         Reader("application-rules", "application_rules", (".csv",), "the EU AI Act's dates of application"),
         Reader("obligations", "obligations", (".csv",), "who the EU AI Act binds, by role and category"),
         Reader("mapping-set", "sssom", (".tsv",), "a mapping set as SSSOM TSV"),
-        Reader("evidence", "evidence", (".csv", ".json"), "evidence items"),
+        Reader("evidence", "evidence", (".csv", ".json", ".xlsx"), "evidence items"),
     )
 }
 

@@ -282,6 +282,7 @@ def serve(**options: Any) -> None:
         result = graph.load_reference()
         if result.loaded:
             print(f"loaded the reference graph ({result.triples} triples)", file=sys.stderr)
+        graph.share_reads()  # commands that only read (frameworks, gaps, evidence export...) run beside the server
         application = create_app(graph, settings, warm_indexes=True)
         # What startup made (reference indexes, schema, modules) lives as long as the process: frozen,
         # the collector no longer walks it on every full collection, which showed as latency spikes.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,12 @@ class LinkInput:
     asserted_by: str
     extent: str = "full"
     system: str | None = None
+    asserted_at: str | None = strawberry.field(
+        default=None, description="When it was asserted, ISO 8601 (2026-01-15T09:30:00+00:00; UTC without an offset); default: when stored"
+    )
+    framework: str | None = strawberry.field(
+        default=None, description="Where a bare id such as 6.1.2 is looked up first (iso42001, iso27001...); not stored"
+    )
 
 
 @strawberry.input
@@ -63,6 +70,8 @@ def _evidence_from_input(input_type: type[CreateEvidenceInput], value: Mapping[s
                 asserted_by=link["assertedBy"],
                 extent=link.get("extent", "full"),
                 system=link.get("system"),
+                asserted_at=link.get("assertedAt"),
+                framework=link.get("framework"),
             )
             for link in value.get("links") or ()
         ],
@@ -116,8 +125,30 @@ def given(value: object) -> bool:
     return not isinstance(value, UnsetType)
 
 
-def links_of(links: Sequence[LinkInput]) -> list[EvidenceLinkInput]:
-    return [EvidenceLinkInput(requirement=k.requirement, extent=k.extent, asserted_by=k.asserted_by, system=k.system) for k in links]
+def links_of(links: Sequence[LinkInput], path: FieldPath, problems: list[Problem]) -> list[EvidenceLinkInput]:
+    """The workspace's links from the GraphQL ones; a malformed `assertedAt` is a problem at `path[i].assertedAt`."""
+    return [
+        EvidenceLinkInput(
+            requirement=k.requirement,
+            extent=k.extent,
+            asserted_by=k.asserted_by,
+            asserted_at=_moment(k.asserted_at, path / i / "assertedAt", problems),
+            system=k.system,
+            framework=k.framework,
+        )
+        for i, k in enumerate(links)
+    ]
+
+
+def _moment(text: str | None, path: FieldPath, problems: list[Problem]) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        found = dt.datetime.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem(f"{text[:40]!r} is not a date and time such as 2026-01-15T09:30:00+00:00", path))
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def known_evidence(api: GRCGraph, evidence_id: str, path: FieldPath = FieldPath("id")) -> None:
@@ -144,7 +175,7 @@ def evidence_input(given: CreateEvidenceInput, path: FieldPath, problems: list[P
         sha256=given.sha256,
         collected_on=optional_day(given.collected_on, path / "collectedOn", problems),
         valid_until=optional_day(given.valid_until, path / "validUntil", problems),
-        links=links_of(given.links),
+        links=links_of(given.links, path / "links", problems),
     )
 
 

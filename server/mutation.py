@@ -91,7 +91,7 @@ class Mutation:
         problems: list[Problem] = []
         check_lengths(input, INPUT, problems)
         changes = evidence_changes(input, problems)
-        links = links_of(input.links or []) if given(input.links) else None
+        links = links_of(input.links or [], INPUT / "links", problems) if given(input.links) else None
         api.update_evidence(input.id, changes, links, path=INPUT, problems=problems)
         return Evidence(data=api.evidence_item(input.id), api=api)
 
@@ -108,8 +108,8 @@ class Mutation:
     def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, evidence_id, FieldPath("evidenceId"))
-        converted = links_of(links)
         problems: list[Problem] = []
+        converted = links_of(links, LINKS, problems)
         check_lengths(converted, LINKS, problems)
         if not converted:
             problems.append(Problem("name at least one link", LINKS))

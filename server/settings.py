@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grcgraph.config import SettingsError, StoreSettings
+from grcgraph.config import DEFAULT_WORKSPACE, SettingsError, StoreSettings
 
 __all__ = ["Settings", "SettingsError"]
 
@@ -16,7 +16,7 @@ class Settings(StoreSettings):
     port: int = 8000
     # No token needed: anonymous callers read (never write) the `local_workspace`.
     read_only_local: bool = False
-    local_workspace: str = "default"
+    local_workspace: str = DEFAULT_WORKSPACE
     introspection: bool = True
     graphiql: bool = True
     max_depth: int = 10

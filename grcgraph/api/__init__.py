@@ -9,19 +9,20 @@ DataFrames; the only thing the command line and the server call.
 
 `GRCGraph` is built in layers, one module each: `parts` (the store, the reference indexes and one
 workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
-(evidence, AI systems, the Statement of Applicability, API tokens) and `coverage` (coverage and
-its explanations, gap reports, applicability).
+(evidence, AI systems, the Statement of Applicability, API tokens), `coverage` (coverage and its
+explanations, gap reports, applicability), `reports` (the same answers for people: report tables,
+workbooks, the printable SoA) and `evidence_files` (evidence files in and out).
 """
 
 from __future__ import annotations
 
-from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.evidence_files import EvidenceFilesAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(CoverageAPI):
+class GRCGraph(EvidenceFilesAPI):
     """Frameworks, crosswalks and one workspace's evidence, with coverage and gaps."""
 
 

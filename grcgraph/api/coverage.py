@@ -13,7 +13,6 @@ from grcgraph.coverage.report import coverage_rows, gap_rows, soa_rows, status_c
 from grcgraph.coverage.rules import propagate
 from grcgraph.errors import NotFoundError
 from grcgraph.model import ApplicableProvision, CoveragePath, CoverageRow, Covered, EvidenceLink, GapRow, SoARow, StatusCount
-from grcgraph.reports.workbooks import workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,7 +154,8 @@ class CoverageAPI(WorkspaceAPI):
 
     # --- the Statement of Applicability ------------------------------------------------------------
     def soa_rows(self, *, on: dt.date | None = None) -> list[SoARow]:
-        """ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each."""
+        """ISO/IEC 42001 Annex A controls, then ISO/IEC 27001's: included or excluded, why, and the
+        evidence behind each (an excluded control is `not applicable`)."""
         return soa_rows(self.catalog, self.workspace.soa(), self._propagate(None, on or dt.date.today(), 1))
 
     def soa(self, *, on: dt.date | None = None) -> pd.DataFrame:
@@ -173,13 +173,3 @@ class CoverageAPI(WorkspaceAPI):
             for row in self.soa_rows(on=on)
         ]
         return frame(rows)
-
-    # --- workbooks ------------------------------------------------------------------------------
-    def gaps_workbook(self, framework: str, *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1) -> bytes:
-        """The gap report as an XLSX workbook: sheets Gaps and Summary."""
-        frame = self.gaps(framework, system=system, on=on, chain_length=chain_length)
-        return workbook({"Gaps": frame, "Summary": self.summary(frame)})
-
-    def soa_workbook(self, *, on: dt.date | None = None) -> bytes:
-        """The Statement of Applicability as an XLSX workbook."""
-        return workbook({"Statement of Applicability": self.soa(on=on)})

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from grcgraph.config import StoreSettings
+from grcgraph.config import DEFAULT_WORKSPACE, StoreSettings
 from grcgraph.coverage.link_index import LinkIndex
 from grcgraph.coverage.network import requirement_graph
 from grcgraph.coverage.scope import Scope
@@ -20,6 +20,7 @@ from grcgraph.reference.mappings import Mappings
 from grcgraph.store import connect_store, open_store
 from grcgraph.store.base import GraphStore
 from grcgraph.workspace import Workspace
+from grcgraph.workspace.inputs import WRITE_LOCK
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,8 +35,10 @@ def frame(rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -
     return pd.DataFrame(list(rows), columns=columns)
 
 
-def open_configured(settings: StoreSettings, *, memory: bool = False) -> GraphStore:
-    """The store `settings` name: the remote endpoint when `store` is set, memory, or the data directory."""
+def open_configured(settings: StoreSettings, *, memory: bool = False, reads_only: bool = False) -> GraphStore:
+    """The store `settings` name: the remote endpoint when `store` is set, memory, or the data
+    directory. With `reads_only`, a data directory another process holds (`grcgraph serve`) is read
+    through the checkpoints that process shares, as of its last write (see grcgraph/store/shared_reads.py)."""
     if settings.store:
         return connect_store(
             settings.store,
@@ -44,14 +47,14 @@ def open_configured(settings: StoreSettings, *, memory: bool = False) -> GraphSt
             update_endpoint=settings.store_update_endpoint or None,
             graph_endpoint=settings.store_graph_endpoint or None,
         )
-    return open_store(None if memory else settings.data_dir)
+    return open_store(None if memory else settings.data_dir, reads_only=reads_only)
 
 
 class Parts:
     """The store, the reference indexes and one workspace, with the networkx view of the
     requirement-and-mapping graph and the workspace's link index, each built on first use."""
 
-    def __init__(self, store: GraphStore, workspace: str = "default") -> None:
+    def __init__(self, store: GraphStore, workspace: str = DEFAULT_WORKSPACE) -> None:
         self.store = store
         self.catalog = Catalog(store)
         self.mapping_index = Mappings(store, self.catalog)
@@ -69,17 +72,33 @@ class Parts:
         return other
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, workspace: str = "default") -> Self:
+    def open(cls, path: str | Path | None = None, *, workspace: str = DEFAULT_WORKSPACE) -> Self:
         """Open the store at `path` (None: in memory), loading the bundled reference graph if needed."""
         store = open_store(Path(path) if path is not None else None)
         load_reference(store)
         return cls(store, workspace)
 
     @classmethod
-    def connect(cls, settings: StoreSettings | None = None, *, workspace: str = "default", memory: bool = False) -> Self:
+    def connect(
+        cls, settings: StoreSettings | None = None, *, workspace: str = DEFAULT_WORKSPACE, memory: bool = False, reads_only: bool = False
+    ) -> Self:
         """The graph over the store `settings` name (default: $GRCGRAPH_* and the config file), as
-        it is: the reference graph is loaded by `load_reference`, or by `open`."""
-        return cls(open_configured(settings or StoreSettings.load(), memory=memory), workspace)
+        it is: the reference graph is loaded by `load_reference`, or by `open`. `reads_only`: see
+        `open_configured`."""
+        return cls(open_configured(settings or StoreSettings.load(), memory=memory, reads_only=reads_only), workspace)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened for reading only, through the checkpoint of the process that holds the store."""
+        return bool(getattr(self.store, "read_only", False))
+
+    def share_reads(self) -> None:
+        """Let commands of other processes read the embedded store this graph holds (as `grcgraph
+        serve` does): a checkpoint after each write, taken between writes. Nothing on a remote or
+        in-memory store."""
+        share = getattr(self.store, "share_reads", None)
+        if share is not None:
+            share(WRITE_LOCK)
 
     def close(self) -> None:
         self.store.close()

@@ -7,15 +7,13 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from grcgraph.api.parts import frame
 from grcgraph.api.reference import ReferenceAPI
-from grcgraph.errors import DataError, ForbiddenError, InvalidInputError, NotFoundError
-from grcgraph.loaders.evidence import read_evidence_file
+from grcgraph.errors import ForbiddenError, InvalidInputError, NotFoundError
 from grcgraph.model import (
     AISystem,
     AISystemInput,
@@ -29,7 +27,6 @@ from grcgraph.model import (
     TokenRecord,
 )
 from grcgraph.store import revision, sparql_text
-from grcgraph.store.batch import collector_paused
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
 from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK, bad_id
@@ -149,27 +146,6 @@ class WorkspaceAPI(ReferenceAPI):
 
     def unlink(self, evidence_id: str, requirement: str, system: str | None = None) -> None:
         self.workspace.unlink(evidence_id, requirement, system)
-
-    def import_evidence(self, path: str | Path, *more: str | Path) -> int:
-        """Store every item of one or more CSV or JSON evidence files as one batch (one bulk load when
-        they are new), or none if any item is faulty: DataError, each problem naming its file, line
-        and field."""
-        paths = [Path(p) for p in (path, *more)]
-        numbered: list[tuple[Path, int, EvidenceInput]] = []
-        problems: list[Problem] = []
-        with collector_paused():  # reading the files builds as many objects as the batch
-            for each in paths:
-                try:
-                    numbered += [(each, line, item) for line, item in read_evidence_file(each)]
-                except DataError as error:
-                    problems += error.problems
-            if problems:
-                raise DataError(problems)
-            try:
-                self.workspace.put_evidence([item for _, _, item in numbered], path=FieldPath("evidence"), replace=True)
-            except InvalidInputError as error:
-                raise DataError([_in_file(problem, numbered, paths[0]) for problem in error.problems]) from None
-        return len(numbered)
 
     def evidence(self) -> pd.DataFrame:
         rows = []
@@ -304,12 +280,3 @@ def one_write_at_a_time() -> Iterator[None]:
     server does, around each mutation): writes of this process never interleave."""
     with WRITE_LOCK:
         yield
-
-
-def _in_file(problem: Problem, numbered: list[tuple[Path, int, EvidenceInput]], default: Path) -> Problem:
-    """A problem of the batch (`evidence[i].field`) at the file and line item i came from."""
-    path = problem.path
-    if len(path) >= 2 and path[0] == "evidence" and isinstance(path[1], int):
-        file, line, _item = numbered[path[1]]
-        return Problem(problem.message, FieldPath(*path[2:]) if len(path) > 2 else FieldPath("row"), str(file), line)
-    return Problem(problem.message, path, str(default), 0)

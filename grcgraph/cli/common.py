@@ -5,9 +5,8 @@ tables, CSV or workbooks. Nothing heavy is imported here: each command imports w
 from __future__ import annotations
 
 import gc
-import math
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -19,13 +18,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from grcgraph import paths
+from grcgraph.config import DEFAULT_WORKSPACE, WORKSPACE_ENV
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    import pandas as pd
-
     from grcgraph.api import GRCGraph
+    from grcgraph.reports.tables import ReportTable
 
 app = typer.Typer(help="grcgraph: AI-governance frameworks and their crosswalks as one graph.", no_args_is_help=True)
 console = Console()
@@ -45,7 +44,17 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
-WorkspaceOption = Annotated[str, typer.Option("--workspace", "-w", help="Workspace holding your evidence, AI systems and SoA.")]
+WorkspaceOption = Annotated[
+    str,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar=WORKSPACE_ENV,
+        help=f"Workspace holding your evidence, AI systems and SoA (default: ${WORKSPACE_ENV} or {DEFAULT_WORKSPACE!r}, "
+        "the workspace `grcgraph token create` makes tokens for).",
+        show_default=False,
+    ),
+]
 OnOption = Annotated[str | None, typer.Option("--on", help="Date to answer for, YYYY-MM-DD (default: today).")]
 
 
@@ -66,12 +75,15 @@ def opened(
     memory: bool = False,
     store_url: str | None = None,
     *,
-    workspace: str = "default",
+    workspace: str = DEFAULT_WORKSPACE,
     ensure_loaded: bool = True,
+    write: bool = True,
 ) -> Iterator[GRCGraph]:
     """The graph over the store named on the command line (a remote endpoint with --store, memory,
     or the data directory), the bundled reference graph loaded first when it is missing or stale;
-    an unreachable store or a bad workspace name is one clear error."""
+    an unreachable store or a bad workspace name is one clear error. A command that only reads
+    (`write=False`) still runs while `grcgraph serve` holds the data directory: it reads the
+    checkpoint the server shares, as of the server's last finished write."""
     from grcgraph.api import GRCGraph
     from grcgraph.config import SettingsError, StoreSettings
     from grcgraph.errors import DataError, InvalidInputError, StoreUnavailableError
@@ -85,11 +97,12 @@ def opened(
     try:
         try:
             # Endpoint overrides and the timeout come from $GRCGRAPH_STORE_* and the config file.
-            graph = GRCGraph.connect(StoreSettings.load(data_dir=data_dir, store=store_url), workspace=workspace, memory=memory)
+            settings = StoreSettings.load(data_dir=data_dir, store=store_url)
+            graph = GRCGraph.connect(settings, workspace=workspace, memory=memory, reads_only=not write)
         except (RuntimeError, SettingsError, ValueError) as error:
             raise fail(str(error)) from None
         try:
-            if ensure_loaded:
+            if ensure_loaded and not graph.read_only:
                 try:
                     result = graph.load_reference()
                 except DataError as error:
@@ -120,31 +133,54 @@ def parse_day(text: str | None) -> dt.date:
         raise fail(f"--on: {error}") from None
 
 
-def print_frame(frame: pd.DataFrame, title: str) -> None:
-    table = Table(title=title)
-    for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(escape("" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)) for value in row))
-    console.print(table)
+def print_table(table: ReportTable, title: str | None = None) -> None:
+    """A report table on the terminal: its headers, then its rows as people read them."""
+    shown = Table(title=title or table.title)
+    for header in table.headers:
+        shown.add_column(header, overflow="fold")
+    for row in table.text_rows():
+        shown.add_row(*(escape(cell) for cell in row))
+    console.print(shown)
 
 
-def write_frames(frames: Mapping[str, pd.DataFrame], fmt: ReportFormat, output: Path | None, title: str) -> None:
-    """Print or write one or more DataFrames as a table, CSV or an XLSX workbook (one sheet each)."""
-    first = next(iter(frames.values()))
-    if fmt is ReportFormat.table:
-        for name, frame in frames.items():
-            print_frame(frame, f"{title}: {name}" if len(frames) > 1 else title)
-    elif fmt is ReportFormat.csv:
-        if output is None:
-            first.to_csv(sys.stdout, index=False)
+def write_output(data: bytes | str, output: Path | None, what: str) -> None:
+    """Bytes or text to `output` (a line on standard error says so), or text to standard output."""
+    if output is None:
+        if isinstance(data, bytes):
+            raise fail(f"{what} is a binary file: give --output FILE")
+        sys.stdout.write(data)
+        return
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
         else:
-            first.to_csv(output, index=False)
-            errors.print(f"wrote {len(first)} rows to {output}")
+            output.write_text(data, encoding="utf-8", newline="")
+    except OSError as error:
+        raise fail(f"{output}: cannot write: {error.strerror or error}") from None
+    errors.print(f"wrote {what} to {output}", markup=False, highlight=False)
+
+
+def write_report(
+    fmt: ReportFormat,
+    output: Path | None,
+    title: str,
+    *,
+    tables: Callable[[], Sequence[ReportTable]],
+    xlsx: Callable[[], bytes],
+    csv: Callable[[], str] | None = None,
+) -> None:
+    """A report printed (`table`: every table the facade gives), as CSV (`csv`, else the first
+    table) or as the facade's formatted workbook (`xlsx`), to standard output or `output`. Each is
+    asked for only when that format is."""
+    if fmt is ReportFormat.table:
+        if output is not None:
+            raise fail("--output needs --format csv or xlsx")
+        made = tables()
+        for table in made:
+            print_table(table, f"{title}: {table.title}" if len(made) > 1 else title)
+    elif fmt is ReportFormat.csv:
+        write_output(csv() if csv is not None else tables()[0].csv(), output, "CSV")
     else:
         if output is None:
             raise fail("--format xlsx needs --output FILE.xlsx")
-        from grcgraph.reports.workbooks import workbook
-
-        output.write_bytes(workbook(frames))
-        errors.print(f"wrote {output}")
+        write_output(xlsx(), output, "the workbook")

@@ -1,9 +1,10 @@
-"""Evidence commands: import and list, and what one item covers and why (coverage, explain)."""
+"""Evidence commands: import, list and export, and what one item covers and why (coverage, explain)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,25 +20,55 @@ from grcgraph.cli.common import (
     fail,
     opened,
     parse_day,
-    print_frame,
-    write_frames,
+    print_table,
+    write_output,
+    write_report,
 )
+from grcgraph.config import DEFAULT_WORKSPACE
 
-evidence_app = typer.Typer(help="Evidence: import and list.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from grcgraph.api import GRCGraph
+
+
+class ExchangeFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+evidence_app = typer.Typer(help="Evidence: import, list and export.", no_args_is_help=True)
 app.add_typer(evidence_app, name="evidence")
+FrameworkOption = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        help="Look bare ids (6.1.2, A.5.2) up in this framework first, for rows whose framework column is empty "
+        "(iso42001, iso27001, euaiact, nistairmf, nistgai).",
+        show_default=False,
+    ),
+]
 
 
 @evidence_app.command("import")
 def evidence_import(
     files: Annotated[
-        list[Path], typer.Argument(help="CSV or JSON evidence files (format: docs/coverage.md), imported together as one batch.")
+        list[Path],
+        typer.Argument(help="CSV, JSON or XLSX evidence files (format: docs/coverage.md), imported together as one batch."),
     ],
-    workspace: WorkspaceOption = "default",
+    framework: FrameworkOption = None,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Import evidence and its links; a bad row is reported with file, line and field, and nothing is stored."""
+    """Import evidence and its links; a bad row is reported with file, line (or sheet and row) and column, and nothing is stored."""
     from grcgraph.errors import DataError
 
     missing = [str(file) for file in files if not file.is_file()]
@@ -45,20 +76,51 @@ def evidence_import(
         raise fail(f"{', '.join(missing)}: no such file")
     with opened(data_dir, memory, store_url, workspace=workspace) as graph:
         try:
-            count = graph.import_evidence(*files)
+            count = graph.import_evidence(*files, framework=framework)
         except DataError as error:
             raise fail(f"nothing was imported.\n{error}") from None
-    console.print(f"Imported {count} evidence item(s) into workspace {workspace!r}.")
+        except ValueError as error:
+            raise fail(f"--framework: {error}") from None
+    console.print(f"Imported {count} evidence item(s) into workspace {workspace!r}.", markup=False, highlight=False)
 
 
 @evidence_app.command("list")
 def evidence_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table, or an evidence file: csv, json or xlsx")] = ListFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
+    memory: MemoryOption = False,
 ) -> None:
-    """List the workspace's evidence with the requirements each is linked to."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.evidence()
-    print_frame(frame, f"Evidence in workspace {workspace!r} ({len(frame)})")
+    """List the workspace's evidence with the requirements each is linked to (csv, json and xlsx as `evidence export` writes them)."""
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        if fmt is ListFormat.table:
+            from grcgraph.api.evidence_files import SCREEN_HEADERS
+
+            table = graph.evidence_table().select(SCREEN_HEADERS)
+            print_table(table, f"Evidence in workspace {workspace!r} ({len(graph.evidence_ids())} items)")
+            return
+        _export(graph, fmt.value, output)
+
+
+@evidence_app.command("export")
+def evidence_export(
+    fmt: Annotated[ExchangeFormat, typer.Option("--format", help="csv, json or xlsx")] = ExchangeFormat.csv,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (csv and json: default standard output).")] = None,
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Write every evidence item with every field and link, as a file `evidence import` reads back to the same data."""
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        _export(graph, fmt.value, output)
+
+
+def _export(graph: GRCGraph, fmt: str, output: Path | None) -> None:
+    data = graph.export_evidence(fmt)
+    write_output(data if fmt == "xlsx" else data.decode("utf-8"), output, f"{len(graph.evidence_ids())} evidence item(s)")
 
 
 @app.command()
@@ -68,7 +130,7 @@ def coverage(
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4, help="Mappings to chain (1: direct only).")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -77,12 +139,18 @@ def coverage(
     from grcgraph.errors import NotFoundError
 
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         try:
-            frame = graph.coverage(evidence_id, on=day, chain_length=chain_length)
+            table = graph.coverage_table(evidence_id, on=day, chain_length=chain_length)
         except NotFoundError as error:
             raise fail(str(error)) from None
-    write_frames({"Coverage": frame}, fmt, output, f"Coverage of {evidence_id} on {day}")
+        write_report(
+            fmt,
+            output,
+            f"Coverage of {evidence_id} on {day}",
+            tables=lambda: [table],
+            xlsx=lambda: graph.report_workbook(f"Coverage of {evidence_id}", [table], on=day),
+        )
 
 
 @app.command()
@@ -91,7 +159,7 @@ def explain(
     requirement_id: Annotated[str, typer.Argument(metavar="REQUIREMENT")],
     on: OnOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -100,7 +168,7 @@ def explain(
     from grcgraph.errors import NotFoundError, UnknownRequirementError
 
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         try:
             paths = graph.explain(evidence_id, requirement_id, on=day, chain_length=chain_length)
         except (NotFoundError, UnknownRequirementError) as error:

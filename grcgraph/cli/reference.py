@@ -66,10 +66,10 @@ def load(
 @app.command()
 def frameworks(data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False) -> None:
     """List each framework version with its counts per requirement kind."""
-    with opened(data_dir, memory, store_url) as graph:
+    with opened(data_dir, memory, store_url, write=False) as graph:
         versions = graph.framework_versions()
     table = Table(title="Frameworks in the reference graph")
-    for column in ("prefix", "framework version", "requirements", "by kind"):
+    for column in ("Prefix", "Framework version", "Requirements", "By kind"):
         table.add_column(column)
     for version in versions:
         kinds = ", ".join(f"{kind} {count}" for kind, count in version.counts.items())
@@ -88,7 +88,7 @@ def show(
     from grcgraph.errors import UnknownRequirementError
     from grcgraph.vocab.terms import AI_CATEGORIES
 
-    with opened(data_dir, memory, store_url) as graph:
+    with opened(data_dir, memory, store_url, write=False) as graph:
         try:
             req = graph.requirement(requirement_id)
         except UnknownRequirementError as error:
@@ -145,7 +145,7 @@ def validate(
             raise fail(str(error.problems[0])) from None
         subject = str(file)
     else:
-        with opened(data_dir, memory, store_url) as graph:
+        with opened(data_dir, memory, store_url, write=False) as graph:
             report, triples = graph.validate_reference()
         subject = "the reference graph"
     if report.conforms:
@@ -169,7 +169,7 @@ def export(
     memory: MemoryOption = False,
 ) -> None:
     """Write the reference graph as Turtle, JSON-LD or N-Triples."""
-    with opened(data_dir, memory, store_url) as graph:
+    with opened(data_dir, memory, store_url, write=False) as graph:
         data, triples = graph.export(fmt.value)
     if output is None:
         sys.stdout.buffer.write(data)
@@ -193,7 +193,7 @@ def mappings(
 
     if not summary and (source is None or target is None):
         raise fail("give --from and --to (e.g. --from iso42001 --to euaiact), or --summary")
-    with opened(data_dir, memory, store_url) as graph:
+    with opened(data_dir, memory, store_url, write=False) as graph:
         if summary:
             table = Table(title="Mapping sets in the reference graph")
             for column in ("file", "from", "to", "rows", "predicates (share of rows)"):
@@ -244,7 +244,7 @@ def crosswalk(
     """Everything mapped to or from one requirement across all frameworks, in both directions."""
     from grcgraph.errors import UnknownRequirementError
 
-    with opened(data_dir, memory, store_url) as graph:
+    with opened(data_dir, memory, store_url, write=False) as graph:
         try:
             ref = graph.resolve(requirement_id)
         except UnknownRequirementError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,19 +20,31 @@ from grcgraph.cli.common import (
     fail,
     opened,
     parse_day,
-    write_frames,
+    write_output,
+    write_report,
 )
+from grcgraph.config import DEFAULT_WORKSPACE
+
+
+class SoAFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+    docx = "docx"
 
 
 @app.command()
 def gaps(
-    framework: Annotated[str, typer.Argument(help="iso42001, iso27001, euaiact, nistairmf or nistgai")],
+    frameworks: Annotated[
+        list[str],
+        typer.Argument(metavar="FRAMEWORK...", help="iso42001, iso27001, euaiact, nistairmf or nistgai; several give a sheet each"),
+    ],
     system: Annotated[str | None, typer.Option("--system", help="Scope to one AI system of the inventory.")] = None,
     on: OnOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -40,36 +53,57 @@ def gaps(
     from grcgraph.errors import NotFoundError
 
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    scope = f" for {system}" if system else ""
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         try:
-            frame = graph.gaps(framework, system=system, on=day, chain_length=chain_length)
+            if system is not None:
+                graph.system(system)
+            prefixes = [graph.framework_prefix(name) for name in frameworks]
+            write_report(
+                fmt,
+                output,
+                f"Gaps in {', '.join(prefixes)}{scope} on {day}",
+                tables=lambda: graph.gap_tables(prefixes, system=system, on=day, chain_length=chain_length),
+                csv=lambda: graph.gaps_csv(prefixes, system=system, on=day, chain_length=chain_length),
+                xlsx=lambda: graph.gaps_workbook(prefixes, system=system, on=day, chain_length=chain_length),
+            )
         except (NotFoundError, ValueError) as error:
             raise fail(str(error)) from None
-        summary = graph.summary(frame)
-    scope = f" for {system}" if system else ""
-    write_frames({"Gaps": frame, "Summary": summary}, fmt, output, f"Gaps in {framework}{scope} on {day}")
 
 
 @app.command()
 def soa(
-    fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
+    fmt: Annotated[SoAFormat, typer.Option("--format", help="table, csv, xlsx, or docx (printable)")] = SoAFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    on: OnOption = None,
     set_control: Annotated[str | None, typer.Option("--set", help="Control to include or exclude, e.g. A.7.4")] = None,
     exclude: Annotated[bool, typer.Option("--exclude", help="With --set: exclude the control (default: include).")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --set: the justification.")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """The Statement of Applicability (ISO/IEC 42001 and 27001 Annex A) with the evidence behind each control."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        if set_control is not None:
-            graph.set_applicability(set_control, not exclude, reason or "")
-            console.print(f"{set_control}: {'excluded' if exclude else 'included'}.", markup=False)
+    """The Statement of Applicability (every Annex A control, ISO/IEC 42001 first) with the evidence behind each control."""
+    day = parse_day(on)
+    if set_control is not None:
+        with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+            entry = graph.set_applicability(set_control, not exclude, reason or "")
+            console.print(f"{graph.ref(entry.control).notation}: {'excluded' if exclude else 'included'}.", markup=False)
+        return
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        if fmt is SoAFormat.docx:
+            if output is None:
+                raise fail("--format docx needs --output FILE.docx")
+            write_output(graph.soa_document(on=day), output, "the document")
             return
-        frame = graph.soa()
-    write_frames({"Statement of Applicability": frame}, fmt, output, "Statement of Applicability")
+        write_report(
+            ReportFormat(fmt.value),
+            output,
+            "Statement of Applicability",
+            tables=lambda: [graph.soa_table(on=day)],
+            xlsx=lambda: graph.soa_workbook(on=day),
+        )
 
 
 @app.command()
@@ -78,7 +112,7 @@ def applicable(
     on: OnOption = None,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -87,9 +121,15 @@ def applicable(
     from grcgraph.errors import NotFoundError
 
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         try:
-            frame = graph.applicable(system, on=day)
+            table = graph.applicable_table(system, on=day)
         except NotFoundError as error:
             raise fail(str(error)) from None
-    write_frames({"Applicable": frame}, fmt, output, f"EU AI Act provisions for {system} on {day}")
+        write_report(
+            fmt,
+            output,
+            f"EU AI Act provisions for {system} on {day}",
+            tables=lambda: [table],
+            xlsx=lambda: graph.report_workbook("EU AI Act provisions that apply", [table], frameworks=["euaiact"], system=system, on=day),
+        )

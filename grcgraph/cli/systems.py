@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from grcgraph.cli.common import DataDirOption, MemoryOption, StoreOption, WorkspaceOption, app, console, opened, print_frame
+from grcgraph.cli.common import DataDirOption, MemoryOption, StoreOption, WorkspaceOption, app, console, opened, print_table
+from grcgraph.config import DEFAULT_WORKSPACE
 
 systems_app = typer.Typer(help="The AI inventory: add and list AI systems.", no_args_is_help=True)
 app.add_typer(systems_app, name="systems")
@@ -30,7 +31,7 @@ def systems_add(
     generative: Annotated[bool, typer.Option("--generative/--not-generative")] = False,
     owner: Annotated[str | None, typer.Option("--owner")] = None,
     purpose: Annotated[str | None, typer.Option("--purpose")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -43,9 +44,12 @@ def systems_add(
 
 @systems_app.command("list")
 def systems_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
+    data_dir: DataDirOption = None,
+    store_url: StoreOption = None,
+    memory: MemoryOption = False,
 ) -> None:
     """List the AI inventory."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.systems()
-    print_frame(frame, f"AI systems in workspace {workspace!r}")
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        table = graph.systems_table()
+    print_table(table, f"AI systems in workspace {workspace!r}")

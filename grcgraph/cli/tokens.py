@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from grcgraph.cli.common import DataDirOption, StoreOption, app, console, errors, fail, opened
+from grcgraph.config import DEFAULT_WORKSPACE, WORKSPACE_ENV
 
 token_app = typer.Typer(help="API tokens for the GraphQL server: create and revoke.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -22,7 +23,17 @@ class TokenRole(StrEnum):
 
 @token_app.command("create")
 def token_create(
-    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace the token reads (and, for editors, writes).")],
+    workspace: Annotated[
+        str,
+        typer.Option(
+            "--workspace",
+            "-w",
+            envvar=WORKSPACE_ENV,
+            help=f"Workspace the token reads (and, for editors, writes); default: ${WORKSPACE_ENV} or {DEFAULT_WORKSPACE!r}, "
+            "the one every other command uses.",
+            show_default=False,
+        ),
+    ] = DEFAULT_WORKSPACE,
     role: Annotated[
         TokenRole, typer.Option("--role", help="reader, editor, admin (its workspace's tokens) or operator (every workspace's tokens).")
     ] = TokenRole.reader,

@@ -71,22 +71,24 @@ def status_counts(rows: Iterable[tuple[str, bool]]) -> list[StatusCount]:
 
 
 def soa_rows(catalog: Catalog, entries: Iterable[SoAEntry], covered: Mapping[str, Covered]) -> list[SoARow]:
-    """Every ISO/IEC 42001 and 27001 Annex A control with its decision, justification and evidence."""
+    """Every Annex A control, ISO/IEC 42001 first, then ISO/IEC 27001, each in document order, with
+    its decision, justification and evidence; an excluded control is `not applicable`, as in gap
+    reports."""
     decided = {e.control: e for e in entries}
     rows = []
     for framework in ANNEX_A_FRAMEWORKS:
-        for ref in catalog.refs(framework):
-            if ref.kind != "Control":
-                continue
+        controls = [ref for ref in catalog.refs(framework) if ref.kind == "Control"]
+        for ref in sorted(controls, key=lambda ref: catalog.order(ref.iri)):
             entry, found = decided.get(ref.iri), covered.get(ref.iri)
+            excluded = entry is not None and not entry.included
             rows.append(
                 SoARow(
                     framework=framework,
                     control=ref,
                     included=entry.included if entry else None,
                     justification=entry.reason if entry else "",
-                    status=found.status if found else "uncovered",
+                    status="not applicable" if excluded else found.status if found else "uncovered",
                     evidence=tuple(found.evidence(stale=False)) if found else (),
                 )
             )
-    return sorted(rows, key=lambda row: catalog.order(row.control.iri))
+    return rows

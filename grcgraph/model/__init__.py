@@ -10,7 +10,7 @@ imports the write side for a dataclass.
 from __future__ import annotations
 
 from grcgraph.model.engine import STATUSES, ApplicableProvision, CoveragePath, CoverageRow, Covered, GapRow, Hop, Level, SoARow, StatusCount
-from grcgraph.model.problems import FieldPath, Problem, Segment
+from grcgraph.model.problems import FieldPath, Origin, Problem, Segment
 from grcgraph.model.reference import ApplicationDate, FrameworkVersion, Mapping, Requirement, RequirementRef, Rule, SetSummary
 from grcgraph.model.workspace import (
     AISystem,
@@ -43,6 +43,7 @@ __all__ = [
     "Hop",
     "Level",
     "Mapping",
+    "Origin",
     "Problem",
     "Requirement",
     "RequirementRef",

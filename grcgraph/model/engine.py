@@ -143,5 +143,11 @@ class SoARow:
     control: RequirementRef
     included: bool | None  # None: no decision recorded
     justification: str
-    status: str
+    status: str  # "not applicable" when excluded, else the control's coverage status
     evidence: tuple[str, ...]
+
+    @property
+    def applies(self) -> bool:
+        """Included, or no decision recorded: an Annex A control stays in the Statement of
+        Applicability until a decision, with its justification, excludes it."""
+        return self.included is not False

@@ -14,6 +14,7 @@ class EvidenceLinkInput:
     asserted_by: str = ""
     asserted_at: dt.datetime | None = None
     system: str | None = None
+    framework: str | None = None  # where a bare id (6.1.2, A.5.2) is looked up first; not stored
 
 
 @dataclass

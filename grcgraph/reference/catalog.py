@@ -89,6 +89,48 @@ class Catalog:
             raise UnknownRequirementError(iri)
         return found
 
+    def framework_prefix(self, text: str) -> str:
+        """The CURIE prefix of a framework named by prefix, scheme id or name ('ISO 42001', 'eu-ai-act'); ValueError if none."""
+
+        def key(name: str) -> str:
+            return re.sub(r"[^a-z0-9]", "", name.lower())
+
+        for version in self.frameworks():
+            if key(text) in {key(version.prefix), key(version.scheme), key(version.framework)}:
+                return version.prefix
+        known = ", ".join(v.prefix for v in self.frameworks())
+        raise ValueError(f"unknown framework {text!r}; known: {known}")
+
+    def typed(self, iri: str) -> str:
+        """The id as users type it that names this requirement alone: its notation (`A.6.2.8`,
+        `Art. 12(1)`) when no other framework has it, else prefixed (`iso27001:A.5.2`)."""
+        found = self._typed.get(iri)
+        if found is None:
+            ref = self.ref(iri)
+            if len(self._keys.get(normalise(ref.notation), [])) == 1:
+                found = ref.notation
+            else:
+                found = f"{ref.framework}:{ref.notation}"
+            self._typed[iri] = found
+        return found
+
+    @cached_property
+    def _typed(self) -> dict[str, str]:
+        return {}
+
+    def resolve_in(self, text: str, framework: str | None) -> RequirementRef:
+        """`resolve`, a bare id looked up in `framework` (a prefix) first: with iso42001, 'A.5.2' is
+        ISO/IEC 42001's, and 'Art. 12(1)', which it does not have, is still the EU AI Act's."""
+        if framework is None or re.match(r"^([A-Za-z][A-Za-z0-9]*)\s*:", text.strip()):
+            return self.resolve(text)
+        try:
+            return self.resolve(f"{framework}:{text}")
+        except UnknownRequirementError as scoped:
+            try:
+                return self.resolve(text)
+            except UnknownRequirementError as anywhere:
+                raise (scoped if anywhere.candidates else anywhere) from None
+
     def resolve(self, text: str) -> RequirementRef:
         """Find a requirement from the forms users type: CURIEs, bare ids, 'Art. 12(1)', 'GOVERN 1.1'."""
         query = text.strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import replace
 from functools import cached_property
@@ -100,15 +99,7 @@ class Mappings:
 
     def framework(self, text: str) -> str:
         """The CURIE prefix of a framework named by prefix, scheme id or name ('ISO 42001', 'eu-ai-act')."""
-
-        def key(name: str) -> str:
-            return re.sub(r"[^a-z0-9]", "", name.lower())
-
-        for version in self.catalog.frameworks():
-            if key(text) in {key(version.prefix), key(version.scheme), key(version.framework)}:
-                return version.prefix
-        known = ", ".join(v.prefix for v in self.catalog.frameworks())
-        raise ValueError(f"unknown framework {text!r}; known: {known}")
+        return self.catalog.framework_prefix(text)
 
     @staticmethod
     def _prefix(ref: RequirementRef | None) -> str | None:

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from grcgraph.store.embedded import EmbeddedStore
 
 
-def open_store(path: Path | None) -> EmbeddedStore:
-    """Open (creating it if needed) the embedded store at `path`; `None` gives an in-memory store."""
+def open_store(path: Path | None, *, reads_only: bool = False) -> EmbeddedStore:
+    """Open (creating it if needed) the embedded store at `path`; `None` gives an in-memory store.
+    With `reads_only`, a store another process holds is read through the checkpoints it shares."""
     from grcgraph.store.embedded import EmbeddedStore  # noqa: PLC0415 (a SPARQL worker imports this package, and needs none of it)
 
-    return EmbeddedStore.open_path(path)
+    return EmbeddedStore.open_path(path, reads_only=reads_only)
 
 
 def connect_store(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -13,18 +15,37 @@ from rdflib.term import Identifier
 
 from grcgraph.store.base import GraphStore, OxResult, OxTerm, parse_graph, to_ox
 from grcgraph.store.journal import recover
+from grcgraph.store.shared_reads import Publisher, open_published
 from grcgraph.store.sparql_pool import QueryPool
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 
 
-class EmbeddedStore(GraphStore):
-    """An Oxigraph store in this process."""
+class StoreHeldError(RuntimeError):
+    """The store's directory is held by another process (one process per directory)."""
 
-    def __init__(self, inner: ox.Store, path: Path | None) -> None:
+
+class ReadOnlyStoreError(RuntimeError):
+    """A write to a store opened for reading only."""
+
+
+HELD = (
+    "cannot open the store in {path}: another grcgraph process, such as `grcgraph serve`, is using it, and this command "
+    "writes. Stop that process, or, while the server runs, write through its GraphQL API (importEvidence takes a batch of evidence)"
+)
+
+
+class EmbeddedStore(GraphStore):
+    """An Oxigraph store in this process: read-write, or (`read_only`) a checkpoint that the
+    process holding the store published (see grcgraph/store/shared_reads.py)."""
+
+    def __init__(self, inner: ox.Store, path: Path | None, *, read_only: bool = False, held: IO[bytes] | None = None) -> None:
         self.inner = inner
         self.path = path
         self.location = str(path) if path is not None else "memory"
+        self.read_only = read_only
+        self._held = held  # the shared lock that keeps a published checkpoint in place while it is open
+        self._publisher: Publisher | None = None
         self._closed = False
         self.reads = 0
         self.generation = 0  # writes so far: the SPARQL endpoint's snapshot is current while it holds
@@ -39,19 +60,40 @@ class EmbeddedStore(GraphStore):
         return Dataset(store=OxigraphStore(store=self.inner))
 
     @classmethod
-    def open_path(cls, path: Path | None) -> EmbeddedStore:
+    def open_path(cls, path: Path | None, *, reads_only: bool = False) -> EmbeddedStore:
+        """The store at `path` (None: in memory). With `reads_only`, a store that another process
+        holds is opened through the checkpoint it publishes, for reading (StoreHeldError if it
+        publishes none); without, a held store is StoreHeldError naming where to write instead."""
         if path is None:
             return cls(ox.Store(), None)
         path.mkdir(parents=True, exist_ok=True)
         try:
             store = cls(ox.Store(str(path)), path)
         except OSError as error:
-            raise RuntimeError(
-                f"cannot open the store in {path}: {error} (is another grcgraph process, such as `grcgraph serve`, using it? "
-                "While the server runs, write through its GraphQL API: importEvidence takes a batch of evidence)"
-            ) from None
+            if "lock" not in str(error).lower():
+                raise RuntimeError(f"cannot open the store in {path}: {error}") from None
+            if not reads_only:
+                raise StoreHeldError(HELD.format(path=path)) from None
+            published = open_published(path)
+            if published is None:
+                raise StoreHeldError(
+                    f"cannot open the store in {path}: another grcgraph process is using it and shares no reads "
+                    "(only `grcgraph serve` does; wait for the other command to finish)"
+                ) from None
+            return cls(published[0], path, read_only=True, held=published[1])
         recover(store)  # a bulk load cut short by a crash is undone before anyone reads
         return store
+
+    def share_reads(self, lock: threading.RLock) -> None:
+        """Publish checkpoints for commands of other processes that only read, after each write
+        made under `lock` (a store on disk only; see grcgraph/store/shared_reads.py)."""
+        if self.path is not None and self._publisher is None and not self.read_only:
+            self._publisher = Publisher(self.inner, self.path, lambda: self.generation, lock)
+
+    def _writing(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(HELD.format(path=self.path))
+        self.generation += 1
 
     def close(self) -> None:
         """Flush and release the store; on disk this frees RocksDB's lock for the next process."""
@@ -61,12 +103,17 @@ class EmbeddedStore(GraphStore):
         pool = self.__dict__.pop("_query_pool", None)
         if pool is not None:
             pool.close()
-        self.inner.flush()
+        if self._publisher is not None:
+            self._publisher.close()
+        if not self.read_only:
+            self.inner.flush()
         # Every handle (the rdflib dataset too, if one was made) must go for Oxigraph to release the lock.
         self.__dict__.pop("dataset", None)
         del self.inner
         # Query results can sit in reference cycles that still hold the store; collect them now.
         gc.collect()
+        if self._held is not None:
+            self._held.close()  # the checkpoint may go now
 
     def _solutions(self, sparql: str, bindings: Mapping[str, Identifier]) -> ox.QuerySolutions:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
@@ -96,13 +143,13 @@ class EmbeddedStore(GraphStore):
         return [quad for s in subjects for quad in self.inner.quads_for_pattern(s, None, None, graph)]
 
     def update(self, sparql: str) -> None:
-        self.generation += 1
+        self._writing()
         self.inner.update(sparql)
 
     def load(self, data: bytes, graph: ox.NamedNode) -> None:
         """Add N-Triples `data` to `graph`."""
         if data:
-            self.generation += 1
+            self._writing()
             self.inner.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def bulk_load(self, data: bytes, graph: ox.NamedNode) -> None:
@@ -110,19 +157,20 @@ class EmbeddedStore(GraphStore):
         grcgraph/journal.py, which every caller goes through). Leniently: the loader does not check
         IRIs again, since a batch's IRIs are grcgraph's own, the catalog's, or checked with the
         store's IRI parser at input (a tenth of the load's time)."""
-        self.generation += 1
+        self._writing()
         self.inner.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
 
     def extend(self, quads: list[ox.Quad]) -> None:
-        self.generation += 1
+        self._writing()
         self.inner.extend(quads)
 
     def add_graph(self, graph: ox.NamedNode) -> None:
-        self.generation += 1
+        self._writing()
         self.inner.add_graph(graph)
 
     def flush(self) -> None:
-        self.inner.flush()
+        if not self.read_only:
+            self.inner.flush()
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
@@ -136,7 +184,7 @@ class EmbeddedStore(GraphStore):
 
     def replace_graph(self, name: URIRef, graph: Graph, digest: str | None = None) -> None:
         """Replace the named graph `name` by `graph` atomically."""
-        self.generation += 1
+        self._writing()
         staging = ox.NamedNode(str(iris.STAGING_GRAPH))
         self.inner.remove_graph(staging) if self.inner.contains_named_graph(staging) else None
         self.inner.add_graph(staging)

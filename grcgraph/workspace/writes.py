@@ -60,7 +60,7 @@ class Workspace(WorkspaceReads):
         super().__init__(*args, **kwargs)
         # Per-write caches of what links name (reset by each write).
         self._systems_seen: dict[str, bool] = {}
-        self._resolved: dict[str, str | UnknownRequirementError] = {}
+        self._resolved: dict[tuple[str, str | None], str | UnknownRequirementError] = {}
         self._now = Lit("", XSD_DATETIME)  # when links are asserted by default: the time of the write
 
     # --- building triples -------------------------------------------------------------------
@@ -75,15 +75,15 @@ class Workspace(WorkspaceReads):
         self._systems_seen, self._resolved = {}, {}
         self._now = Lit(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), XSD_DATETIME)
 
-    def _link_target(self, text: str, path: FieldPath, problems: list[Problem]) -> str | None:
-        """`_requirement` for links: an import names the same few hundred requirements many times
-        over, so each text is resolved once per write."""
-        found = self._resolved.get(text)
+    def _link_target(self, text: str, framework: str | None, path: FieldPath, problems: list[Problem]) -> str | None:
+        """`_requirement` for links, a bare id looked up in `framework` first: an import names the
+        same few hundred requirements many times over, so each text is resolved once per write."""
+        found = self._resolved.get((text, framework))
         if found is None:
             try:
-                found = self._resolved[text] = str(self.catalog.resolve(text).iri)
+                found = self._resolved[text, framework] = str(self.catalog.resolve_in(text, framework).iri)
             except UnknownRequirementError as error:
-                found = self._resolved[text] = error
+                found = self._resolved[text, framework] = error
         if isinstance(found, UnknownRequirementError):
             problems.append(Problem(str(found), path))
             return None
@@ -125,7 +125,13 @@ class Workspace(WorkspaceReads):
             self._link_batch(item.id, link, FieldPath(*path, "links", index), problems, data)
 
     def _link_batch(self, evidence_id: str, link: EvidenceLinkInput, path: FieldPath, problems: list[Problem], data: Batch) -> None:
-        requirement = self._link_target(link.requirement, path / "requirement", problems)
+        framework = None
+        if link.framework:
+            try:
+                framework = self.catalog.framework_prefix(link.framework)
+            except ValueError as error:
+                problems.append(Problem(str(error), path / "framework"))
+        requirement = self._link_target(link.requirement, framework, path / "requirement", problems)
         extent = EXTENTS.get(link.extent)
         if extent is None:
             problems.append(Problem(f"{link.extent!r} must be 'full' or 'partial'", path / "extent"))

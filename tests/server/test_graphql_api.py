@@ -19,7 +19,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from grcgraph import paths
 from grcgraph.api import GRCGraph
-from grcgraph.model import Role
+from grcgraph.model import AISystemInput, Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.cost import LIST_SIZE, query_cost
 from grcgraph.server.schema import build_schema
@@ -285,3 +285,52 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
     monkeypatch.setattr(CreateEvidenceInput.__strawberry_definition__, "from_input", None)  # type: ignore[attr-defined]
     assert ours == built()
     assert len(ours) == 3 and ours[1].links[0].extent == "full" and ours[1].links[1].system == "s1"
+
+
+# --- every field of an evidence file through GraphQL ------------------------------------------------
+EVERY_FIELD = """mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"""
+READ_BACK = """{ evidence(id: "every") { id title kind description owner location sha256 collectedOn validUntil
+    links { requirement { id } extent assertedBy assertedAt system } } }"""
+
+
+def as_editor(store: GraphStore, workspace: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+    settings = Settings()
+    context = Context(Registry(GRCGraph(store)), settings, lambda: (Principal(workspace, Role.editor, "0123456789abcdef"), None))
+    return asyncio.run(build_schema(settings).execute(query, variable_values=variables, context_value=context))
+
+
+def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphStore) -> None:
+    """assertedAt and framework (for bare ids) as a file has them; a malformed assertedAt named by its path."""
+    api = GRCGraph(store, "gql-every")
+    api.workspace.put_system(AISystemInput(id="credit", name="Credit scoring", roles=["provider"], category="high-risk-annex-iii"))
+    link = {"requirement": "A.5.2", "framework": "iso27001", "extent": "partial", "assertedBy": "ciso@example.org"}
+    item = {
+        "id": "every",
+        "title": "Every field",
+        "kind": "record",
+        "description": "All of them",
+        "owner": "ops@example.org",
+        "location": "https://example.org/every",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "collectedOn": "2026-01-15",
+        "validUntil": "2027-01-31",
+        "links": [{**link, "assertedAt": "2026-01-16T09:30:00+00:00", "system": "credit"}],
+    }
+    bad = as_editor(store, "gql-every", EVERY_FIELD, {"items": [{**item, "links": [{**link, "assertedAt": "yesterday"}]}]})
+    assert bad.errors, bad
+    problems = [(str(p.path), p.message) for p in bad.errors[0].original_error.problems]
+    assert problems == [("items[0].links[0].assertedAt", "'yesterday' is not a date and time such as 2026-01-15T09:30:00+00:00")]
+    assert as_editor(store, "gql-every", READ_BACK).errors  # nothing stored
+    done = as_editor(store, "gql-every", EVERY_FIELD, {"items": [item]})
+    assert not done.errors, done.errors
+    found = as_editor(store, "gql-every", READ_BACK).data["evidence"]
+    assert {k: v for k, v in found.items() if k != "links"} == {k: v for k, v in item.items() if k != "links"}
+    assert found["links"] == [
+        {
+            "requirement": {"id": "iso27001:A.5.2"},
+            "extent": "partial",
+            "assertedBy": "ciso@example.org",
+            "assertedAt": "2026-01-16T09:30:00Z",
+            "system": "credit",
+        }
+    ]

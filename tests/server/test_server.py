@@ -549,3 +549,27 @@ def test_sparql_timeout_and_result_limit(store: GraphStore) -> None:
     response = slow.get("/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
     assert response.status_code == 400
     assert code(response.json()) == "QUERY_TOO_COMPLEX"
+
+
+# --- commands beside the running server -----------------------------------------------------------
+def test_reading_commands_run_beside_the_server_and_see_its_acknowledged_writes(server: Server, tmp_path: Path) -> None:
+    """The server holds the embedded store: a reading command still runs (on the checkpoint the
+    server shares) and sees every write the server acknowledged; a writing command is refused with
+    the store-held message, and writes nothing."""
+    server.data(
+        'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: "record",'
+        ' links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id } }'
+    )
+    assert "iso42001" in cli("frameworks", data_dir=server.data_dir)
+    # The server publishes what it wrote within a quarter of a second (a busy machine: a few tries).
+    for _ in range(20):
+        listed = cli("evidence", "list", "--format", "csv", "--workspace", "acme", data_dir=server.data_dir)
+        if "beside," in listed:
+            break
+    assert "beside,Beside the server,record" in listed and "A.6.2.8" in listed
+    file = tmp_path / "more.csv"
+    file.write_text("Title,Kind,Owner,Requirements\nMore,record,o@example.org,A.6.2.8\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="another grcgraph process, such as `grcgraph serve`, is using it, and this command writes"):
+        cli("evidence", "import", str(file), "--workspace", "acme", data_dir=server.data_dir)
+    ids = [e["node"]["id"] for e in server.data("{ evidenceList(first: 100) { edges { node { id } } } }")["evidenceList"]["edges"]]
+    assert "beside" in ids and "more" not in ids

@@ -144,8 +144,8 @@ def test_every_page_after_signing_in(chromium: Browser, server: ApiServer) -> No
         page.get_by_role("button", name="Download workbook (.xlsx)").click()
     assert download.value.suggested_filename.startswith("gaps-iso42001-") and download.value.suggested_filename.endswith(".xlsx")
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-    assert workbook.sheetnames == ["Gaps", "Summary"]
-    assert workbook["Gaps"].max_row == 93  # a header and one row per ISO/IEC 42001 requirement
+    assert workbook.sheetnames == ["Cover", "ISO-IEC 42001", "Summary"]
+    assert workbook["ISO-IEC 42001"].max_row == 93  # a header and one row per ISO/IEC 42001 requirement
 
     # Requirement: text, dates of application, crosswalk both ways, covering evidence.
     open_page(page, server, "requirement/Art. 12(1)", "Art. 12(1)")

@@ -104,14 +104,14 @@ def test_gap_workbook_as_the_command_writes_it(client: TestClient, store: GraphS
     assert answer.status_code == 200
     assert answer.headers["content-disposition"] == 'attachment; filename="gaps-iso42001-2027-01-01.xlsx"'
     workbook = openpyxl.load_workbook(io.BytesIO(answer.content))
-    assert workbook.sheetnames == ["Gaps", "Summary"]
-    rows = list(workbook["Gaps"].iter_rows(values_only=True))
-    expected = GRCGraph(store, "files").gaps("iso42001", on=dt.date(2027, 1, 1))
-    assert list(rows[0]) == list(expected.columns)
-    assert len(rows) - 1 == len(expected)
-    assert ("iso42001:A.6.2.8", "covered") in {(r[0], r[5]) for r in rows[1:]}
+    assert workbook.sheetnames == ["Cover", "ISO-IEC 42001", "Summary"]
+    rows = list(workbook["ISO-IEC 42001"].iter_rows(values_only=True))
+    expected = GRCGraph(store, "files").gap_tables("iso42001", on=dt.date(2027, 1, 1))[0]
+    assert list(rows[0]) == [c.header for c in expected.columns if c.laid_out]
+    assert len(rows) - 1 == len(expected.rows)
+    assert ("A.6.2.8", "covered") in {(r[0], r[4]) for r in rows[1:]}
     soa = openpyxl.load_workbook(io.BytesIO(client.get("/export/soa.xlsx").content))
-    assert soa.sheetnames == ["Statement of Applicability"]
+    assert soa.sheetnames == ["Cover", "Statement of Applicability"]
 
 
 def test_workbook_errors_name_the_field(client: TestClient) -> None:

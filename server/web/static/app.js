@@ -43,7 +43,7 @@ function SignIn({ onSignedIn }) {
   return html`<main class="signin" id="main">
     <form class="card signin-card" onSubmit=${submit} aria-labelledby="signin-title">
       <h1 id="signin-title">grcgraph workbench</h1>
-      <p>Sign in with an API token. <code>grcgraph token create --workspace demo --role editor</code> prints one.</p>
+      <p>Sign in with an API token. <code>grcgraph token create --role editor</code> prints one.</p>
       ${session.reason && html`<div class="notice" role="status">Signed out: ${session.reason}</div>`}
       <${TextField} name="token" label="API token" type="password" value=${token} onInput=${setToken} error=${error}
         autocomplete="current-password" hint="Kept in this page's memory; never put in an address." />
