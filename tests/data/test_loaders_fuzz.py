@@ -56,7 +56,24 @@ def _evidence(suffix: str) -> Callable[[bytes, Path], object]:
     return read
 
 
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Evidence"
+    sheet.append(["id", "title", "kind", "requirements", "asserted_by"])
+    sheet.append(["log", "Logs, kept", "log", "A.6.2.8", "ciso"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 LOADERS: dict[str, tuple[bytes, Callable[[bytes, Path], object]]] = {
+    "evidence-xlsx": (_workbook(), _evidence(".xlsx")),
     "evidence-csv": (EVIDENCE_CSV, _evidence(".csv")),
     "evidence-json": (EVIDENCE_JSON, _evidence(".json")),
     "catalog": ((ROOT / "frameworks/iso42001-2023.csv").read_bytes(), lambda data, _: parse_catalog(_text(data), NAME)),
