@@ -8,6 +8,7 @@ does, with what they return). One module per kind of file, in a registry by kind
 | `obligations` | `obligations.py` | who the EU AI Act binds, by role and category |
 | `mapping-set` | `sssom.py` | a mapping set as SSSOM TSV (`.sssom.tsv` by convention) |
 | `evidence` | `evidence.py` (with `evidence_rows.py`, `evidence_xlsx.py`) | evidence items (CSV, JSON or XLSX) |
+| `measurements` | `measurements.py` | measurements of objectives (CSV) |
 
 Every delimited file is read into one table type (`table.py`); `header.py` splits off the `#` YAML
 header; `sources.py` builds the reference graph from a set of source files.
@@ -34,6 +35,7 @@ READERS: dict[str, Reader] = {
         Reader("obligations", "obligations", (".csv",), "who the EU AI Act binds, by role and category"),
         Reader("mapping-set", "sssom", (".tsv",), "a mapping set as SSSOM TSV"),
         Reader("evidence", "evidence", (".csv", ".json", ".xlsx"), "evidence items"),
+        Reader("measurements", "measurements", (".csv",), "measurements of objectives"),
     )
 }
 

@@ -29,6 +29,7 @@ KINDS: dict[str, URIRef] = {
     "Clause": GRC.Clause,
     "ControlArea": GRC.ControlArea,
     "Control": GRC.Control,
+    "ControlEnhancement": GRC.ControlEnhancement,
     "Chapter": GRC.Chapter,
     "Section": GRC.Section,
     "Article": GRC.Article,
@@ -168,6 +169,7 @@ def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> 
     graph.add((framework, RDF.type, GRC.Framework))
     graph.add((framework, SKOS.prefLabel, Literal(str(meta["framework_title"]))))
     graph.add((scheme, RDF.type, GRC.FrameworkVersion))
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))  # stated, so that SKOS tools need no inference
     graph.add((scheme, GRC.versionOf, framework))
     graph.add((scheme, DCTERMS.identifier, Literal(str(meta["scheme"]))))
     graph.add((scheme, SKOS.prefLabel, Literal(str(meta["title"]))))
@@ -201,6 +203,7 @@ def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> 
     risk_nodes = {label: iris.genai_risk(catalog.namespace, label) for label in meta.get("risks") or []}
     for label, node in risk_nodes.items():
         graph.add((node, RDF.type, GRC.GenAIRisk))
+        graph.add((node, RDF.type, SKOS.Concept))
         graph.add((node, SKOS.prefLabel, Literal(label)))
         graph.add((node, SKOS.inScheme, scheme))
 
@@ -210,6 +213,7 @@ def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> 
         v = row.values
         node = catalog.iri(v["id"])
         graph.add((node, RDF.type, KINDS[v["kind"]]))
+        graph.add((node, RDF.type, SKOS.Concept))
         graph.add((node, DCTERMS.identifier, Literal(v["id"])))
         graph.add((node, SKOS.notation, Literal(v["notation"] or v["id"])))
         graph.add((node, SKOS.prefLabel, Literal(v["title"])))

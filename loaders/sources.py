@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError
@@ -14,7 +14,7 @@ from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
 # Bumped whenever a loader changes what it writes, so that stores built by older code are rebuilt.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -119,11 +119,13 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
                 parsed_obligations = _collect(problems, lambda: parse_obligations(obligations_file.text, obligations_file.name, known))
                 if parsed_obligations is not None:
                     obligation_triples(parsed_obligations, graph, eu.namespace)  # type: ignore[arg-type]
+    # Each relationship's SKOS reading, as the vocabulary states it (grc:sssomPredicate).
+    readings = {s: o for s, o in graph.subject_objects(GRC.sssomPredicate) if isinstance(s, URIRef) and isinstance(o, URIRef)}
     for source in sources.mapping_sets:
         step(f"mapping set {source.name}")
         parsed_set = _collect(problems, lambda source=source: parse_mapping_set(source.text, source.name, titles))  # type: ignore[misc]
         if parsed_set is not None:
-            mapping_triples(parsed_set, graph)  # type: ignore[arg-type]
+            mapping_triples(parsed_set, graph, readings)  # type: ignore[arg-type]
     if problems:
         raise DataError(problems)
     return graph

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
-from grcgraph.loaders.table import Row, read_table
+from grcgraph.loaders.table import Row, problem_at, read_table
 from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
@@ -34,6 +34,7 @@ SEMAPV_NS = "https://w3id.org/semapv/vocab/"
 CORE_COLUMNS = (
     "subject_id",
     "predicate_id",
+    "predicate_modifier",
     "object_id",
     "mapping_justification",
     "confidence",
@@ -96,6 +97,19 @@ SUPPORTIVE = {
 CONCEPT = {"relatedTo"}
 RELATIONSHIPS = SET_THEORY | SUPPORTIVE | CONCEPT
 CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):(\S+)$")
+# "No relationship" is written as SSSOM writes a negative finding: the most general link, negated
+# (`grc:relatedTo` with `predicate_modifier: Not`), so that SSSOM tools never read it as a link.
+# The positive custom predicate `grc:noRelationship` of earlier files is still read.
+NEGATED = "grc:relatedTo"
+NOT = "Not"
+
+
+def relationship(values: dict[str, str]) -> str:
+    """The grcgraph relationship a row states (its local name): `noRelationship` for a negated
+    `grc:relatedTo` and for the older positive `grc:noRelationship`."""
+    if values.get("predicate_modifier") == NOT:
+        return "noRelationship"
+    return values["predicate_id"][4:]
 
 
 @dataclass
@@ -162,58 +176,85 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
     problems += table.problems
 
     mapping_set = MappingSet(name=name, metadata=meta, columns=columns)
+    problems += check_rows(mapping_set, list(table), requirements)
+    if problems:
+        raise DataError(problems)
+    return mapping_set
+
+
+def check_rows(mapping_set: MappingSet, rows: list[Row], requirements: dict[str, str]) -> list[Problem]:
+    """Check rows in SSSOM terms (however they were written: SSSOM TSV, an OSCAL mapping collection)
+    and add them to the set; every fault found, each at its row's line or JSON path."""
+    name = mapping_set.name
+    problems: list[Problem] = []
     curie_map = mapping_set.curie_map
-    seen: dict[tuple[str, str], tuple[int, str]] = {}
-    for row in table:
-        line, values = row.line, row.values
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in rows:
+        values = row.values
         subject, predicate, obj = values["subject_id"], values["predicate_id"], values["object_id"]
         for column in ("subject_id", "object_id"):
             curie = values[column]
             why = _expandable(curie, curie_map)
             if why:
-                problems.append(Problem.in_file(name, line, column, why))
+                problems.append(problem_at(name, row, column, why))
                 continue
             if curie == NO_TERM_FOUND:
                 if column == "subject_id":
-                    problems.append(Problem.in_file(name, line, column, "sssom:NoTermFound may only be an object"))
+                    problems.append(problem_at(name, row, column, "sssom:NoTermFound may only be an object"))
                 continue
             iri = str(mapping_set.expand(curie))
             if iri not in requirements:
-                problems.append(Problem.in_file(name, line, column, f"{curie} is not a requirement of any loaded catalog"))
+                problems.append(problem_at(name, row, column, f"{curie} is not a requirement of any loaded catalog"))
                 continue
             label = values.get(column.replace("_id", "_label"), "")
             if label and label != requirements[iri]:
                 problems.append(
-                    Problem.in_file(
+                    problem_at(
                         name,
-                        line,
+                        row,
                         column.replace("_id", "_label"),
                         f"{label!r} differs from the catalog title of {curie}: {requirements[iri]!r}",
                     )
                 )
+        modifier = values.get("predicate_modifier", "")
         if not predicate.startswith("grc:") or predicate[4:] not in RELATIONSHIPS:
             problems.append(
-                Problem.in_file(
+                problem_at(
                     name,
-                    line,
+                    row,
                     "predicate_id",
                     f"{predicate!r} is not a grcgraph relationship; use one of {', '.join(sorted('grc:' + r for r in RELATIONSHIPS))}",
                 )
             )
-        elif obj == NO_TERM_FOUND and predicate != "grc:noRelationship":
-            problems.append(Problem.in_file(name, line, "predicate_id", "sssom:NoTermFound goes with grc:noRelationship only"))
+        elif modifier not in ("", NOT):
+            problems.append(problem_at(name, row, "predicate_modifier", f"{modifier!r} is not an SSSOM predicate modifier (Not)"))
+        elif modifier == NOT and predicate != NEGATED:
+            problems.append(
+                problem_at(
+                    name,
+                    row,
+                    "predicate_modifier",
+                    f"grcgraph reads a negation only as 'no relationship': {NEGATED} with predicate_modifier Not, not {predicate}",
+                )
+            )
+        elif obj == NO_TERM_FOUND and relationship(values) != "noRelationship":
+            problems.append(
+                problem_at(
+                    name, row, "predicate_id", f"sssom:NoTermFound goes only with no relationship ({NEGATED}, predicate_modifier Not)"
+                )
+            )
         justification = values["mapping_justification"]
         if not justification.startswith("semapv:"):
             problems.append(
-                Problem.in_file(
-                    name, line, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration"
+                problem_at(
+                    name, row, "mapping_justification", f"{justification!r} is not a SEMAPV term such as semapv:ManualMappingCuration"
                 )
             )
         rationale = values.get("rationale", "")
         if rationale and rationale not in RATIONALES:
-            problems.append(Problem.in_file(name, line, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
-        if predicate[4:] in SET_THEORY and not rationale:
-            problems.append(Problem.in_file(name, line, "rationale", "a set-theory relationship needs a rationale (NIST IR 8477)"))
+            problems.append(problem_at(name, row, "rationale", f"{rationale!r} is not one of {', '.join(RATIONALES)}"))
+        if relationship(values) in SET_THEORY and not rationale:
+            problems.append(problem_at(name, row, "rationale", "a set-theory relationship needs a rationale (NIST IR 8477)"))
         confidence = values.get("confidence", "")
         if confidence:
             try:
@@ -221,29 +262,26 @@ def parse_mapping_set(text: str, name: str, requirements: dict[str, str]) -> Map
                 if not Decimal(0) <= number <= Decimal(1):
                     raise InvalidOperation
             except InvalidOperation:
-                problems.append(Problem.in_file(name, line, "confidence", f"{confidence!r} is not a number between 0 and 1"))
+                problems.append(problem_at(name, row, "confidence", f"{confidence!r} is not a number between 0 and 1"))
         for column in ("creator_id", "author_id", "reviewer_id"):
             for curie in filter(None, values.get(column, "").split("|")):
                 why = _expandable(curie, curie_map)
                 if why:
-                    problems.append(Problem.in_file(name, line, column, why))
+                    problems.append(problem_at(name, row, column, why))
         if subject == obj:
-            problems.append(Problem.in_file(name, line, "object_id", "a requirement cannot be mapped to itself"))
+            problems.append(problem_at(name, row, "object_id", "a requirement cannot be mapped to itself"))
         pair = (subject, obj)
+        stated = "grc:" + relationship(values)
         if pair in seen:
-            first_line, first_predicate = seen[pair]
-            kind = "conflicting" if first_predicate != predicate else "duplicate"
+            first_where, first_predicate = seen[pair]
+            kind = "conflicting" if first_predicate != stated else "duplicate"
             problems.append(
-                Problem.in_file(
-                    name, line, "predicate_id", f"{kind} statement of {subject} -> {obj}, first on line {first_line} as {first_predicate}"
-                )
+                problem_at(name, row, "predicate_id", f"{kind} statement of {subject} -> {obj}, first {first_where} as {first_predicate}")
             )
         else:
-            seen[pair] = (line, predicate)
+            seen[pair] = (f"line {row.line}" if not row.paths else f"at {row.paths['']}", stated)
         mapping_set.rows.append(row)
-    if problems:
-        raise DataError(problems)
-    return mapping_set
+    return problems
 
 
 def mapping_iri(mapping_set: MappingSet, subject: str, obj: str) -> URIRef:
@@ -257,7 +295,11 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot keep {type(value).__name__} in a mapping-set header")
 
 
-def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
+def mapping_triples(mapping_set: MappingSet, graph: Graph, skos_readings: dict[URIRef, URIRef] | None = None) -> None:
+    """The mapping set's triples. `skos_readings` gives each relationship's SKOS mapping property
+    (the vocabulary's grc:sssomPredicate): each mapping is then also stated as that SKOS triple,
+    beside its grc:Mapping node and its IR 8477 triple, for SKOS tools that do no inference."""
+    readings = skos_readings or {}
     meta = mapping_set.metadata
     node = URIRef(mapping_set.set_id)
     graph.add((node, RDF.type, GRC.MappingSet))
@@ -283,7 +325,7 @@ def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
     for row in mapping_set.rows:
         v = row.values
         subject = mapping_set.expand(v["subject_id"])
-        predicate = URIRef(str(GRC._NS) + v["predicate_id"][4:])
+        predicate = URIRef(str(GRC._NS) + relationship(v))
         obj = mapping_set.expand(v["object_id"])
         mapping = mapping_iri(mapping_set, v["subject_id"], v["object_id"])
         graph.add((mapping, RDF.type, GRC.Mapping))
@@ -306,3 +348,5 @@ def mapping_triples(mapping_set: MappingSet, graph: Graph) -> None:
             graph.add((mapping, GRC.extra, Literal(json.dumps(extra, sort_keys=True))))
         if obj != URIRef(SSSOM_NS + "NoTermFound"):
             graph.add((subject, predicate, obj))
+            if predicate in readings:
+                graph.add((subject, readings[predicate], obj))

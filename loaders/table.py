@@ -15,13 +15,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grcgraph.errors import DataError
-from grcgraph.model import Problem
+from grcgraph.model import FieldPath, Problem
 
 
 @dataclass(frozen=True)
 class Row:
     line: int
     values: dict[str, str]  # every known column, stripped ("" when the cell is empty or absent)
+    # For a record read from JSON (an OSCAL document): where each column's value sits ("" for the record)
+    paths: dict[str, FieldPath] = field(default_factory=dict)
+
+
+def problem_at(name: str, row: Row, column: str, message: str) -> Problem:
+    """A fault of one row's column: at its line in a delimited file, at its JSON path in a JSON one."""
+    if row.paths:
+        return Problem(message, row.paths.get(column, row.paths.get("", FieldPath())), name, None)
+    return Problem.in_file(name, row.line, column, message)
 
 
 @dataclass

@@ -21,6 +21,7 @@ COLUMNS = [
     "subject_id",
     "subject_label",
     "predicate_id",
+    "predicate_modifier",
     "object_id",
     "object_label",
     "mapping_justification",
@@ -175,7 +176,8 @@ def iso_clauses() -> str:
                 {
                     "subject_id": subject,
                     "subject_label": a[subject],
-                    "predicate_id": "grc:noRelationship",
+                    "predicate_id": "grc:relatedTo",  # negated: no relationship
+                    "predicate_modifier": "Not",
                     "object_id": "sssom:NoTermFound",
                     "object_label": "",
                     "mapping_justification": "semapv:ManualMappingCuration",

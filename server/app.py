@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
@@ -29,7 +29,7 @@ from grcgraph.model import Role
 from grcgraph.server.auth import VerifiedTokens
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.error_format import format_error
-from grcgraph.server.gap_reports import warm_link_indexes
+from grcgraph.server.response_cache import Question, ResponseCache
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings, SettingsError
 from grcgraph.server.sparql import Caller, add_sparql_route, error_body, unauthenticated
@@ -102,21 +102,67 @@ class Router(GraphQLRouter[Context, None]):
     The caller's token is checked before the body is read: an anonymous request is answered 401
     without being parsed, so no analysis of a document runs for a caller without a token."""
 
-    def __init__(self, *args: Any, authenticate: Callable[[Request], Awaitable[Caller]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        authenticate: Callable[[Request], Awaitable[Caller]],
+        registry: Registry,
+        answers: ResponseCache,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.authenticate = authenticate
+        self.registry = registry
+        self.answers = answers
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        principal: Principal | None = None
         if request.method == "POST" or "query" in request.query_params:  # a GET without a query is GraphiQL's page
             principal, failure = await self.authenticate(request)
             if principal is None:
                 return unauthenticated(failure or "send an API token: Authorization: Bearer <token>")
             request.state.caller = principal
-        # strawberry answers a request it cannot read with a plain-text body; callers get JSON instead.
         try:
-            return await super().run(request, context=context, root_value=root_value)
-        except HTTPException as error:
-            return JSONResponse(error_body(HTTP_CODES.get(error.status_code, "BAD_REQUEST"), error.reason), status_code=error.status_code)
+            question = await self.question(request, principal)
+            if question is not None and question.stamped:
+                found = self.answers.get(question)
+                if found is not None:
+                    return Response(found, media_type="application/json")
+            # strawberry answers a request it cannot read with a plain-text body; callers get JSON instead.
+            try:
+                response = await super().run(request, context=context, root_value=root_value)
+            except HTTPException as error:
+                return JSONResponse(
+                    error_body(HTTP_CODES.get(error.status_code, "BAD_REQUEST"), error.reason), status_code=error.status_code
+                )
+            answered: Context | None = getattr(request.state, "context", None)
+            if (
+                question is not None
+                and answered is not None
+                and answered.executed_query
+                and getattr(request.state, "answered_without_errors", False)
+                and response.status_code == 200
+                and isinstance(response.body, bytes)
+            ):
+                self.answers.put(question, response.body)
+            return response
+        finally:
+            if principal is not None:
+                self.registry.done(principal.workspace)
+
+    async def question(self, request: Request, principal: Principal | None) -> Question | None:
+        """The request's question for the response cache (its stamp read when it was answered
+        before), or None when its answer is never kept."""
+        if not self.answers.enabled or principal is None or principal.role >= Role.admin or request.method != "POST":
+            return None
+        content_type, _ = parse_content_type(request.headers.get("content-type", ""))
+        if content_type != "application/json":
+            return None
+        question = self.answers.question(principal.workspace, int(principal.role), principal.token_id, await request.body())
+        if self.answers.seen(question):
+            question.revision = self.registry.get(principal.workspace).revision()
+            question.stamped = True
+        return question
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         """Check a JSON body's shape before strawberry reads it: one object, a `query` string,
@@ -146,21 +192,21 @@ class Router(GraphQLRouter[Context, None]):
         response: dict[str, Any] = {"data": result.data}
         if result.errors:
             response["errors"] = [format_error(error) for error in result.errors]
+        else:
+            request.state.answered_without_errors = True
         return response  # type: ignore[return-value]
 
 
-def create_app(graph: GRCGraph, settings: Settings, *, warm_indexes: bool = False) -> FastAPI:
+def create_app(graph: GRCGraph, settings: Settings) -> FastAPI:
     """The application over one open graph (its store and any workspace); the reference graph should
-    already be loaded. With `warm_indexes` (`grcgraph serve`), each workspace's link index is built
-    in the background."""
+    already be loaded. Each workspace's indexes are read from the store by the first question that
+    needs them, and held under `settings.index_memory_mb` (see `Registry`)."""
     base = graph if graph.workspace_name == settings.local_workspace else graph.with_workspace(settings.local_workspace)
-    registry = Registry(base, VerifiedTokens(settings.token_cache_seconds))
+    registry = Registry(base, VerifiedTokens(settings.token_cache_seconds), index_budget=settings.index_memory_mb * 2**20)
     ready = threading.Event()
     if base.reference_loaded():
         base.prepare()  # the catalog and mapping indexes, once, before the first request
         ready.set()
-        if warm_indexes:
-            warm_link_indexes(registry)
 
     async def principal(request: Request) -> Caller:
         header = request.headers.get("authorization")
@@ -186,7 +232,9 @@ def create_app(graph: GRCGraph, settings: Settings, *, warm_indexes: bool = Fals
             found: Principal | None = getattr(request.state, "caller", None)
             return found, None if found else "send an API token: Authorization: Bearer <token>"
 
-        return Context(registry, settings, caller)
+        context = Context(registry, settings, caller)
+        request.state.context = context  # read back by the router: was a query executed, can its answer be kept
+        return context
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -206,10 +254,14 @@ def create_app(graph: GRCGraph, settings: Settings, *, warm_indexes: bool = Fals
         docs_url=None,
         redoc_url=None,
     )
+    answers = app.state.response_cache = ResponseCache(settings.response_cache_mb * 2**20)
+    app.state.registry = registry
     router = Router(
         build_schema(settings),
         context_getter=get_context,
         authenticate=principal,
+        registry=registry,
+        answers=answers,
         graphql_ide="graphiql" if settings.graphiql else None,
     )
     app.include_router(router, prefix="/graphql")
@@ -283,7 +335,7 @@ def serve(**options: Any) -> None:
         if result.loaded:
             print(f"loaded the reference graph ({result.triples} triples)", file=sys.stderr)
         graph.share_reads()  # commands that only read (frameworks, gaps, evidence export...) run beside the server
-        application = create_app(graph, settings, warm_indexes=True)
+        application = create_app(graph, settings)
         # What startup made (reference indexes, schema, modules) lives as long as the process: frozen,
         # the collector no longer walks it on every full collection, which showed as latency spikes.
         gc.collect()

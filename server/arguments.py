@@ -86,5 +86,11 @@ def page(settings: Settings, first: int) -> int:
     if first < 0:
         raise invalid("first", "must be 0 or more")
     if first > settings.max_page_size:
-        raise ApiError("QUERY_TOO_COMPLEX", f"first: at most {settings.max_page_size} items per page", maxPageSize=settings.max_page_size)
+        message = f"must be at most {settings.max_page_size} (the page limit)"
+        raise ApiError(
+            "INVALID_INPUT",
+            f"first: {message}",
+            problems=[{"field": "first", "message": message}],
+            maxPageSize=settings.max_page_size,
+        )
     return first

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 from typing import TypeAlias
@@ -33,20 +35,76 @@ Authenticate = Callable[[], tuple[Principal | None, str | None]]  # the caller, 
 
 class Registry:
     """One store, one GRCGraph per workspace (sharing the reference indexes), made on first use,
-    and the tokens recently verified against that store."""
+    and the tokens recently verified against that store.
 
-    def __init__(self, base: GRCGraph, tokens: VerifiedTokens | None = None) -> None:
+    Each workspace's indexes (link index, evidence register) are read from the store on demand, by
+    the first question that needs them, and held in a least-recently-used order under a memory
+    budget (`index_budget` bytes, estimated by `GRCGraph.index_bytes`): when the indexes held pass
+    it, the least recently used workspaces lose theirs, whole (with their gap reports), until they
+    fit again. The workspace asked for last is never evicted, so one workspace larger than the
+    budget alone keeps its indexes. Sizes are counted when a request for the workspace ends
+    (`done`) and before the next workspace is handed out."""
+
+    def __init__(self, base: GRCGraph, tokens: VerifiedTokens | None = None, *, index_budget: int = sys.maxsize) -> None:
         self.base = base
         self.tokens = tokens if tokens is not None else VerifiedTokens()
-        self._by_workspace: dict[str, GRCGraph] = {base.workspace_name: base}
+        self.index_budget = index_budget
+        self._held: OrderedDict[str, GRCGraph] = OrderedDict({base.workspace_name: base})  # least recently used first
+        self._sizes: dict[str, int] = {}  # estimated bytes of each workspace's indexes, when it holds any
+        self._used: set[str] = set()  # asked for since sizes were last counted
         self._lock = threading.Lock()
+        self.evictions = 0  # workspaces whose indexes were dropped (tests check the budget with it)
 
     def get(self, workspace: str) -> GRCGraph:
         with self._lock:
-            found = self._by_workspace.get(workspace)
+            self._settle()
+            found = self._held.get(workspace)
             if found is None:
-                found = self._by_workspace[workspace] = self.base.with_workspace(workspace)
+                found = self._held[workspace] = self.base.with_workspace(workspace)
+            self._held.move_to_end(workspace)
+            self._used.add(workspace)
             return found
+
+    def done(self, workspace: str) -> None:
+        """A request for `workspace` ended: count what its indexes hold now, and keep the budget."""
+        with self._lock:
+            self._used.add(workspace)
+            self._settle()
+
+    def index_bytes(self) -> int:
+        """The estimated memory held by the indexes of every workspace, as last counted."""
+        with self._lock:
+            return sum(self._sizes.values())
+
+    def holding(self) -> list[str]:
+        """The workspaces whose indexes are held, least recently used first."""
+        with self._lock:
+            return [name for name in self._held if self._sizes.get(name)]
+
+    def _settle(self) -> None:
+        for name in self._used:
+            found = self._held.get(name)
+            size = found.index_bytes() if found is not None else 0
+            if size:
+                self._sizes[name] = size
+            else:
+                self._sizes.pop(name, None)
+        self._used.clear()
+        total = sum(self._sizes.values())
+        newest = next(reversed(self._held))
+        for name in list(self._held):
+            if total <= self.index_budget:
+                break
+            size = self._sizes.get(name, 0)
+            if not size or name == newest:
+                continue
+            victim = self._held[name]
+            victim.drop_indexes()
+            if victim is not self.base:  # its gap reports (kept per GRCGraph) go with it
+                del self._held[name]
+            del self._sizes[name]
+            total -= size
+            self.evictions += 1
 
 
 class Context(BaseContext):
@@ -56,6 +114,7 @@ class Context(BaseContext):
         self.settings = settings
         self._authenticate = authenticate
         self._covered: dict[tuple[dt.date, int], dict[str, Covered]] = {}
+        self.executed_query = False  # set when a query (not a mutation) is executed (response_cache.MarkQueries)
 
     @cached_property
     def loaders(self) -> Loaders:

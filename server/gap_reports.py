@@ -19,7 +19,6 @@ from cachetools import LRUCache
 
 from grcgraph.api import GRCGraph
 from grcgraph.model import GapRow, StatusCount
-from grcgraph.server.context import Registry
 
 REPORTS = 16  # per workspace
 
@@ -65,17 +64,3 @@ def reports_for(api: GRCGraph) -> GapReports:
         if found is None:
             found = _by_api[api] = GapReports()
         return found
-
-
-def warm_link_indexes(registry: Registry) -> threading.Thread:
-    """Build the link index of every workspace in the store in a background thread, so the first gap
-    report after a start does not wait for it (seconds at 100,000 items). A request that arrives
-    during the build waits for it rather than building again (the index holds a lock)."""
-
-    def build() -> None:
-        for name in registry.base.workspace_names():
-            registry.get(name).warm()
-
-    thread = threading.Thread(target=build, name="grcgraph-link-index", daemon=True)
-    thread.start()
-    return thread

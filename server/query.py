@@ -150,7 +150,8 @@ class Query:
         return EvidenceConnection(edges=edges, page_info=page_info, total_count=len(ids))
 
     @strawberry.field(
-        description="What the evidence (default: all of the workspace's) covers, in every framework or those named, with every path"
+        description="What the evidence (default: all of the workspace's, with its AIMS records) covers, in every framework or those "
+        "named, with every path; `evidenceIds` may name records as gap rows do (impact-assessment/IA-3)"
     )
     def coverage(
         self,
@@ -164,7 +165,10 @@ class Query:
         day, length = parse_day(on, "on"), chain(chain_length)
         if evidence_ids is not None:
             for index, evidence_id in enumerate(evidence_ids):
-                known_evidence(api, evidence_id, FieldPath("evidenceIds", index))
+                if api.is_record_key(evidence_id):
+                    api.record_for_key(evidence_id[:200])  # an AIMS record as evidence: kind/id
+                else:
+                    known_evidence(api, evidence_id, FieldPath("evidenceIds", index))
         wanted = framework_prefixes(api, frameworks)
         return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
 

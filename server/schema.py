@@ -19,15 +19,17 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from grcgraph.errors import StoreUnavailableError
+from grcgraph.server.aims import AIMSMutation, AIMSQuery
 from grcgraph.server.error_format import expected
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
 from grcgraph.server.query import Query
+from grcgraph.server.response_cache import MarkQueries
 from grcgraph.server.settings import Settings
 
 # The root types, one class per concept, merged in this order (a concept adds its class here).
-QUERIES: tuple[type, ...] = (Query,)
-MUTATIONS: tuple[type, ...] = (Mutation,)
+QUERIES: tuple[type, ...] = (Query, AIMSQuery)
+MUTATIONS: tuple[type, ...] = (Mutation, AIMSMutation)
 
 log = logging.getLogger("grcgraph.server")
 
@@ -49,6 +51,8 @@ def build_schema(settings: Settings | None = None) -> Schema:
     extensions: list[Callable[[], SchemaExtension]] = [guard_extension(settings)]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    if settings.response_cache_mb:
+        extensions.append(MarkQueries)
     config = StrawberryConfig(disable_field_suggestions=not settings.introspection)
     query = QUERIES[0] if len(QUERIES) == 1 else merge_types("Query", QUERIES)
     mutation = MUTATIONS[0] if len(MUTATIONS) == 1 else merge_types("Mutation", MUTATIONS)

@@ -36,6 +36,12 @@ class Settings(StoreSettings):
     token_use_flush_seconds: float = 60.0
     document_cache_size: int = 256  # query texts kept parsed and validated (0: check every request from scratch)
     access_log: bool = True  # one log line per request (uvicorn's access log)
+    # Workspace indexes (link index, evidence register) are built on demand and held, least recently
+    # used first out, under this budget (MiB, estimated); see grcgraph.server.context.Registry.
+    index_memory_mb: int = 512
+    # Serialised answers to repeated questions, per revision stamp (MiB; 0: none kept); see
+    # grcgraph.server.response_cache.
+    response_cache_mb: int = 64
 
     def check(self) -> None:
         super().check()
@@ -54,6 +60,10 @@ class Settings(StoreSettings):
                 raise SettingsError(f"{name} must be at least 1")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port {self.port} is not a TCP port")
+        if self.index_memory_mb < 1:
+            raise SettingsError("index_memory_mb must be at least 1 (MiB)")
+        if self.response_cache_mb < 0:
+            raise SettingsError("response_cache_mb must be 0 or more (MiB)")
         if self.document_cache_size < 0:
             raise SettingsError("document_cache_size must be 0 or more")
         if self.token_cache_seconds < 0:

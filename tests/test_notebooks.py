@@ -111,3 +111,23 @@ def test_gap_notebook_statuses(gap_notebook: nbformat.NotebookNode) -> None:
     assert statuses["Art. 9(6)"][1] == "related"
     assert statuses["Art. 10(2)"][1:] == ("stale", "expired: bias-tests")
     assert statuses["Art. 15(1)"][1] == "uncovered"
+
+
+@pytest.fixture(scope="module")
+def aims_notebook() -> nbformat.NotebookNode:
+    return execute("aims-objective-measurements.ipynb")
+
+
+def test_aims_notebook_plots_the_objective(aims_notebook: nbformat.NotebookNode) -> None:
+    assert_ran(aims_notebook)
+    assert has_image(cell(aims_notebook, "chart"))
+    printed = text(cell(aims_notebook, "statuses"))
+    assert "first met: 2028-01-01" in printed and "first at-risk: 2028-01-16" in printed and "first breached: 2028-01-28" in printed
+    opened = text(cell(aims_notebook, "nonconformity"))
+    assert "0.848 is below the threshold 0.85" in opened
+    assert re.search(r"iso42001:10\.2 partial nonconformity/NC-1", opened), opened
+
+
+def test_aims_notebook_is_stored_with_its_outputs() -> None:
+    stored = nbformat.read(NOTEBOOKS / "aims-objective-measurements.ipynb", as_version=4)
+    assert has_image(cell(stored, "chart"))

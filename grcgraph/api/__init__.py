@@ -11,19 +11,23 @@ DataFrames; the only thing the command line and the server call.
 workspace), `reference` (frameworks, requirements, mappings, validation, export), `workspace`
 (evidence, AI systems, the Statement of Applicability, API tokens), `coverage` (coverage and its
 explanations, gap reports, applicability), `reports` (the same answers for people: report tables,
-workbooks, the printable SoA) and `evidence_files` (evidence files in and out).
+workbooks, the printable SoA), `evidence_files` (evidence files in and out), `aims` (the AI
+management system's records, which coverage counts as evidence; `aims_records` beneath it) and `indexes`
+(the memory a workspace's indexes hold, and dropping them).
 """
 
 from __future__ import annotations
 
+from grcgraph.api.aims import AIMSAPI
 from grcgraph.api.evidence_files import EvidenceFilesAPI
+from grcgraph.api.indexes import IndexesAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(EvidenceFilesAPI):
-    """Frameworks, crosswalks and one workspace's evidence, with coverage and gaps."""
+class GRCGraph(EvidenceFilesAPI, AIMSAPI, IndexesAPI):
+    """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage and gaps."""
 
 
 __all__ = ["STATUSES", "GRCGraph", "one_write_at_a_time", "open_configured"]

@@ -125,9 +125,10 @@ class ReferenceAPI(Parts):
         """Rows and predicate shares per mapping set."""
         return self.mapping_index.summary()
 
-    def mappings_sssom(self, source: str, target: str) -> str:
-        """One SSSOM TSV of every mapping between two frameworks, read from source to target."""
-        return self.mapping_index.export_between(source, target)
+    def mappings_sssom(self, source: str, target: str, *, skos: bool = False) -> str:
+        """One SSSOM TSV of every mapping between two frameworks, read from source to target; with
+        `skos`, predicates are SKOS mapping properties and the IR 8477 type is in `ir8477_predicate`."""
+        return self.mapping_index.export_between(source, target, skos=skos)
 
     def mappings(self, source: str, target: str) -> pd.DataFrame:
         """Every mapping between two frameworks, read from `source` to `target`."""
@@ -162,6 +163,23 @@ class ReferenceAPI(Parts):
         except Exception as error:  # any parser failure is the user's file, reported as such
             raise DataError.in_file(str(path), f"not valid Turtle: {error}") from None
         return validate(graph, with_vocabulary=True), len(graph)
+
+    def export_oscal_catalog(self, framework: str) -> bytes:
+        """One framework version as an OSCAL 1.2 catalog (JSON), checked by compliance-trestle's models;
+        ValueError naming the known frameworks for an unknown one."""
+        from grcgraph.reference.oscal_catalog_export import CatalogExport, checked_json  # noqa: PLC0415
+
+        prefix = self.mapping_index.framework(framework)
+        return checked_json(CatalogExport(self.store, self.catalog, self.dates).document(prefix))
+
+    def export_oscal_mapping(self, source: str, target: str) -> bytes:
+        """Every mapping from `source` to `target` as an OSCAL 1.2 mapping collection (JSON), checked by
+        compliance-trestle's models; each map's coverage follows grcgraph's coverage rules."""
+        from grcgraph.coverage.rules import carried  # noqa: PLC0415
+        from grcgraph.reference.oscal_catalog_export import checked_json  # noqa: PLC0415
+        from grcgraph.reference.oscal_mapping_export import collection  # noqa: PLC0415
+
+        return checked_json(collection(self.mapping_index, source, target, lambda predicate: carried(predicate).label))
 
     def export(self, fmt: str = "turtle") -> tuple[bytes, int]:
         """The reference graph serialised (turtle, jsonld or nt), and its triple count."""

@@ -5,6 +5,7 @@ tables, CSV or workbooks. Nothing heavy is imported here: each command imports w
 from __future__ import annotations
 
 import gc
+import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from grcgraph.config import DEFAULT_WORKSPACE, WORKSPACE_ENV
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    import pandas as pd
 
     from grcgraph.api import GRCGraph
     from grcgraph.reports.tables import ReportTable
@@ -140,6 +143,28 @@ def print_table(table: ReportTable, title: str | None = None) -> None:
         shown.add_column(header, overflow="fold")
     for row in table.text_rows():
         shown.add_row(*(escape(cell) for cell in row))
+    console.print(shown)
+
+
+def _cell(value: object) -> str:
+    # What a person reads: yes/no, lists as "a, b", dates as ISO, nothing for a missing value.
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    isoformat = getattr(value, "isoformat", None)
+    return str(isoformat()) if callable(isoformat) else str(value)
+
+
+def print_frame(frame: pd.DataFrame, title: str) -> None:
+    """A DataFrame of the facade on the terminal, its columns named for people."""
+    shown = Table(title=title)
+    for column in frame.columns:
+        shown.add_column(str(column).replace("_", " ").capitalize(), overflow="fold")
+    for row in frame.itertuples(index=False):
+        shown.add_row(*(escape(_cell(value)) for value in row))
     console.print(shown)
 
 

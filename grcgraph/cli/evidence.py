@@ -164,7 +164,7 @@ def explain(
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Why a piece of evidence covers a requirement: the link, then each mapping with type, rationale and source."""
+    """Why a piece of evidence (or an AIMS record: impact-assessment/IA-3) covers a requirement: the link, then each mapping with type, rationale and source."""
     from grcgraph.errors import NotFoundError, UnknownRequirementError
 
     day = parse_day(on)
@@ -182,7 +182,7 @@ def explain(
                 f"path {number}: {path.level.label}{' (inferred)' if path.inferred else ''}{state}", markup=False, highlight=False
             )
             console.print(
-                f"  {path.evidence} -[{path.link.extent}, asserted by {path.link.asserted_by} at {path.link.asserted_at}]-> "
+                f"  {graph.first_hop(path)} -[{path.link.extent}, asserted by {path.link.asserted_by} at {path.link.asserted_at}]-> "
                 f"{graph.ref(path.link.requirement).curie}",
                 markup=False,
                 highlight=False,

@@ -18,12 +18,15 @@ class ExportFormat(StrEnum):
     turtle = "turtle"
     jsonld = "jsonld"
     nt = "nt"
+    oscal_catalog = "oscal-catalog"
+    oscal_mapping = "oscal-mapping"
 
 
 class MappingFormat(StrEnum):
     table = "table"
     csv = "csv"
     sssom = "sssom"
+    sssom_skos = "sssom-skos"
 
 
 @app.command()
@@ -32,8 +35,11 @@ def load(
     store_url: StoreOption = None,
     memory: MemoryOption = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the sources have not changed.")] = False,
-    catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog file of your own (repeatable).")] = None,
-    mappings: Annotated[list[Path] | None, typer.Option("--mappings", help="An extra SSSOM mapping set of your own (repeatable).")] = None,
+    catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog of your own as CSV (repeatable).")] = None,
+    mappings: Annotated[
+        list[Path] | None,
+        typer.Option("--mappings", help="An extra mapping set of your own as SSSOM TSV (repeatable)."),
+    ] = None,
 ) -> None:
     """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -43,6 +49,8 @@ def load(
     for extra in [*(catalog or []), *(mappings or [])]:
         if not extra.is_file():
             raise fail(f"{extra}: no such file")
+        if extra.suffix.lower() == ".json":
+            raise fail(f"{extra}: reading OSCAL JSON is not available yet; give a catalog as CSV and a mapping set as SSSOM TSV")
     with opened(data_dir, memory, store_url, ensure_loaded=False) as graph:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True) as progress:
             task = progress.add_task("checking sources", total=None)
@@ -164,18 +172,37 @@ def validate(
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.turtle,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")] = None,
+    framework: Annotated[str | None, typer.Option("--framework", help="oscal-catalog: the framework (e.g. iso42001).")] = None,
+    source: Annotated[str | None, typer.Option("--from", help="oscal-mapping: the framework mappings are read from.")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="oscal-mapping: the framework they lead to.")] = None,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Write the reference graph as Turtle, JSON-LD or N-Triples."""
+    """Write the reference graph as Turtle, JSON-LD or N-Triples, one framework as an OSCAL catalog
+    (--framework), or the mappings between two as an OSCAL mapping collection (--from, --to)."""
+    if fmt is ExportFormat.oscal_catalog and framework is None:
+        raise fail("--format oscal-catalog needs --framework (e.g. --framework iso42001)")
+    if fmt is ExportFormat.oscal_mapping and (source is None or target is None):
+        raise fail("--format oscal-mapping needs --from and --to (e.g. --from iso42001 --to euaiact)")
     with opened(data_dir, memory, store_url, write=False) as graph:
-        data, triples = graph.export(fmt.value)
+        try:
+            if fmt is ExportFormat.oscal_catalog:
+                assert framework is not None
+                data, what = graph.export_oscal_catalog(framework), f"the OSCAL catalog of {framework}"
+            elif fmt is ExportFormat.oscal_mapping:
+                assert source is not None and target is not None
+                data, what = graph.export_oscal_mapping(source, target), f"the OSCAL mapping collection from {source} to {target}"
+            else:
+                data, triples = graph.export(fmt.value)
+                what = f"{triples} triples"
+        except ValueError as error:
+            raise fail(str(error)) from None
     if output is None:
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
-        errors.print(f"wrote {triples} triples to {output}")
+        errors.print(f"wrote {what} to {output}")
 
 
 @app.command()
@@ -206,10 +233,11 @@ def mappings(
         assert source is not None and target is not None
         try:
             found = graph.mapping_rows(source, target)
-            text = graph.mappings_sssom(source, target) if fmt is MappingFormat.sssom else ""
+            skos = fmt is MappingFormat.sssom_skos
+            text = graph.mappings_sssom(source, target, skos=skos) if fmt in (MappingFormat.sssom, MappingFormat.sssom_skos) else ""
         except ValueError as error:
             raise fail(str(error)) from None
-    if fmt is MappingFormat.sssom:
+    if fmt in (MappingFormat.sssom, MappingFormat.sssom_skos):
         sys.stdout.write(text)
     elif fmt is MappingFormat.csv:
         rows = [m.as_row() for m in found]

@@ -12,6 +12,7 @@ from grcgraph.reference.catalog import PREFIXES, Catalog
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
 from grcgraph.vocab.terms import OPERATOR_ROLES as ROLES
+from grcgraph.vocab.terms import is_true
 from grcgraph.workspace.reads import WorkspaceReads
 
 
@@ -32,7 +33,7 @@ class Scope:
                 ?o a grc:Obligation ; grc:provision ?p ; grc:operatorRole ?role ; grc:forCategory ?cat ;
                    grc:conditional ?cond ; grc:basis ?basis . OPTIONAL {{ ?o skos:note ?note }} }} }}"""
         ):
-            entry = rows.setdefault(str(node), (str(provision), set(), set(), str(conditional) == "true", str(basis), str(note or "")))
+            entry = rows.setdefault(str(node), (str(provision), set(), set(), is_true(conditional), str(basis), str(note or "")))
             entry[1].add(str(role))
             entry[2].add(str(category))
         return list(rows.values())

@@ -1,6 +1,6 @@
 """The plain records that cross layers: what the reference graph holds (framework versions,
 requirements, mappings, dates of application), what users write (evidence, links, AI systems,
-Statement of Applicability entries, API tokens), what the engine answers (coverage with its
+Statement of Applicability entries, API tokens, the AI management system's records in `aims`), what the engine answers (coverage with its
 paths, applicable provisions), and where an input is wrong (`Problem`, with a structured path).
 
 Nothing here reads or writes a store: every layer can import this module, and the engine never
@@ -9,6 +9,29 @@ imports the write side for a dataclass.
 
 from __future__ import annotations
 
+from grcgraph.model.aims import (
+    OBJECTIVE_STATUSES,
+    AIMSSettings,
+    CorrectiveAction,
+    CorrectiveActionInput,
+    Impact,
+    ImpactAssessment,
+    ImpactAssessmentInput,
+    ImpactInput,
+    Measurement,
+    MeasurementInput,
+    Nonconformity,
+    NonconformityInput,
+    Objective,
+    ObjectiveInput,
+    ObjectiveStatus,
+    OverdueItem,
+    RecordEvidence,
+    Review,
+    ReviewInput,
+    Risk,
+    RiskInput,
+)
 from grcgraph.model.engine import STATUSES, ApplicableProvision, CoveragePath, CoverageRow, Covered, GapRow, Hop, Level, SoARow, StatusCount
 from grcgraph.model.problems import FieldPath, Origin, Problem, Segment
 from grcgraph.model.reference import ApplicationDate, FrameworkVersion, Mapping, Requirement, RequirementRef, Rule, SetSummary
@@ -25,11 +48,15 @@ from grcgraph.model.workspace import (
 )
 
 __all__ = [
+    "OBJECTIVE_STATUSES",
     "STATUSES",
+    "AIMSSettings",
     "AISystem",
     "AISystemInput",
     "ApplicableProvision",
     "ApplicationDate",
+    "CorrectiveAction",
+    "CorrectiveActionInput",
     "CoveragePath",
     "CoverageRow",
     "Covered",
@@ -41,12 +68,29 @@ __all__ = [
     "FrameworkVersion",
     "GapRow",
     "Hop",
+    "Impact",
+    "ImpactAssessment",
+    "ImpactAssessmentInput",
+    "ImpactInput",
     "Level",
     "Mapping",
+    "Measurement",
+    "MeasurementInput",
+    "Nonconformity",
+    "NonconformityInput",
+    "Objective",
+    "ObjectiveInput",
+    "ObjectiveStatus",
     "Origin",
+    "OverdueItem",
     "Problem",
+    "RecordEvidence",
     "Requirement",
     "RequirementRef",
+    "Review",
+    "ReviewInput",
+    "Risk",
+    "RiskInput",
     "Role",
     "Rule",
     "Segment",

@@ -44,7 +44,7 @@ class AISystemInput:
     next_review: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions are held by the link index of a large workspace
 class EvidenceLink:
     evidence: str
     requirement: str

@@ -15,6 +15,7 @@ import yaml
 
 from grcgraph.model import Mapping, RequirementRef, SetSummary
 from grcgraph.reference.catalog import PREFIXES, Catalog
+from grcgraph.reference.sssom_export import skos_set
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -34,6 +35,13 @@ class Mappings:
     def inverses(self) -> dict[str, str]:
         graph = f"<{iris.REFERENCE_GRAPH}>"
         rows = self.store.query(PREFIXES + f"SELECT ?p ?q WHERE {{ GRAPH {graph} {{ ?p grc:inverse ?q }} }}")
+        return {str(p).rsplit("#", 1)[1]: str(q).rsplit("#", 1)[1] for p, q in rows}
+
+    @cached_property
+    def skos_readings(self) -> dict[str, str]:
+        """Each relationship's SKOS mapping property (local names), as the vocabulary states it."""
+        graph = f"<{iris.REFERENCE_GRAPH}>"
+        rows = self.store.query(PREFIXES + f"SELECT ?p ?q WHERE {{ GRAPH {graph} {{ ?p grc:sssomPredicate ?q }} }}")
         return {str(p).rsplit("#", 1)[1]: str(q).rsplit("#", 1)[1] for p, q in rows}
 
     @cached_property
@@ -152,13 +160,14 @@ class Mappings:
         """The SSSOM TSV of one loaded mapping set: the same metadata and rows as the file it came from."""
         header = self.sets[set_id]["header"]
         metadata: dict[str, Any] = header["metadata"]
-        columns: list[str] = header["columns"]
+        columns: list[str] = with_modifier(header["columns"])
         curie_map = {str(k): str(v) for k, v in metadata["curie_map"].items()}
         rows = [self._sssom_row(m, curie_map) for m in self.all if m.mapping_set == set_id]
         return write_sssom(metadata, columns, rows)
 
-    def export_between(self, source: str, target: str) -> str:
-        """One SSSOM TSV holding every mapping between two frameworks, read from source to target."""
+    def export_between(self, source: str, target: str, *, skos: bool = False) -> str:
+        """One SSSOM TSV holding every mapping between two frameworks, read from source to target;
+        with `skos`, in its SKOS reading (reference/sssom_export.py)."""
         a, b = self.framework(source), self.framework(target)
         curie_map = {"grc": str(GRC._NS), "grcgraph": iris.BASE, "semapv": SEMAPV, "sssom": "https://w3id.org/sssom/"}
         for version in self.catalog.frameworks():
@@ -180,6 +189,7 @@ class Mappings:
             "subject_id",
             "subject_label",
             "predicate_id",
+            "predicate_modifier",
             "object_id",
             "object_label",
             "mapping_justification",
@@ -201,6 +211,8 @@ class Mappings:
             rows.append(row)
         dates = [str(self.sets[m.mapping_set]["header"]["metadata"].get("mapping_date", "")) for m in self.between(source, target)]
         metadata["mapping_date"] = max(dates) if dates else ""
+        if skos:
+            metadata, columns, rows = skos_set(metadata, columns, rows, self.skos_readings)
         return write_sssom(metadata, columns, rows)
 
     @staticmethod
@@ -212,10 +224,12 @@ class Mappings:
             return iri
 
         row = dict(mapping.extra)
+        negated = mapping.predicate == "noRelationship"  # written as SSSOM writes a negative finding
         row.update(
             {
                 "subject_id": mapping.subject.curie,
-                "predicate_id": mapping.predicate_curie,
+                "predicate_id": "grc:relatedTo" if negated else mapping.predicate_curie,
+                "predicate_modifier": "Not" if negated else "",
                 "object_id": mapping.object.curie if mapping.object else "sssom:NoTermFound",
                 "mapping_justification": mapping.justification,
                 "confidence": mapping.confidence or "",
@@ -225,6 +239,15 @@ class Mappings:
             }
         )
         return row
+
+
+def with_modifier(columns: list[str]) -> list[str]:
+    """The columns of a set, with `predicate_modifier` after `predicate_id` where a file read in the
+    older form (a positive grc:noRelationship) had none."""
+    if "predicate_modifier" in columns:
+        return list(columns)
+    at = columns.index("predicate_id") + 1
+    return [*columns[:at], "predicate_modifier", *columns[at:]]
 
 
 def write_sssom(metadata: dict[str, Any], columns: list[str], rows: list[dict[str, str]]) -> str:

@@ -105,7 +105,10 @@ class GraphStore(ABC):
 
     def named_graphs(self) -> list[ox.NamedNode]:
         """Every named graph in the store (the reference graph, each workspace's, the tokens')."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        rows = [row for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if row[0] is not None]
+        if not rows:
+            # Not every store lists graphs for an empty pattern (Virtuoso answers one empty row): ask for the graphs that hold a triple.
+            rows = list(self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
         return [ox.NamedNode(str(g)) for (g,) in rows if isinstance(g, URIRef)]
 
     @abstractmethod

@@ -43,7 +43,10 @@ def chained_operations(graph: URIRef, before: str | None) -> tuple[list[str], st
     rev = f"<{graph}> <{GRC.revision}>"
     return [
         f"DELETE {{ GRAPH <{graph}> {{ {rev} ?old }} }} INSERT {{ GRAPH <{graph}> {{ {rev} ?new }} }} "
-        f'WHERE {{ OPTIONAL {{ GRAPH <{graph}> {{ {rev} ?old }} }} BIND(IF({found}, "{chained}", "{unchained}") AS ?new) }}'
+        # The old stamp through an aggregate (one row, ?old unbound when there is none), not OPTIONAL:
+        # Virtuoso gives an OPTIONAL with nothing to its left no row, and the stamp would never change.
+        f"WHERE {{ {{ SELECT (SAMPLE(?o) AS ?old) WHERE {{ GRAPH <{graph}> {{ {rev} ?o }} }} }} "
+        f'BIND(IF({found}, "{chained}", "{unchained}") AS ?new) }}'
     ], chained
 
 

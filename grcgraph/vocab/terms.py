@@ -44,6 +44,7 @@ KIND_ORDER = (
     "Clause",
     "ControlArea",
     "Control",
+    "ControlEnhancement",
     "Chapter",
     "Section",
     "Article",
@@ -54,3 +55,9 @@ KIND_ORDER = (
     "Subcategory",
     "GenAIAction",
 )
+
+
+def is_true(lexical: object) -> bool:
+    """Whether an xsd:boolean's lexical form means true: "true" or "1" (a store may give either:
+    Virtuoso answers "1" for what was written "true")."""
+    return str(lexical) in ("true", "1")

@@ -17,7 +17,7 @@ from grcgraph.reference.catalog import Catalog
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
-from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS
+from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS, is_true
 from grcgraph.workspace.inputs import BATCH_SIZE, ID_PATTERN, ROLES, WORKSPACE_PATTERN, notation, uuid5_hex
 
 Values = dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]
@@ -155,7 +155,7 @@ class WorkspaceReads:
             name=self._text(v, SKOS.prefLabel) or "",
             roles=roles,
             category=notation(AI_CATEGORIES, self._text(v, GRC.aiCategory) or ""),
-            generative=self._text(v, GRC.generative) == "true",
+            generative=is_true(self._text(v, GRC.generative)),
             owner=self._text(v, GRC.owner),
             purpose=self._text(v, GRC.purpose),
             data_used=self._text(v, GRC.dataUsed),
@@ -182,7 +182,7 @@ class WorkspaceReads:
             entries.append(
                 SoAEntry(
                     control=self._text(v, GRC.control) or "",
-                    included=self._text(v, GRC.included) == "true",
+                    included=is_true(self._text(v, GRC.included)),
                     reason=self._text(v, GRC.reason) or "",
                 )
             )

@@ -23,6 +23,7 @@ from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Problem, Role, TokenRecord
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
+from grcgraph.vocab.terms import is_true
 from grcgraph.workspace.inputs import WORKSPACE_PATTERN
 
 TOKEN_GRAPH = f"{iris.BASE}graph/tokens"
@@ -123,7 +124,7 @@ def _record(token_id: str, values: dict[str, str]) -> TokenRecord | None:
         values["workspace"],
         Role[values["role"]],
         values.get("created", ""),
-        values.get("revoked") == "true",
+        is_true(values.get("revoked")),
         expires=values.get("expires"),
         last_used=values.get("lastUsed"),
         created_by=values.get("createdBy"),

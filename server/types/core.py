@@ -313,6 +313,9 @@ class Hop:
 @strawberry.type(description="One explanation: the evidence link, then each mapping followed")
 class CoveragePath:
     evidence_id: str
+    origin: str = strawberry.field(
+        description="What the path starts from: the evidence id, or the AIMS record's label ('impact assessment IA-3 of system credit, approved 2026-11-03')"
+    )
     level: str
     stale: bool
     inferred: bool
@@ -323,6 +326,7 @@ class CoveragePath:
     def of(cls, path: PathData, api: GRCGraph) -> CoveragePath:
         return cls(
             evidence_id=path.evidence,
+            origin=api.first_hop(path),
             level=path.level.label,
             stale=path.stale,
             inferred=path.inferred,

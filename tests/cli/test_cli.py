@@ -39,6 +39,14 @@ def test_load_again_does_nothing(data_dir: Path) -> None:
     assert code == 0 and "up to date" in out
 
 
+def test_load_refuses_oscal_json_plainly(data_dir: Path, tmp_path: Path) -> None:
+    oscal = tmp_path / "controls.json"
+    oscal.write_text('{"catalog": {}}', encoding="utf-8")
+    for option in ("--catalog", "--mappings"):
+        code, out = run(data_dir, "load", option, str(oscal))
+        assert code != 0 and "reading OSCAL JSON is not available yet" in " ".join(out.split()), out
+
+
 def test_frameworks_lists_counts_per_kind(data_dir: Path) -> None:
     code, out = run(data_dir, "frameworks")
     assert code == 0

@@ -14,7 +14,7 @@ from in_process import execute, fill
 
 from grcgraph.api import GRCGraph
 from grcgraph.server.context import Registry
-from grcgraph.server.gap_reports import GapReports, reports_for, warm_link_indexes
+from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 
@@ -75,17 +75,3 @@ def test_the_cache_is_bounded(store: GraphStore) -> None:
     assert reports.computed == 5 and len(reports._reports) == 3
     reports.get(api, "iso42001", None, dt.date(2026, 1, 5), 1)
     assert reports.computed == 5
-
-
-def test_serve_builds_link_indexes_at_start(store: GraphStore) -> None:
-    workspace = f"gr-{uuid.uuid4().hex[:12]}"
-    api = fill(store, workspace, 5)
-    try:
-        registry = Registry(GRCGraph(store, "default"))
-        warm_link_indexes(registry).join(timeout=300)
-        index = registry.get(workspace).link_index
-        assert index.builds == 1
-        read_all(registry, workspace)
-        assert index.builds == 1  # the first report used the index built at start
-    finally:
-        store.inner.remove_graph(ox.NamedNode(str(api.workspace.graph)))

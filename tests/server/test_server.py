@@ -124,7 +124,7 @@ def test_requirement_relations_and_mappings(server: Server) -> None:
     assert len({m["id"] for m in between}) == len(between), "pages neither repeat nor skip rows"
     assert all(m["subject"]["id"].startswith("iso42001:") for m in between)
     assert code(server.gql('{ mappings(from: "iso9001", to: "euaiact") { totalCount } }')) == "INVALID_INPUT"
-    assert code(server.gql('{ mappings(from: "iso42001", to: "euaiact", first: 101) { totalCount } }')) == "QUERY_TOO_COMPLEX"
+    assert code(server.gql('{ mappings(from: "iso42001", to: "euaiact", first: 101) { totalCount } }')) == "INVALID_INPUT"
 
 
 def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
@@ -146,8 +146,10 @@ def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
     assert len(seen) == len(set(seen)) == 113
     assert seen[0] == "euaiact:art-1"
     too_many = server.gql("{ requirements(first: 101) { totalCount } }")
-    assert code(too_many) == "QUERY_TOO_COMPLEX"
+    assert code(too_many) == "INVALID_INPUT", "an over-size page is the caller's input, not the query's complexity"
     assert error(too_many)["extensions"]["maxPageSize"] == 100
+    assert error(too_many)["extensions"]["problems"] == [{"field": "first", "message": "must be at most 100 (the page limit)"}]
+    assert error(server.gql("{ requirements(first: 1000) { totalCount } }"))["extensions"]["code"] == "INVALID_INPUT"
     assert code(server.gql('{ requirements(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } }')) == "INVALID_INPUT"
     text = server.data('{ requirements(framework: "euaiact", text: "record-keeping", first: 100) { totalCount edges { node { id } } } }')
     assert text["requirements"]["totalCount"] >= 1

@@ -1,6 +1,5 @@
 // The counts that need attention on the Overview. Each source names the GraphQL fields it needs
-// (merged into one query), how to count from the answer, and where to go to act. Records still to
-// come (objectives, nonconformities, reviews) each add one entry here.
+// (merged into one query), how to count from the answer, and where to go to act.
 import { href } from "./router.js";
 
 export const ATTENTION = [
@@ -17,6 +16,27 @@ export const ATTENTION = [
     fields: "staleEvidence: evidenceList(first: 1, stale: true, on: $on) { totalCount }",
     count: (data) => data.staleEvidence.totalCount,
     link: () => href("evidence", null, { stale: "true" }),
+  },
+  {
+    id: "overdue-records",
+    label: "Risks, impact assessments and management reviews past their next review",
+    fields: "overdue(on: $on) { kind }",
+    count: (data) => data.overdue.filter((o) => o.kind !== "system").length,
+    link: () => href("aims"),
+  },
+  {
+    id: "breached-objectives",
+    label: "Objectives breached",
+    fields: 'breached: objectives(first: 1, status: "breached", on: $on) { totalCount }',
+    count: (data) => data.breached.totalCount,
+    link: () => href("aims"),
+  },
+  {
+    id: "open-nonconformities",
+    label: "Open nonconformities",
+    fields: 'openNonconformities: nonconformities(first: 1, status: "open") { totalCount }',
+    count: (data) => data.openNonconformities.totalCount,
+    link: () => href("aims"),
   },
 ];
 

@@ -11,5 +11,6 @@ export const PAGES = [
   { name: "system-new", title: "New AI system", nav: false, load: () => import("./system-edit.js") },
   { name: "system-edit", title: "Edit AI system", nav: false, load: () => import("./system-edit.js") },
   { name: "soa", title: "SoA", nav: true, load: () => import("./soa.js") },
+  { name: "aims", title: "AIMS records", nav: true, load: () => import("./aims.js") },
   { name: "applicable", title: "Applicable", nav: true, load: () => import("./applicable.js") },
 ];

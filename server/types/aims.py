@@ -1,0 +1,345 @@
+"""The GraphQL types of the AI management system's records: risks, impact assessments with their
+impacts, objectives with their status and measurements, and each record as evidence (what it
+evidences and why); reviews, nonconformities and corrective actions are in `aims_findings.py`.
+Lists that can grow are Relay connections (`RiskConnection`, `MeasurementConnection`, ...), built
+from one generic `Connection`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Generic, TypeVar
+
+import strawberry
+
+from grcgraph.api import GRCGraph
+from grcgraph.model import OBJECTIVE_STATUSES
+from grcgraph.model import ImpactAssessment as AssessmentData
+from grcgraph.model import Objective as ObjectiveData
+from grcgraph.model import Risk as RiskData
+from grcgraph.server.arguments import page, parse_day
+from grcgraph.server.connections import PageInfo, encode_cursor, paginate
+from grcgraph.server.context import Info
+from grcgraph.server.types.core import Requirement
+from grcgraph.vocab import aims_terms
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="One requirement a record evidences, how fully, and for which AI system (null: for every one)")
+class RecordLink:
+    requirement: Requirement
+    extent: str
+    system: str | None
+
+
+@strawberry.type(description="A record as evidence: where evidence ids stand (gap rows, coverage paths) it is named by `key`")
+class RecordEvidence:
+    key: str = strawberry.field(description="kind/id, as in gap rows' evidence: impact-assessment/IA-3")
+    label: str = strawberry.field(
+        description="How an explanation's first hop names it: 'impact assessment IA-3 of system credit, approved 2026-11-03'"
+    )
+    until: dt.date | None = strawberry.field(
+        description="It counts until this date (its next review; for an objective, its data's staleness); stale after"
+    )
+    links: list[RecordLink] = strawberry.field(description="The requirements it evidences now; none for a draft or rejected assessment")
+
+
+def as_evidence(api: GRCGraph, kind: str, record_id: str) -> RecordEvidence:
+    found = api.record_for_key(aims_terms.record_key(kind, record_id))
+    links = [
+        RecordLink(requirement=Requirement(ref=api.ref(k.requirement), api=api), extent=k.extent, system=k.system) for k in found.links
+    ]
+    return RecordEvidence(key=found.key, label=found.label, until=found.until, links=links)
+
+
+def requirements_of(api: GRCGraph, iris: tuple[str, ...]) -> list[Requirement]:
+    return [Requirement(ref=api.ref(iri), api=api) for iri in iris]
+
+
+@strawberry.type(description="An entry of the AI risk register (ISO/IEC 42001 6.1.2-6.1.3, 8.2-8.3; EU AI Act Art. 9)")
+class Risk:
+    data: strawberry.Private[RiskData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.data.title
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.data.description
+
+    @strawberry.field(description="AI system ids")
+    def systems(self) -> list[str]:
+        return list(self.data.systems)
+
+    @strawberry.field(description="The NIST AI 600-1 GAI risk it is an instance of, by label")
+    def gai_risk(self) -> str | None:
+        return self.data.gai_risk
+
+    @strawberry.field(description="On the workspace's scale (aimsSettings.riskScale)")
+    def likelihood(self) -> int | None:
+        return self.data.likelihood
+
+    @strawberry.field
+    def severity(self) -> int | None:
+        return self.data.severity
+
+    @strawberry.field(description="Likelihood times severity")
+    def inherent_level(self) -> int | None:
+        return self.data.inherent_level
+
+    @strawberry.field
+    def residual_likelihood(self) -> int | None:
+        return self.data.residual_likelihood
+
+    @strawberry.field
+    def residual_severity(self) -> int | None:
+        return self.data.residual_severity
+
+    @strawberry.field(description="Residual likelihood times residual severity")
+    def residual_level(self) -> int | None:
+        return self.data.residual_level
+
+    @strawberry.field(description="avoid, mitigate, transfer or accept")
+    def treatment(self) -> str | None:
+        return self.data.treatment
+
+    @strawberry.field(description="The controls chosen")
+    def controls(self) -> list[Requirement]:
+        return requirements_of(self.api, self.data.controls)
+
+    @strawberry.field(description="Evidence ids of the controls chosen")
+    def evidence(self) -> list[str]:
+        return list(self.data.evidence)
+
+    @strawberry.field
+    def owner(self) -> str | None:
+        return self.data.owner
+
+    @strawberry.field(description="identified, assessed, treated or closed")
+    def status(self) -> str:
+        return self.data.status
+
+    @strawberry.field
+    def assessed_on(self) -> dt.date | None:
+        return self.data.assessed_on
+
+    @strawberry.field
+    def next_review(self) -> dt.date | None:
+        return self.data.next_review
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "risk", self.data.id)
+
+
+@strawberry.type
+class Impact:
+    area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
+    description: str
+    severity: int
+    likelihood: int
+    mitigation: str | None
+
+
+@strawberry.type(
+    description="An AI system impact assessment (ISO/IEC 42001 6.1.4, 8.4, A.5); the FRIA of EU AI Act Art. 27 where it serves as one"
+)
+class ImpactAssessment:
+    data: strawberry.Private[AssessmentData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def title(self) -> str | None:
+        return self.data.title
+
+    @strawberry.field(description="AI system id")
+    def system(self) -> str:
+        return self.data.system
+
+    @strawberry.field
+    def assessed_on(self) -> dt.date:
+        return self.data.assessed_on
+
+    @strawberry.field
+    def assessor(self) -> str:
+        return self.data.assessor
+
+    @strawberry.field
+    def intended_use(self) -> str | None:
+        return self.data.intended_use
+
+    @strawberry.field
+    def foreseeable_misuse(self) -> str | None:
+        return self.data.foreseeable_misuse
+
+    @strawberry.field(description="Individuals and groups affected")
+    def affected(self) -> list[str]:
+        return list(self.data.affected)
+
+    @strawberry.field
+    def impacts(self) -> list[Impact]:
+        return [
+            Impact(area=i.area, description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation)
+            for i in self.data.impacts
+        ]
+
+    @strawberry.field(description="approve, approve-with-conditions or reject; null: a draft")
+    def decision(self) -> str | None:
+        return self.data.decision
+
+    @strawberry.field(description="draft, approve, approve-with-conditions or reject")
+    def state(self) -> str:
+        return self.data.state
+
+    @strawberry.field
+    def approver(self) -> str | None:
+        return self.data.approver
+
+    @strawberry.field
+    def decided_on(self) -> dt.date | None:
+        return self.data.decided_on
+
+    @strawberry.field
+    def conditions(self) -> str | None:
+        return self.data.conditions
+
+    @strawberry.field
+    def next_review(self) -> dt.date | None:
+        return self.data.next_review
+
+    @strawberry.field(
+        description="Whether it is the fundamental rights impact assessment of EU AI Act Art. 27 (from the system's role and category)"
+    )
+    def serves_as_fria(self) -> bool:
+        return self.api.serves_as_fria(self.data)
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "impact-assessment", self.data.id)
+
+
+@strawberry.type
+class Measurement:
+    at: dt.datetime
+    value: float
+    source: str | None
+    recorded_by: str
+
+
+@strawberry.type(description="An objective's state on a date, from its series of measurements")
+class ObjectiveStatus:
+    status: str = strawberry.field(description=", ".join(OBJECTIVE_STATUSES))
+    reason: str
+    measurements: int
+    latest_value: float | None
+    latest_at: dt.datetime | None
+    slope_per_day: float | None = strawberry.field(description="Of a least-squares line through the latest measurements")
+
+
+@strawberry.type(description="A measurable AI objective (ISO/IEC 42001 6.2, 9.1; NIST AI RMF MEASURE)")
+class Objective:
+    data: strawberry.Private[ObjectiveData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.data.title
+
+    @strawberry.field
+    def metric(self) -> str:
+        return self.data.metric
+
+    @strawberry.field
+    def unit(self) -> str | None:
+        return self.data.unit
+
+    @strawberry.field(description="higher or lower (is better)")
+    def direction(self) -> str:
+        return self.data.direction
+
+    @strawberry.field
+    def target(self) -> float:
+        return self.data.target
+
+    @strawberry.field(description="Past it the objective is breached")
+    def threshold(self) -> float:
+        return self.data.threshold
+
+    @strawberry.field(description="AI system ids")
+    def systems(self) -> list[str]:
+        return list(self.data.systems)
+
+    @strawberry.field(description="The requirements it serves (a nonconformity opened on its breach names them)")
+    def requirements(self) -> list[Requirement]:
+        return requirements_of(self.api, self.data.requirements)
+
+    @strawberry.field
+    def owner(self) -> str | None:
+        return self.data.owner
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.data.description
+
+    @strawberry.field(description="Days after which its latest measurement is no recent data (null: the workspace's setting)")
+    def stale_after_days(self) -> int | None:
+        return self.data.stale_after_days
+
+    @strawberry.field(description="met, at-risk, breached or no-recent-data on `on` (YYYY-MM-DD, default today)")
+    def status(self, on: str | None = None) -> ObjectiveStatus:
+        s = self.api.objective_status(self.data.id, on=parse_day(on, "on"))
+        return ObjectiveStatus(
+            status=s.status,
+            reason=s.reason,
+            measurements=s.measurements,
+            latest_value=s.latest_value,
+            latest_at=s.latest_at,
+            slope_per_day=s.slope_per_day,
+        )
+
+    @strawberry.field(description="Its measurements in time order, a page at a time")
+    def measurements(self, info: Info, first: int = 100, after: str | None = None) -> Connection[Measurement]:
+        size = page(info.context.settings, first)
+        series = self.api.measurement_list(self.data.id)
+        keys = [m.at.isoformat() for m in series]
+        chosen, page_info = paginate(keys, "measurement", size, after)
+        edges = [
+            Edge(
+                node=Measurement(at=m.at, value=m.value, source=m.source, recorded_by=m.recorded_by),
+                cursor=encode_cursor("measurement", keys[i]),
+            )
+            for i in chosen
+            for m in (series[i],)
+        ]
+        return Connection(edges=edges, page_info=page_info, total_count=len(keys))
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "objective", self.data.id)

@@ -1,0 +1,195 @@
+"""The GraphQL types of the AI management system's findings and follow-ups: reviews,
+nonconformities with their corrective actions, what is overdue, the workspace's settings for
+records (the records themselves are in `aims.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from grcgraph.api import GRCGraph
+from grcgraph.model import CorrectiveAction as ActionData
+from grcgraph.model import Nonconformity as NonconformityData
+from grcgraph.model import Review as ReviewData
+from grcgraph.server.types.aims import RecordEvidence, as_evidence, requirements_of
+from grcgraph.server.types.core import Requirement
+
+
+@strawberry.type(description="A review of an AI system, a risk, an impact assessment, or the AIMS as a whole (a management review, 9.3)")
+class Review:
+    data: strawberry.Private[ReviewData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field(description="system, risk, impact-assessment or aims")
+    def kind(self) -> str:
+        return self.data.kind
+
+    @strawberry.field(description="The id of what was reviewed; null for a management review")
+    def subject(self) -> str | None:
+        return self.data.subject
+
+    @strawberry.field
+    def reviewed_on(self) -> dt.date:
+        return self.data.reviewed_on
+
+    @strawberry.field
+    def participants(self) -> list[str]:
+        return list(self.data.participants)
+
+    @strawberry.field
+    def outcome(self) -> str:
+        return self.data.outcome
+
+    @strawberry.field
+    def actions(self) -> list[str]:
+        return list(self.data.actions)
+
+    @strawberry.field
+    def next_review(self) -> dt.date | None:
+        return self.data.next_review
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "review", self.data.id)
+
+
+@strawberry.type(description="A corrective action on a nonconformity (ISO/IEC 42001 10.2; EU AI Act Art. 20)")
+class CorrectiveAction:
+    data: strawberry.Private[ActionData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def nonconformity(self) -> str:
+        return self.data.nonconformity
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.data.title
+
+    @strawberry.field
+    def owner(self) -> str:
+        return self.data.owner
+
+    @strawberry.field
+    def due(self) -> dt.date:
+        return self.data.due
+
+    @strawberry.field(description="planned, in-progress or done")
+    def status(self) -> str:
+        return self.data.status
+
+    @strawberry.field(description="The verification's verdict, once verified")
+    def effective(self) -> bool | None:
+        return self.data.effective
+
+    @strawberry.field(description="planned, in-progress, done, effective or ineffective")
+    def state(self) -> str:
+        return self.data.state
+
+    @strawberry.field
+    def verified_on(self) -> dt.date | None:
+        return self.data.verified_on
+
+    @strawberry.field
+    def verified_by(self) -> str | None:
+        return self.data.verified_by
+
+    @strawberry.field
+    def verification(self) -> str | None:
+        return self.data.verification
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "corrective-action", self.data.id)
+
+
+@strawberry.type(description="What went wrong: a requirement not met, where it was found, and its corrective actions (ISO/IEC 42001 10.2)")
+class Nonconformity:
+    data: strawberry.Private[NonconformityData]
+    api: strawberry.Private[GRCGraph]
+
+    @strawberry.field
+    def id(self) -> str:
+        return self.data.id
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.data.title
+
+    @strawberry.field
+    def found_on(self) -> dt.date:
+        return self.data.found_on
+
+    @strawberry.field(description="internal-audit, external-audit, incident, review, objective or complaint")
+    def source(self) -> str:
+        return self.data.source
+
+    @strawberry.field(description="The objective or review it came from")
+    def source_ref(self) -> str | None:
+        return self.data.source_ref
+
+    @strawberry.field(description="minor or major")
+    def severity(self) -> str:
+        return self.data.severity
+
+    @strawberry.field(description="The requirements not met")
+    def requirements(self) -> list[Requirement]:
+        return requirements_of(self.api, self.data.requirements)
+
+    @strawberry.field
+    def system(self) -> str | None:
+        return self.data.system
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.data.description
+
+    @strawberry.field
+    def root_cause(self) -> str | None:
+        return self.data.root_cause
+
+    @strawberry.field(description="open or closed")
+    def status(self) -> str:
+        return self.data.status
+
+    @strawberry.field
+    def closed_on(self) -> dt.date | None:
+        return self.data.closed_on
+
+    @strawberry.field
+    def corrective_actions(self) -> list[CorrectiveAction]:
+        found = self.api.records("corrective-action")
+        return [CorrectiveAction(data=a, api=self.api) for a in found if isinstance(a, ActionData) and a.nonconformity == self.data.id]
+
+    @strawberry.field
+    def as_evidence(self) -> RecordEvidence:
+        return as_evidence(self.api, "nonconformity", self.data.id)
+
+
+@strawberry.type(description="A record whose next review date has passed")
+class OverdueItem:
+    kind: str = strawberry.field(description="system, risk, impact-assessment or review")
+    id: str
+    title: str
+    next_review: dt.date
+    days_overdue: int
+
+
+@strawberry.type(description="The workspace's scale for likelihood and severity (1 to riskScale) and its default staleness of measurements")
+class AIMSSettings:
+    risk_scale: int
+    stale_after_days: int
+
+
+@strawberry.type(description="What recordMeasurements stored: every measurement of the batch")
+class MeasurementBatch:
+    count: int
