@@ -53,6 +53,11 @@ class NotFoundError(LookupError):
     """No such record (evidence, AI system, token) in the workspace asked."""
 
 
+class ForbiddenError(PermissionError):
+    """A request for something its caller may not see or do (another workspace's graph, an update
+    where only queries are read); the message says what and why."""
+
+
 class StoreUnavailableError(RuntimeError):
     """The store cannot be reached or did not answer in time; the message names it and the cause."""
 

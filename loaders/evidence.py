@@ -38,7 +38,8 @@ from grcgraph.loaders.evidence_rows import (
     write_field,
 )
 from grcgraph.loaders.evidence_xlsx import read_xlsx
-from grcgraph.loaders.table import read_table
+from grcgraph.loaders.table import FIELD_LIMIT, read_table
+from grcgraph.loaders.text import read_text
 from grcgraph.model import EvidenceInput, EvidenceLinkInput, Origin, Problem
 
 __all__ = [
@@ -54,10 +55,18 @@ __all__ = [
 ]
 
 
+MAX_CELL = 10_000  # characters in one CSV cell, as the GraphQL API takes in one string
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 def read_csv(text: str, name: str, *, framework: str | None = None) -> tuple[list[Sourced], list[Problem]]:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise DataError([Problem.in_file(name, 1, "header", f"not a readable CSV header: {error}")]) from None
     header_lines = max(reader.line_num, 1)
     fields, faults = header_fields(header, {column: column for column in header})
     if faults:
@@ -67,7 +76,7 @@ def read_csv(text: str, name: str, *, framework: str | None = None) -> tuple[lis
     csv.writer(renamed, lineterminator="\n").writerow([fields.get(column, f"unused-{i}") for i, column in enumerate(header)])
     rest = "".join(text.splitlines(keepends=True)[header_lines:])
     known = [*FIELDS, *(f"unused-{i}" for i, column in enumerate(header) if column not in fields)]
-    table = read_table(renamed.getvalue() + rest, name, known=known, first_line=header_lines)
+    table = read_table(renamed.getvalue() + rest, name, known=known, first_line=header_lines, max_cell=MAX_CELL)
     columns = {value: column for column, value in fields.items()}
     rows = (RawRow(row.line, row.values) for row in table)
     items, problems = items_of(rows, name, columns, framework=framework)
@@ -79,7 +88,11 @@ def read_json(text: str, name: str, *, framework: str | None = None) -> tuple[li
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DataError([Problem.in_file(name, error.lineno, f"column {error.colno}", error.msg)]) from None
+        raise DataError([Problem.in_file(name, error.lineno, f"column {error.colno}", f"not JSON: {error.msg}")]) from None
+    except (ValueError, RecursionError) as error:  # a number of over 4,300 digits, or nesting deeper than Python's stack
+        raise DataError(
+            [Problem.in_file(name, 1, "json", f"not JSON this reader takes: {str(error)[:200] or 'nested too deeply'}")]
+        ) from None
     if isinstance(data, dict):
         data = data.get("evidence", data)
     if not isinstance(data, list):
@@ -175,10 +188,7 @@ def read_evidence(path: Path, *, framework: str | None = None) -> tuple[list[Sou
     if suffix == ".xlsx":
         items, problems = read_xlsx(path, framework=framework)
     else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            raise DataError.in_file(str(path), f"not UTF-8 text (byte {error.start}): save it as CSV UTF-8") from None
+        text = read_text(path)  # UTF-8 (Excel's byte-order mark dropped), or DataError at the first byte that is not
         reader = read_json if suffix == ".json" else read_csv
         items, problems = reader(text, str(path), framework=framework)
     return items, sorted(problems, key=problem_order)

@@ -34,6 +34,8 @@ def read_xlsx(path: Path, *, framework: str | None = None) -> tuple[list[Sourced
         book = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise DataError.in_file(name, f"not an XLSX workbook ({str(error)[:120]})") from None
+    except Exception as error:  # a damaged part: openpyxl passes on zlib's, the XML parser's and its own errors as they come
+        raise DataError.in_file(name, f"not an XLSX workbook: a damaged part ({type(error).__name__}: {str(error)[:120]})") from None
     sheet = _sheet([s for s in book.worksheets if isinstance(s, Worksheet)], name)
     problems: list[Problem] = []
 

@@ -46,6 +46,12 @@ class Table:
         return iter(self.rows)
 
 
+# Cells are read up to FIELD_LIMIT characters (csv's own limit, 128 KiB, ends the read with an error
+# that names no column) and refused past `max_cell`, naming line and column.
+FIELD_LIMIT = 1 << 24
+MAX_CELL = 100_000
+
+
 def read_table(
     text: str,
     name: str,
@@ -57,16 +63,23 @@ def read_table(
     first_line: int = 1,
     unknown: str | None = None,
     short_rows: bool = True,
+    max_cell: int = MAX_CELL,
 ) -> Table:
     """The rows of `text` (a delimited table whose header is on `first_line` of the file `name`).
     `known`: the columns the format has (`exact`: all of them, in that order); `required`: the ones
     a file must have; `unknown`: the message for a column not known (default: the known ones);
-    `short_rows`: whether a row may leave its last cells out (CSV allows it, SSSOM TSV does not)."""
+    `short_rows`: whether a row may leave its last cells out (CSV allows it, SSSOM TSV does not);
+    `max_cell`: the longest cell taken. A malformed file is a DataError naming its line."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     if delimiter == "\t":  # SSSOM TSV has no quoting
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE)
     else:
         reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = list(reader.fieldnames or [])
+    try:
+        columns = list(reader.fieldnames or [])
+    except csv.Error as error:
+        raise DataError([Problem.in_file(name, first_line, "header", f"not a readable {_kind(delimiter)} header: {error}")]) from None
     if exact and columns != list(known):
         raise DataError([Problem.in_file(name, first_line, "header", f"columns must be exactly: {','.join(known)}")])
     faults = [
@@ -78,10 +91,28 @@ def read_table(
     if faults:
         raise DataError(faults)
     table = Table(name=name, columns=columns, header_line=first_line)
-    for record in reader:
+    records = iter(reader)
+    while True:
+        start = first_line + reader.line_num  # the line the next row starts on (a quoted cell may span lines)
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:  # a cell over FIELD_LIMIT, or a quote the dialect cannot read
+            raise DataError([Problem.in_file(name, start, "row", f"not a readable {_kind(delimiter)} row: {error}")]) from None
         line = first_line + reader.line_num - 1
         if None in record or (not short_rows and any(value is None for value in record.values())):
             table.problems.append(Problem.in_file(name, line, "row", f"the row does not have the {len(columns)} cells of the header"))
             continue
+        long = [column for column, value in record.items() if isinstance(value, str) and len(value) > max_cell]
+        if long:
+            for column in long:
+                message = f"is {len(record[column])} characters long; at most {max_cell} are taken (an unclosed quote?)"
+                table.problems.append(Problem.in_file(name, start, column, message))
+            continue
         table.rows.append(Row(line, {column: (record.get(column) or "").strip() for column in known}))
     return table
+
+
+def _kind(delimiter: str) -> str:
+    return "TSV" if delimiter == "\t" else "CSV"

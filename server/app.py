@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import json
 import logging
 import sys
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any, TypeVar
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -219,8 +221,9 @@ def create_app(graph: GRCGraph, settings: Settings) -> FastAPI:
         record = registry.tokens.recent(token)
         if record is None:
             record = await asyncio.to_thread(registry.tokens.authenticate, base.authenticate, token)
-        if record is None:
-            return None, "the token is not valid (unknown, mistyped or revoked)"
+        if record is None or record.expired(dt.datetime.now(dt.UTC)):  # a kept record may expire while kept
+            return None, "the token is not valid (unknown, mistyped, revoked or expired)"
+        base.note_token_use(record.id)  # in memory; written every token_use_flush_seconds
         return Principal(record.workspace, record.role, record.id), None
 
     async def get_context(request: Request) -> Context:
@@ -233,7 +236,24 @@ def create_app(graph: GRCGraph, settings: Settings) -> FastAPI:
         request.state.context = context  # read back by the router: was a query executed, can its answer be kept
         return context
 
-    app = FastAPI(title="grcgraph", summary="AI-governance frameworks, crosswalks, evidence and coverage", docs_url=None, redoc_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        flusher = asyncio.create_task(flush_token_use(base, settings.token_use_flush_seconds))
+        try:
+            yield
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await asyncio.to_thread(_flush_token_use, base)
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="grcgraph",
+        summary="AI-governance frameworks, crosswalks, evidence and coverage",
+        docs_url=None,
+        redoc_url=None,
+    )
     answers = app.state.response_cache = ResponseCache(settings.response_cache_mb * 2**20)
     app.state.registry = registry
     router = Router(
@@ -283,6 +303,20 @@ def create_app(graph: GRCGraph, settings: Settings) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
+
+
+async def flush_token_use(base: GRCGraph, every: float) -> None:
+    """Write the tokens' last-used times every `every` seconds, off the event loop, until cancelled."""
+    while True:
+        await asyncio.sleep(every)
+        await asyncio.to_thread(_flush_token_use, base)
+
+
+def _flush_token_use(base: GRCGraph) -> None:
+    try:
+        base.flush_token_use()
+    except Exception as error:  # a store failure must not end the flusher; the next flush retries
+        log.warning("could not write the tokens' last-used times: %s", error)
 
 
 def serve(**options: Any) -> None:

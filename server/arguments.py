@@ -43,7 +43,8 @@ def chain(value: int) -> int:
 
 
 def check_lengths(value: object, path: FieldPath, problems: list[Problem]) -> None:
-    """Refuse any string longer than MAX_TEXT, naming where it is. A path is built only for a
+    """Refuse any string longer than MAX_TEXT, naming where it is (but a record's `id`, which the
+    write's id rule checks). A path is built only for a
     string that is too long: an import holds hundreds of thousands of values."""
     for where, length in _too_long(value):
         problems.append(Problem(f"is {length} characters long; at most {MAX_TEXT} are accepted", FieldPath(*path, *where)))
@@ -61,6 +62,8 @@ def _too_long(value: object) -> Iterator[tuple[tuple[str | int, ...], int]]:
                     yield (index, *where), length
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for name, field in _fields(type(value)):
+            if name == "id":  # the id rule (1-128 characters of a closed set) says more, and is checked by every write
+                continue
             item = getattr(value, name)
             if item is not None and (not isinstance(item, str) or len(item) > MAX_TEXT):
                 for where, length in _too_long(item):

@@ -1,4 +1,5 @@
-"""Limits checked before a query runs, all answered QUERY_TOO_COMPLEX: tokens (while parsing),
+"""Limits checked before a query runs, all answered QUERY_TOO_COMPLEX (but RATE_LIMITED, HTTP 429, when
+the checkers are too busy to check a document in time): tokens (while parsing),
 depth and aliases, then the query's cost (`grcgraph.server.cost`, each linear in the document)
 once it is known to be valid. Nothing here reads the store, so a refused query costs the server
 almost nothing; the caller's token has been checked before any of it (`grcgraph.server.app`).
@@ -148,7 +149,12 @@ def guard_extension(settings: Settings, cache: DocumentCache | None = None) -> C
             try:
                 return await asyncio.wait_for(work, timeout=CHECK_SECONDS)
             except TimeoutError:
-                message = f"the query could not be checked within {CHECK_SECONDS:g} s; send a smaller one, or try again"
-                return Checked(document, (GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"}),), transient=True)
+                # Every checker was busy for CHECK_SECONDS: a limit of the server's, answered as every limit is.
+                response = getattr(self.execution_context.context, "response", None)
+                if response is not None:
+                    response.status_code = 429
+                    response.headers["Retry-After"] = "1"
+                message = f"the query could not be checked within {CHECK_SECONDS:g} s; try again shortly, or send a smaller one"
+                return Checked(document, (GraphQLError(message, extensions={"code": "RATE_LIMITED"}),), transient=True)
 
     return ComplexityGuard

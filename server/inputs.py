@@ -151,12 +151,14 @@ def _moment(text: str | None, path: FieldPath, problems: list[Problem]) -> dt.da
     return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
-def known_evidence(api: GRCGraph, evidence_id: str) -> None:
+def known_evidence(api: GRCGraph, evidence_id: str, path: FieldPath = FieldPath("id")) -> None:
+    api.check_id(evidence_id, path)
     if not api.has_evidence(evidence_id):
         raise NotFoundError(f"no evidence {evidence_id[:140]!r} in this workspace")
 
 
-def known_system(api: GRCGraph, system_id: str) -> None:
+def known_system(api: GRCGraph, system_id: str, path: FieldPath = FieldPath("id")) -> None:
+    api.check_id(system_id, path)
     if not api.has_system(system_id):
         raise NotFoundError(f"no AI system {system_id[:140]!r} in this workspace")
 

@@ -6,6 +6,7 @@ named as the caller spells it (`input.title`, `items[3].links[0].requirement`)."
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
@@ -17,7 +18,7 @@ from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import AISystemInput, FieldPath, Problem, Role
 from grcgraph.server.arguments import camel, check_lengths, optional_day
 from grcgraph.server.context import Info
-from grcgraph.server.error_format import invalid
+from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.inputs import (
     INPUT,
     CreateEvidenceInput,
@@ -36,7 +37,7 @@ from grcgraph.server.inputs import (
     store_system,
     system_changes,
 )
-from grcgraph.server.query import token_of
+from grcgraph.server.query import managed_workspace, token_of
 from grcgraph.server.types.core import Evidence, Requirement
 from grcgraph.server.types.records import AISystem, EvidenceImport, NewToken, SoAEntry, Token
 
@@ -86,7 +87,7 @@ class Mutation:
     @in_write_thread
     def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, input.id)
+        known_evidence(api, input.id, INPUT / "id")
         problems: list[Problem] = []
         check_lengths(input, INPUT, problems)
         changes = evidence_changes(input, problems)
@@ -106,7 +107,7 @@ class Mutation:
     @in_write_thread
     def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, evidence_id)
+        known_evidence(api, evidence_id, FieldPath("evidenceId"))
         problems: list[Problem] = []
         converted = links_of(links, LINKS, problems)
         check_lengths(converted, LINKS, problems)
@@ -119,11 +120,11 @@ class Mutation:
     @in_write_thread
     def unlink_evidence(self, info: Info, evidence_id: str, requirement: str, system: str | None = None) -> Evidence:
         api = info.context.api(Role.editor)
-        known_evidence(api, evidence_id)
+        known_evidence(api, evidence_id, FieldPath("evidenceId"))
         if len(requirement) > 200:
             raise invalid("requirement", "is longer than 200 characters")
         if system is not None:
-            known_system(api, system)
+            known_system(api, system, FieldPath("system"))
         api.unlink(evidence_id, requirement, system)
         return Evidence(data=api.evidence_item(evidence_id), api=api)
 
@@ -151,7 +152,7 @@ class Mutation:
     @in_write_thread
     def update_system(self, info: Info, input: UpdateSystemInput) -> AISystem:
         api = info.context.api(Role.editor)
-        known_system(api, input.id)
+        known_system(api, input.id, INPUT / "id")
         problems: list[Problem] = []
         check_lengths(input, INPUT, problems)
         api.update_system(input.id, system_changes(input, problems), path=INPUT, spelled=camel, problems=problems)
@@ -170,19 +171,40 @@ class Mutation:
         entry = api.set_applicability(control, included, reason)
         return SoAEntry(control=Requirement(ref=api.ref(entry.control), api=api), included=entry.included, reason=entry.reason)
 
-    @strawberry.mutation(description="Make an API token for a workspace (admin only); the secret is in the answer, this once only")
-    def create_token(self, info: Info, workspace: str, role: str) -> NewToken:
-        info.context.require(Role.admin)
-        secret = info.context.registry.base.create_token(workspace[:100], role[:20])
-        return NewToken(id=secret.split("_")[1], workspace=workspace, role=role, token=secret)
+    @strawberry.mutation(
+        description="Make an API token (admin: for its own workspace, the default; operator: for any), at most admin; "
+        "`expires` an ISO 8601 date-time with a time zone. The secret is in the answer, this once only"
+    )
+    def create_token(self, info: Info, role: str, workspace: str | None = None, expires: str | None = None) -> NewToken:
+        principal = info.context.require(Role.admin)
+        target = managed_workspace(info, workspace) or principal.workspace
+        if role[:20] == Role.operator.name:
+            raise ApiError("FORBIDDEN", "operator tokens are made with the command line only: grcgraph token create --role operator")
+        secret = info.context.registry.base.create_token(target[:100], role[:20], expires=_instant(expires), by=principal.token_id or "cli")
+        return NewToken(id=secret.split("_")[1], workspace=target, role=role, token=secret)
 
-    @strawberry.mutation(description="Revoke an API token by id (admin only): refused from the next request on; the record stays for audit")
+    @strawberry.mutation(
+        description="Revoke an API token by id (admin: of its own workspace; operator: any): refused from the next request on; "
+        "the record stays, flagged with who revoked it and when"
+    )
     def revoke_token(self, info: Info, id: str) -> Token:
-        info.context.require(Role.admin)
+        principal = info.context.require(Role.admin)
         base = info.context.registry.base
-        base.revoke_token(id[:100])
-        info.context.registry.tokens.forget(id[:100])
-        record = base.token(id)
-        if record is None:
-            raise NotFoundError(f"no token {id[:100]!r}")
-        return token_of(record)
+        record = base.token(id[:100])  # NotFoundError for what is not a token id
+        if record is None or (principal.role < Role.operator and record.workspace != principal.workspace):
+            raise NotFoundError(f"no token {id[:100]!r} in workspace {principal.workspace!r}")
+        revoked = base.revoke_token(record.id, by=principal.token_id or "cli")
+        info.context.registry.tokens.forget(record.id)
+        return token_of(revoked)
+
+
+def _instant(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text[:64])
+    except ValueError:
+        raise invalid("expires", f"{text[:64]!r} is not an ISO 8601 date-time such as 2027-01-31T00:00:00Z") from None
+    if moment.tzinfo is None:
+        raise invalid("expires", f"{text[:64]!r} has no time zone: add Z or an offset such as +01:00")
+    return moment

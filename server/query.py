@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from grcgraph.errors import NotFoundError
-from grcgraph.model import Role, TokenRecord
+from grcgraph.model import FieldPath, Role, TokenRecord
 from grcgraph.server import list_filters
 from grcgraph.server.arguments import chain, page, parse_day
 from grcgraph.server.connections import (
@@ -26,7 +26,7 @@ from grcgraph.server.connections import (
     paginate,
 )
 from grcgraph.server.context import Info
-from grcgraph.server.error_format import invalid
+from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.gap_reports import reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
@@ -118,6 +118,7 @@ class Query:
     @strawberry.field
     async def evidence(self, info: Info, id: str) -> Evidence:
         api = info.context.api()
+        api.check_id(id)
         item = await info.context.loaders.evidence.load(id[:200])
         if item is None:
             raise NotFoundError(f"no evidence {id[:140]!r} in this workspace")
@@ -163,11 +164,11 @@ class Query:
         api = info.context.api()
         day, length = parse_day(on, "on"), chain(chain_length)
         if evidence_ids is not None:
-            for evidence_id in evidence_ids:
+            for index, evidence_id in enumerate(evidence_ids):
                 if api.is_record_key(evidence_id):
                     api.record_for_key(evidence_id[:200])  # an AIMS record as evidence: kind/id
                 else:
-                    known_evidence(api, evidence_id)
+                    known_evidence(api, evidence_id, FieldPath("evidenceIds", index))
         wanted = framework_prefixes(api, frameworks)
         return coverage_rows(api, api.covered(evidence_ids, on=day, chain_length=length), wanted)
 
@@ -196,7 +197,7 @@ class Query:
         except ValueError as error:
             raise invalid("framework", str(error)) from None
         if system is not None:
-            known_system(api, system)
+            known_system(api, system, FieldPath("system"))
         report = reports_for(api).get(api, prefix, system, day, length)
         shown = list_filters.gap_positions(report.rows, status, order_by, descending)
         rows, keys = [report.rows[i] for i in shown], [report.keys[i] for i in shown]
@@ -224,7 +225,7 @@ class Query:
     def applicable(self, info: Info, system: str, on: str | None = None) -> list[ApplicableProvision]:
         api = info.context.api()
         day = parse_day(on, "on")
-        known_system(api, system)
+        known_system(api, system, FieldPath("system"))
         return [
             ApplicableProvision(
                 requirement=Requirement(ref=api.ref(p.provision), api=api),
@@ -244,11 +245,11 @@ class Query:
         return [AISystem.of(s) for s in info.context.api().system_list()]
 
     @strawberry.field(
-        description="Every API token of every workspace (admin only): id, workspace, role, when made, revoked; never secrets or hashes"
+        description="API tokens, revoked ones too: an admin sees its own workspace's, an operator every workspace's "
+        "(or `workspace`'s); never secrets or hashes"
     )
-    def tokens(self, info: Info) -> list[Token]:
-        info.context.require(Role.admin)
-        return [token_of(record) for record in info.context.registry.base.tokens()]
+    def tokens(self, info: Info, workspace: str | None = None) -> list[Token]:
+        return [token_of(record) for record in info.context.registry.base.tokens(managed_workspace(info, workspace))]
 
     @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
     def statement_of_applicability(self, info: Info) -> list[SoARow]:
@@ -267,4 +268,26 @@ class Query:
 
 
 def token_of(record: TokenRecord) -> Token:
-    return Token(id=record.id, workspace=record.workspace, role=record.role.name, created=record.created, revoked=record.revoked)
+    return Token(
+        id=record.id,
+        workspace=record.workspace,
+        role=record.role.name,
+        created=record.created,
+        revoked=record.revoked,
+        expires=record.expires,
+        last_used=record.last_used,
+        created_by=record.created_by,
+        revoked_by=record.revoked_by,
+        revoked_at=record.revoked_at,
+    )
+
+
+def managed_workspace(info: Info, workspace: str | None) -> str | None:
+    """The workspace whose tokens the caller manages: an admin its own (FORBIDDEN for another), an
+    operator the one named, or every workspace (None) when none is."""
+    principal = info.context.require(Role.admin)
+    if principal.role >= Role.operator:
+        return workspace
+    if workspace is not None and workspace != principal.workspace:
+        raise ApiError("FORBIDDEN", "an admin manages the tokens of its own workspace only; other workspaces are an operator's")
+    return principal.workspace

@@ -32,6 +32,8 @@ class Settings(StoreSettings):
     # A verified token is trusted this long without a store lookup; a revocation by another
     # process sharing the store takes effect within it (0: check the store on every request).
     token_cache_seconds: float = 5.0
+    # Tokens' last-used times (to the minute) are kept in memory and written this often, and at shutdown.
+    token_use_flush_seconds: float = 60.0
     document_cache_size: int = 256  # query texts kept parsed and validated (0: check every request from scratch)
     access_log: bool = True  # one log line per request (uvicorn's access log)
     # Workspace indexes (link index, evidence register) are built on demand and held, least recently
@@ -66,5 +68,7 @@ class Settings(StoreSettings):
             raise SettingsError("document_cache_size must be 0 or more")
         if self.token_cache_seconds < 0:
             raise SettingsError("token_cache_seconds must be 0 or more (seconds)")
+        if self.token_use_flush_seconds <= 0:
+            raise SettingsError("token_use_flush_seconds must be positive (seconds)")
         if self.sparql_timeout <= 0:
             raise SettingsError("sparql_timeout must be positive (seconds)")

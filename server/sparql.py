@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from grcgraph.errors import QueryFailedError, QueryTimeoutError, StoreUnavailableError
+from grcgraph.errors import ForbiddenError, QueryFailedError, QueryTimeoutError, StoreUnavailableError
 from grcgraph.server.context import Principal, Registry
 from grcgraph.server.settings import Settings
 
@@ -96,13 +96,19 @@ def add_sparql_route(app: FastAPI, registry: Registry, settings: Settings, princ
         try:
             api = registry.get(found.workspace)
             body, media = await asyncio.to_thread(api.sparql, query, limit=settings.sparql_result_limit, timeout=settings.sparql_timeout)
+        except ForbiddenError as error:
+            return JSONResponse(error_body("FORBIDDEN", str(error)), status_code=403)
         except SyntaxError as error:
             message = str(error).splitlines()[0][:300]
             return JSONResponse(
                 error_body("INVALID_INPUT", f"not a SPARQL 1.1 query (updates are refused here): {message}"), status_code=400
             )
         except QueryTimeoutError:
-            return JSONResponse(error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s"), status_code=503)
+            # The caller's query, not the server, is at fault: 4xx (and not 429, since sending it again will not help).
+            return JSONResponse(
+                error_body("QUERY_TOO_COMPLEX", f"the query ran over {settings.sparql_timeout:g} s and was stopped; ask for less"),
+                status_code=400,
+            )
         except StoreUnavailableError as error:
             log.warning("%s", error)
             return JSONResponse(error_body("STORE_UNAVAILABLE", "the store is unavailable; try again later"), status_code=503)
@@ -115,4 +121,4 @@ def add_sparql_route(app: FastAPI, registry: Registry, settings: Settings, princ
 
 
 def _refused() -> JSONResponse:
-    return JSONResponse(error_body("FORBIDDEN", "SPARQL updates are refused: this endpoint is read-only"), status_code=400)
+    return JSONResponse(error_body("FORBIDDEN", "SPARQL updates are refused: this endpoint is read-only"), status_code=403)

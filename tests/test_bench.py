@@ -172,9 +172,10 @@ def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
         ["bench.reads", "--sizes", "60", "--baseline-up-to", "60", "--cold-runs", "1"],
         ["bench.http_overhead", "--size", "60", "--samples", "5", "--seconds", "1"],
         ["bench.hostile", "--samples", "3"],
+        ["bench.soak", "--sizes", "60", "--seconds", "2", "--clients", "4"],
         ["bench.measurements", "--sizes", "60"],
     ],
-    ids=["writes", "reads", "http_overhead", "hostile", "measurements"],
+    ids=["writes", "reads", "http_overhead", "hostile", "soak", "measurements"],
 )
 def test_micro_benchmark_runs(args: list[str]) -> None:
     done = subprocess.run(

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from grcgraph.api.parts import frame
 from grcgraph.api.reference import ReferenceAPI
-from grcgraph.errors import NotFoundError
+from grcgraph.errors import ForbiddenError, InvalidInputError, NotFoundError
 from grcgraph.model import (
     AISystem,
     AISystemInput,
@@ -26,11 +26,12 @@ from grcgraph.model import (
     SoAEntry,
     TokenRecord,
 )
-from grcgraph.store import revision
+from grcgraph.store import revision, sparql_text
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
-from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
+from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK, bad_id
 from grcgraph.workspace.register import EvidenceRegister
+from grcgraph.workspace.tokens import TokenUse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +40,13 @@ WORKSPACE_GRAPHS = f"{iris.BASE}graph/workspace/"
 
 
 class WorkspaceAPI(ReferenceAPI):
+    def check_id(self, value: str, path: FieldPath = FieldPath()) -> None:
+        """InvalidInputError (at `path`, whose last segment is the id) for what cannot be an evidence or
+        AI-system id: 1-128 letters, digits, '.', '_', ':' or '-'. A lookup says so rather than 'not found'."""
+        fault = bad_id(value, FieldPath(*path[:-1]) if path else FieldPath())
+        if fault is not None:
+            raise InvalidInputError([Problem(fault.message, path or FieldPath("id"))])
+
     # --- evidence ------------------------------------------------------------------------------
     def has_evidence(self, evidence_id: str) -> bool:
         return self.workspace.has_evidence(evidence_id)
@@ -199,22 +207,38 @@ class WorkspaceAPI(ReferenceAPI):
         return self.workspace.set_applicability(control, included, reason)
 
     # --- API tokens (of every workspace: the store's token graph) ----------------------------------
-    def create_token(self, workspace: str, role: str) -> str:
-        """A new token's secret, shown this once: only its SHA-256 is stored."""
-        return tokens.create_token(self.store, workspace, role)
+    def create_token(self, workspace: str, role: str, *, expires: dt.datetime | None = None, by: str = "cli") -> str:
+        """A new token's secret, shown this once: only its SHA-256 is stored. `expires`: refused from
+        then on; `by`: who makes it ('cli' or the token id of the admin or operator)."""
+        return tokens.create_token(self.store, workspace, role, expires=expires, by=by)
 
-    def revoke_token(self, token_id: str) -> None:
-        tokens.revoke_token(self.store, token_id)
+    def revoke_token(self, token_id: str, *, by: str = "cli") -> TokenRecord:
+        """Flag a token revoked with who and when; the record is kept. NotFoundError if there is none."""
+        return self._token_use.latest(tokens.revoke_token(self.store, token_id, by=by))
 
     def token(self, token_id: str) -> TokenRecord | None:
-        return tokens.token_record(self.store, token_id)
+        record = tokens.token_record(self.store, token_id)
+        return None if record is None else self._token_use.latest(record)
 
-    def tokens(self) -> list[TokenRecord]:
-        return tokens.tokens(self.store)
+    def tokens(self, workspace: str | None = None) -> list[TokenRecord]:
+        """Every token record, or those of `workspace`, with the last use noted in this process."""
+        return [self._token_use.latest(record) for record in tokens.tokens(self.store, workspace)]
 
     def authenticate(self, token: str) -> TokenRecord | None:
-        """The live record of a presented token, or None when it is malformed, unknown, wrong or revoked."""
+        """The live record of a presented token, or None when it is malformed, unknown, wrong, revoked or expired."""
         return tokens.authenticate(self.store, token)
+
+    def note_token_use(self, token_id: str) -> None:
+        """Remember that a token was used now (to the minute, in memory): `flush_token_use` writes it."""
+        self._token_use.note(token_id)
+
+    def flush_token_use(self) -> int:
+        """Write the last-used times noted since the last flush, in one update; how many tokens."""
+        return self._token_use.flush(self.store)
+
+    @cached_property
+    def _token_use(self) -> TokenUse:
+        return TokenUse()
 
     # --- the store, as a server asks about it ----------------------------------------------------
     def workspace_names(self) -> list[str]:
@@ -233,8 +257,20 @@ class WorkspaceAPI(ReferenceAPI):
     def sparql(self, query: str, *, limit: int, timeout: float) -> tuple[bytes, str]:
         """A read-only SPARQL query over the reference graph and this workspace only (as default and
         named graphs): the serialised answer (at most `limit` rows) and its media type, stopped at
-        `timeout` seconds (QueryTimeoutError); SyntaxError for what is not such a query."""
+        `timeout` seconds (QueryTimeoutError); SyntaxError for what is not such a query; ForbiddenError
+        for an update, or for a query naming (FROM, FROM NAMED, GRAPH) a graph outside those two."""
         graphs = [ox.NamedNode(str(iris.REFERENCE_GRAPH)), ox.NamedNode(str(self.workspace.graph))]
+        found = sparql_text.shape(query)
+        if found.update:
+            raise ForbiddenError(f"SPARQL updates ({found.form}) are refused: this endpoint is read-only")
+        visible = {graph.value for graph in graphs}
+        for named in found.graphs:
+            if named not in visible:
+                shown = named if len(named) <= 200 else f"{named[:200]}..."
+                raise ForbiddenError(
+                    f"the query names the graph <{shown}>, which this workspace cannot see; "
+                    f"it sees the reference graph <{iris.REFERENCE_GRAPH}> and its own <{self.workspace.graph}>"
+                )
         return self.store.sparql(query, graphs, limit=limit, timeout=timeout)
 
 

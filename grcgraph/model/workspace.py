@@ -88,17 +88,30 @@ class SoAEntry:
 
 
 class Role(IntEnum):
-    """An API token's role, ordered: each role can do what the ones below it can."""
+    """An API token's role, ordered: each role can do what the ones below it can. An admin manages the
+    tokens of its own workspace; an operator (made only by the CLI) manages every workspace's."""
 
     reader = 1
     editor = 2
     admin = 3
+    operator = 4
 
 
 @dataclass(frozen=True)
 class TokenRecord:
+    """A token's record (never its secret or hash). Times are UTC ISO 8601 strings; `created_by` and
+    `revoked_by` name who did it: a token id, or "cli" for the command line."""
+
     id: str
     workspace: str
     role: Role
     created: str
     revoked: bool
+    expires: str | None = None
+    last_used: str | None = None
+    created_by: str | None = None
+    revoked_by: str | None = None
+    revoked_at: str | None = None
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.expires is not None and dt.datetime.fromisoformat(self.expires) <= now

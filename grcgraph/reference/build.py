@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from grcgraph import paths
 from grcgraph.errors import DataError
 from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.text import decode
 from grcgraph.model import Problem
 from grcgraph.reference.validation import validate
 from grcgraph.store.base import GraphStore
@@ -33,7 +34,7 @@ def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Seq
     """The files shipped with grcgraph, plus a user's own catalogs and mapping sets."""
 
     def read(entry: object, name: str) -> SourceFile:
-        return SourceFile(name=name, text=entry.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        return SourceFile(name=name, text=decode(entry.read_bytes(), name))  # type: ignore[attr-defined]
 
     return ReferenceSources(
         vocabulary=read(paths.VOCABULARY, "ontology/grcgraph.ttl"),

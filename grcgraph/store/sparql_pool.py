@@ -14,6 +14,7 @@ graphs dumped as N-Quads. A query therefore sees every write acknowledged before
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import itertools
 import os
@@ -91,6 +92,9 @@ class QueryPool:
         self._current: Snapshot | None = None
         self._serial = itertools.count()
         self._closed = False
+        # Workers are started from one thread that lives as long as the pool: Linux kills a worker
+        # when the thread that started it ends (PR_SET_PDEATHSIG), and request threads come and go.
+        self._starter = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sparql-workers")
         if snapshots is not None:
             shutil.rmtree(snapshots, ignore_errors=True)  # left by a process that did not exit cleanly
             snapshots.mkdir(parents=True, exist_ok=True)
@@ -144,7 +148,7 @@ class QueryPool:
                 self._all.discard(child)
                 child.kill()
         try:
-            child = _start()
+            child = self._starter.submit(_start).result()
         except BaseException:
             with self._lock:
                 self._busy -= 1
@@ -209,6 +213,7 @@ class QueryPool:
             current, self._current = self._current, None
         for child in children:
             child.kill()
+        self._starter.shutdown(wait=False)
         if current is not None:
             self._remove(current)
         if self.snapshots is not None:

@@ -81,7 +81,8 @@ def notation(mapping: Mapping[str, URIRef], iri: str) -> str:
 def bad_id(value: str | None, path: FieldPath) -> Problem | None:
     if ID_PATTERN.match(value or ""):
         return None
-    return Problem(f"{value!r} must be 1-128 letters, digits, '.', '_', ':' or '-'", path / "id" if path else FieldPath("id"))
+    shown = repr(value) if value is None or len(value) <= 128 else f"{value[:40]!r}... ({len(value)} characters)"
+    return Problem(f"{shown} must be 1-128 letters, digits, '.', '_', ':' or '-'", path / "id" if path else FieldPath("id"))
 
 
 def merged_evidence(

@@ -9,11 +9,13 @@ are built from a validated token id; no user text is ever formatted into SPARQL.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
 import re
 import secrets
+import threading
 
 import pyoxigraph as ox
 
@@ -42,29 +44,61 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(store: GraphStore, workspace: str, role: str) -> str:
-    """Store a new token for `workspace` with `role` and return its secret (shown once, never stored)."""
+BY_FORM = re.compile(r"^(cli|[0-9a-f]{16})$")  # who made or revoked a token: the CLI, or a token id
+USE_RESOLUTION = dt.timedelta(minutes=1)  # last-used times are kept to the minute, written in batches
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def iso(moment: dt.datetime) -> str:
+    """A UTC instant to the second as the store gives it back: 2027-01-31T00:00:00Z."""
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _when(moment: dt.datetime) -> ox.Literal:
+    return ox.Literal(iso(moment), datatype=ox.NamedNode(f"{XSD}dateTime"))
+
+
+def _by(by: str) -> str:
+    if not BY_FORM.match(by):
+        raise ValueError(f"who changes a token is 'cli' or a token id, not {by[:40]!r}")
+    return by
+
+
+def create_token(
+    store: GraphStore, workspace: str, role: str, *, expires: dt.datetime | None = None, by: str = "cli", now: dt.datetime | None = None
+) -> str:
+    """Store a new token for `workspace` with `role` and return its secret (shown once, never stored).
+    `expires`: refused from that instant on (timezone-aware, in the future); `by`: who made it."""
     problems = []
+    moment = now or now_utc()
     if not WORKSPACE_PATTERN.match(workspace or ""):
-        problems.append(Problem(f"{workspace!r} must be 1-63 lower-case letters, digits or '-'", FieldPath("workspace")))
+        problems.append(Problem(f"{workspace[:100]!r} must be 1-63 lower-case letters, digits or '-'", FieldPath("workspace")))
     if role not in Role.__members__:
-        problems.append(Problem(f"{role!r} is not one of {', '.join(Role.__members__)}", FieldPath("role")))
+        problems.append(Problem(f"{role[:20]!r} is not one of {', '.join(Role.__members__)}", FieldPath("role")))
+    if expires is not None and (expires.tzinfo is None or expires <= moment):
+        problems.append(
+            Problem(f"{expires.isoformat()} must be a date-time with a time zone, after now ({moment.isoformat()})", FieldPath("expires"))
+        )
     if problems:
         raise InvalidInputError(problems)
     token_id = secrets.token_hex(8)
     token = f"grc_{token_id}_{secrets.token_urlsafe(32)}"
     node, graph = _node(token_id), ox.NamedNode(TOKEN_GRAPH)
-    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    store.extend(
-        [
-            ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}tokenHash"), ox.Literal(_hash(token)), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}workspace"), ox.Literal(workspace), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}role"), ox.Literal(role), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}created"), ox.Literal(created, datatype=ox.NamedNode(f"{XSD}dateTime")), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}revoked"), ox.Literal("false", datatype=ox.NamedNode(f"{XSD}boolean")), graph),
-        ]
-    )
+    quads = [
+        ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}tokenHash"), ox.Literal(_hash(token)), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}workspace"), ox.Literal(workspace), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}role"), ox.Literal(role), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}created"), _when(moment), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}createdBy"), ox.Literal(_by(by)), graph),
+        ox.Quad(node, ox.NamedNode(f"{AUTH}revoked"), ox.Literal("false", datatype=ox.NamedNode(f"{XSD}boolean")), graph),
+    ]
+    if expires is not None:
+        quads.append(ox.Quad(node, ox.NamedNode(f"{AUTH}expires"), _when(expires), graph))
+    store.extend(quads)
     store.flush()
     return token
 
@@ -85,34 +119,55 @@ def _values(store: GraphStore, token_id: str) -> dict[str, str]:
 def _record(token_id: str, values: dict[str, str]) -> TokenRecord | None:
     if "tokenHash" not in values or values.get("role") not in Role.__members__:
         return None
-    return TokenRecord(token_id, values["workspace"], Role[values["role"]], values.get("created", ""), is_true(values.get("revoked")))
+    return TokenRecord(
+        token_id,
+        values["workspace"],
+        Role[values["role"]],
+        values.get("created", ""),
+        is_true(values.get("revoked")),
+        expires=values.get("expires"),
+        last_used=values.get("lastUsed"),
+        created_by=values.get("createdBy"),
+        revoked_by=values.get("revokedBy"),
+        revoked_at=values.get("revokedAt"),
+    )
 
 
-def tokens(store: GraphStore) -> list[TokenRecord]:
-    """Every token record, in one store read."""
+def tokens(store: GraphStore, workspace: str | None = None) -> list[TokenRecord]:
+    """Every token record (of `workspace` only, when given), in one store read."""
     values: dict[str, dict[str, str]] = {}
     for quad in store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), ox.NamedNode(TOKEN_GRAPH)):
         if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
             values.setdefault(quad.subject.value.rsplit("/", 1)[-1], {})[quad.predicate.value[len(AUTH) :]] = quad.object.value
     records = (_record(i, values[i]) for i in sorted(values) if TOKEN_ID.match(i))
-    return [record for record in records if record is not None]
+    return [record for record in records if record is not None and workspace in (None, record.workspace)]
 
 
-def revoke_token(store: GraphStore, token_id: str) -> None:
-    """Mark a token revoked (the record stays, for audit); NotFoundError if there is no such token."""
+def revoke_token(store: GraphStore, token_id: str, *, by: str = "cli", now: dt.datetime | None = None) -> TokenRecord:
+    """Mark a token revoked, with who and when (the record stays, for audit; a second revocation
+    keeps the first's who and when); NotFoundError if there is no such token."""
     node = _node(token_id)
-    if token_record(store, token_id) is None:
+    record = token_record(store, token_id)
+    if record is None:
         raise NotFoundError(f"no token {token_id!r}")
-    # The node IRI is built from a token id matching TOKEN_ID (hex only): nothing else reaches the text.
+    if record.revoked:
+        return record
+    # The text holds only IRIs built from a token id matching TOKEN_ID (hex only), `by` matching
+    # BY_FORM ('cli' or hex) and a date-time this function made: no user text reaches it.
+    when = _when(now or now_utc())
     store.update(
         f"DELETE WHERE {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> ?old }} }} ;\n"
-        f'INSERT DATA {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> "true"^^<{XSD}boolean> }} }}'
+        f'INSERT DATA {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> "true"^^<{XSD}boolean> ; '
+        f'<{AUTH}revokedBy> "{_by(by)}" ; <{AUTH}revokedAt> {when} }} }}'
     )
     store.flush()
+    found = token_record(store, token_id)
+    assert found is not None
+    return found
 
 
-def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
-    """The live record of a presented token, or None when it is malformed, unknown, wrong or revoked."""
+def authenticate(store: GraphStore, token: str, now: dt.datetime | None = None) -> TokenRecord | None:
+    """The live record of a presented token, or None when it is malformed, unknown, wrong, revoked or expired."""
     match = TOKEN_FORM.match(token.strip())
     if not match:
         return None
@@ -122,6 +177,52 @@ def authenticate(store: GraphStore, token: str) -> TokenRecord | None:
     if stored is None or not hmac.compare_digest(stored, _hash(token.strip())):
         return None
     record = _record(match.group(1), values)
-    if record is None or record.revoked:
+    if record is None or record.revoked or record.expired(now or now_utc()):
         return None
     return record
+
+
+class TokenUse:
+    """When each token was last used, kept to the minute in memory and written in batches (`flush`),
+    so that a read does not become a write: at most one update per flush, naming only the tokens
+    whose minute moved since the last one."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, dt.datetime] = {}
+        self._written: dict[str, dt.datetime] = {}
+        self._lock = threading.Lock()
+
+    def note(self, token_id: str, now: dt.datetime | None = None) -> None:
+        moment = (now or now_utc()).astimezone(dt.UTC)
+        minute = moment - dt.timedelta(seconds=moment.second, microseconds=moment.microsecond)
+        with self._lock:
+            if self._seen.get(token_id) != minute:
+                self._seen[token_id] = minute
+
+    def latest(self, record: TokenRecord) -> TokenRecord:
+        """`record` with the last use noted here when it is later than the stored one."""
+        with self._lock:
+            seen = self._seen.get(record.id)
+        if seen is None or (record.last_used and dt.datetime.fromisoformat(record.last_used) >= seen):
+            return record
+        return dataclasses.replace(record, last_used=iso(seen))
+
+    def flush(self, store: GraphStore) -> int:
+        """Write the last-used times that moved since the last flush, in one update; how many."""
+        with self._lock:
+            pending = {i: t for i, t in self._seen.items() if self._written.get(i) != t and TOKEN_ID.match(i)}
+        if not pending:
+            return 0
+        graph = f"<{TOKEN_GRAPH}>"
+        # Only IRIs built from token ids matching TOKEN_ID and date-times made here reach the text.
+        operations = [
+            f"DELETE WHERE {{ GRAPH {graph} {{ {_node(i)} <{AUTH}lastUsed> ?old }} }} ;\n"
+            f"INSERT {{ GRAPH {graph} {{ {_node(i)} <{AUTH}lastUsed> {_when(t)} }} }} "
+            f"WHERE {{ GRAPH {graph} {{ {_node(i)} <{AUTH}tokenHash> ?hash }} }}"
+            for i, t in sorted(pending.items())
+        ]
+        store.update(" ;\n".join(operations))
+        store.flush()
+        with self._lock:
+            self._written.update(pending)
+        return len(pending)

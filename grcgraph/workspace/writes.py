@@ -29,6 +29,7 @@ from grcgraph.store.journal import BulkStore, bulk_insert
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS
+from grcgraph.workspace.hygiene import location_fault, multi_line, single_line
 from grcgraph.workspace.inputs import (
     BULK_MIN_ITEMS,
     ROLES,
@@ -97,24 +98,24 @@ class Workspace(WorkspaceReads):
         node.add(_IDENTIFIER, Lit(item.id))
         if not item.title or not item.title.strip():
             problems.append(Problem("is empty", path / "title"))
-        else:
-            node.add(_TITLE, Lit(item.title.strip()))
+        elif (title := single_line(item.title, path / "title", problems)) is not None:
+            node.add(_TITLE, Lit(title))
         kind = EVIDENCE_KINDS.get(item.kind)
         if kind is None:
             problems.append(Problem(f"{item.kind!r} is not one of {', '.join(EVIDENCE_KINDS)}", path / "kind"))
         else:
             node.add(_KIND, str(kind))
-        if item.description:
-            node.add(_DESCRIPTION, Lit(item.description))
-        if item.owner:
-            node.add(_OWNER, Lit(item.owner))
-        if item.location:
-            not_iri = iri_fault(item.location)
+        if (description := multi_line(item.description, path / "description", problems)) is not None:
+            node.add(_DESCRIPTION, Lit(description))
+        if (owner := single_line(item.owner, path / "owner", problems)) is not None:
+            node.add(_OWNER, Lit(owner))
+        if (location := single_line(item.location, path / "location", problems)) is not None:
+            not_iri = location_fault(location) or iri_fault(location)
             if not_iri:
-                problems.append(Problem(f"{item.location!r} is not a URI ({not_iri})", path / "location"))
+                problems.append(Problem(f"{location[:200]!r} is not a URI this project stores ({not_iri})", path / "location"))
             else:
-                node.add(_LOCATION, item.location)
-        if item.sha256:
+                node.add(_LOCATION, location)
+        if item.sha256 and item.sha256.strip():
             node.add(_SHA256, Lit(item.sha256.lower() if SHA256_ANY_CASE.fullmatch(item.sha256) else item.sha256))
         if item.collected_on:
             node.add(_COLLECTED, Lit(item.collected_on.isoformat(), XSD_DATE))
@@ -136,6 +137,8 @@ class Workspace(WorkspaceReads):
             problems.append(Problem(f"{link.extent!r} must be 'full' or 'partial'", path / "extent"))
         if not link.asserted_by or not link.asserted_by.strip():
             problems.append(Problem("is empty: say who asserts that this evidence meets the requirement", path / "assertedBy"))
+        else:
+            single_line(link.asserted_by, path / "assertedBy", problems)
         if link.system is not None and f"{self.base}system/{link.system}" not in data.nodes and not self._known_system(link.system):
             problems.append(Problem(f"no AI system {link.system!r} in workspace {self.name!r}", path / "system"))
         if requirement is None or extent is None:
@@ -166,8 +169,8 @@ class Workspace(WorkspaceReads):
         node.add(_IDENTIFIER, Lit(item.id))
         if not item.name or not item.name.strip():
             problems.append(Problem("is empty", path / "name"))
-        else:
-            node.add(str(SKOS.prefLabel), Lit(item.name.strip()))
+        elif (name := single_line(item.name, path / "name", problems)) is not None:
+            node.add(str(SKOS.prefLabel), Lit(name))
         if not item.roles:
             problems.append(Problem(f"name at least one of {', '.join(ROLES)}", path / "roles"))
         for role in item.roles:
@@ -180,8 +183,13 @@ class Workspace(WorkspaceReads):
         else:
             node.add(str(GRC.aiCategory), str(AI_CATEGORIES[item.category]))
         node.add(str(GRC.generative), Lit("true" if item.generative else "false", XSD_BOOLEAN))
-        for prop, value in ((GRC.owner, item.owner), (GRC.purpose, item.purpose), (GRC.dataUsed, item.data_used)):
-            if value:
+        texts = (
+            (GRC.owner, single_line(item.owner, path / "owner", problems)),
+            (GRC.purpose, multi_line(item.purpose, path / "purpose", problems)),
+            (GRC.dataUsed, multi_line(item.data_used, path / "dataUsed", problems)),
+        )
+        for prop, value in texts:
+            if value is not None:
                 node.add(str(prop), Lit(value))
         if item.next_review:
             node.add(str(GRC.nextReview), Lit(item.next_review.isoformat(), XSD_DATE))
@@ -385,6 +393,8 @@ class Workspace(WorkspaceReads):
             problems.append(Problem(f"{control!r} is not an Annex A control", FieldPath("control")))
         if not reason or not reason.strip():
             problems.append(Problem("is empty: a Statement of Applicability entry needs its justification", FieldPath("reason")))
+        else:
+            multi_line(reason, FieldPath("reason"), problems)
         if problems or iri is None:
             raise InvalidInputError(problems)
         node = self.soa_iri(iri)

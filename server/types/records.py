@@ -114,6 +114,11 @@ class Token:
     role: str
     created: str
     revoked: bool
+    expires: str | None = strawberry.field(description="Refused from this instant on (UTC); null: never expires")
+    last_used: str | None = strawberry.field(description="The minute (UTC) of its last request; null: never used")
+    created_by: str | None = strawberry.field(description="Who made it: 'cli' or the id of the admin or operator token")
+    revoked_by: str | None = strawberry.field(description="Who revoked it: 'cli' or a token id")
+    revoked_at: str | None = strawberry.field(description="When it was revoked (UTC)")
 
 
 @strawberry.type(description="What importEvidence stored: every item of the batch, in input order")

@@ -92,8 +92,10 @@ def test_one_evidence_item_and_a_missing_one(store: GraphStore) -> None:
     http = client(store, "batch-one")
     found = http.post("/graphql", json={"query": '{ evidence(id: "ev-001") { id links { requirement { id } } } }'}).json()
     assert found["data"]["evidence"]["id"] == "ev-001"
-    missing = http.post("/graphql", json={"query": '{ evidence(id: "no such id") { id } }'}).json()
+    missing = http.post("/graphql", json={"query": '{ evidence(id: "no-such-id") { id } }'}).json()
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    not_an_id = http.post("/graphql", json={"query": '{ evidence(id: "no such id") { id } }'}).json()
+    assert not_an_id["errors"][0]["extensions"]["code"] == "INVALID_INPUT", "the id rule, not 'not found'"
 
 
 # --- query cost ------------------------------------------------------------------------------------
@@ -190,7 +192,7 @@ def test_every_token_term_is_declared_in_the_auth_vocabulary() -> None:
         written = scratch.quads(None, None, None, ox.NamedNode(auth.TOKEN_GRAPH))
     terms = {q.predicate.value for q in written} | {q.object.value for q in written if q.predicate.value == str(RDF.type)}
     used = {URIRef(t) for t in terms if t.startswith(auth.AUTH)}
-    assert len(used) == 6, used
+    assert len(used) == 9, used  # with createdBy, revokedBy, revokedAt
     for term in used:
         kind = OWL.Class if term == URIRef(f"{auth.AUTH}ApiToken") else OWL.DatatypeProperty
         assert (term, RDF.type, kind) in vocabulary, f"{term} is not declared in ontology/auth.ttl"

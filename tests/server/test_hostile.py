@@ -122,7 +122,7 @@ def test_a_timed_out_query_frees_its_place(store: GraphStore) -> None:
     """One place in all: after a query is stopped at its deadline, the next one runs at once."""
     http = TestClient(create_app(GRCGraph(store), Settings(read_only_local=True, sparql_timeout=0.5, sparql_concurrency=1)))
     slow = http.get("/sparql", params={"query": CARTESIAN})
-    assert slow.status_code == 503 and code(slow.json()) == "QUERY_TOO_COMPLEX"
+    assert slow.status_code == 400 and code(slow.json()) == "QUERY_TOO_COMPLEX", "the query is at fault: no 5xx"
     quick = http.get("/sparql", params={"query": SMALL})
     assert quick.status_code == 200, quick.text
     assert quick.json()["results"]["bindings"]
@@ -166,7 +166,7 @@ def test_a_reader_cannot_switch_sparql_off(server: ApiServer) -> None:
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(lambda who: sparql(server, who, CARTESIAN), ["alice", "alice", "alice", "bob"]))
     statuses = sorted(r.status_code for r in answers)
-    assert statuses == [429, 429, 503, 503], [r.text for r in answers]
+    assert statuses == [400, 400, 429, 429], [r.text for r in answers]
     for response in answers:
         if response.status_code == 429:
             assert code(response.json()) == "RATE_LIMITED" and response.headers["retry-after"] == "1"

@@ -24,7 +24,8 @@ def _items(prefix: str = "bulk") -> list[dict[str, object]]:
     return [
         {
             "id": f"{prefix}-{n:05d}",
-            "title": f'Item "{n}"\nsecond line',  # escapes survive the split into pieces
+            "title": f'Item "{n}" \\ one line',  # escapes survive the split into pieces
+            "description": f'Item "{n}"\nsecond line',
             "kind": "record",
             "links": [
                 {"requirement": "iso42001:A.6.2.8", "asserted_by": "ops@example.org"},
@@ -140,5 +141,6 @@ def test_an_import_naming_stored_evidence_is_not_bulk_loaded(tmp_path: Path, mon
         g.add_evidence("bulk-00007", "Stored first", "policy", requirements=["iso42001:5.2"], asserted_by="ciso@example.org")
         g.import_evidence(_file(tmp_path))
         assert not loads
-        assert g.workspace.evidence("bulk-00007").title == 'Item "7"\nsecond line'
+        assert g.workspace.evidence("bulk-00007").title == 'Item "7" \\ one line'
+        assert g.workspace.evidence("bulk-00007").description == 'Item "7"\nsecond line'
         assert len(g.workspace.evidence_ids()) == ITEMS

@@ -242,12 +242,13 @@ def test_gap_reports_follow_writes_made_through_another_server(shared: tuple[Api
 def test_injection_shaped_values_round_trip(shared: tuple[ApiServer, ApiServer]) -> None:
     api, other = shared
     for n, text in enumerate(HOSTILE):
+        line = " ".join(text.replace("\r", " ").replace("\n", " ").replace("\t", " ").split(" "))  # a title is one line
         stored = api.data(
-            "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { title } }",
-            {"i": {"id": f"hostile-{n}", "title": text.replace("\r", ""), "kind": "policy"}},
+            "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { title description } }",
+            {"i": {"id": f"hostile-{n}", "title": line, "description": text, "kind": "policy"}},
         )
-        assert stored["createEvidence"]["title"] == text.replace("\r", "")
-        assert other.data(f'{{ evidence(id: "hostile-{n}") {{ title }} }}')["evidence"]["title"] == text.replace("\r", "")
+        assert stored["createEvidence"] == {"title": line, "description": text}
+        assert other.data(f'{{ evidence(id: "hostile-{n}") {{ title description }} }}')["evidence"] == {"title": line, "description": text}
         found = api.data("query($t: String!) { requirements(text: $t, first: 5) { totalCount } }", {"t": text})
         assert found["requirements"]["totalCount"] == 0
     assert api.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8", "the reference graph is intact"
