@@ -89,7 +89,9 @@ NIGHTS = [0.93, 0.92, 0.92, 0.91, 0.90, 0.89, 0.88, 0.87, 0.86, 0.84]
 
 def records(url: str, token: str) -> None:
     items = [{"objective": "acc", "value": v, "at": f"2026-11-{21 + n:02d}T02:00:00Z", "recordedBy": "ci"} for n, v in enumerate(NIGHTS)]
-    answer = httpx.post(f"{url}/graphql", json={"query": RECORDS, "variables": {"items": items}}, headers={"Authorization": f"Bearer {token}"}).json()
+    answer = httpx.post(
+        f"{url}/graphql", json={"query": RECORDS, "variables": {"items": items}}, headers={"Authorization": f"Bearer {token}"}
+    ).json()
     if answer.get("errors"):
         raise SystemExit(f"the AIMS records were refused: {answer['errors']}")
 
