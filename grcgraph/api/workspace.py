@@ -32,7 +32,7 @@ from grcgraph.store import revision
 from grcgraph.store.batch import collector_paused
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
-from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK
+from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, write_lock
 from grcgraph.workspace.register import EvidenceRegister
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ class WorkspaceAPI(ReferenceAPI):
 def one_write_at_a_time() -> Iterator[None]:
     """Hold the process's write lock around checks of your own and the write they lead to (the
     server does, around each mutation): writes of this process never interleave."""
-    with WRITE_LOCK:
+    with write_lock():
         yield
 
 

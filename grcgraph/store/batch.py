@@ -90,7 +90,7 @@ class Batch:
             append(f"{subject}<{RDF_TYPE}> <{node.kind}> .\n")
             for predicate, values in node.values.items():
                 for value in values:
-                    append(f"{subject}<{predicate}> {_term(value)} .\n")
+                    append(f"{subject}<{predicate}> {term_text(value)} .\n")
             if count % subjects == 0:
                 yield "".join(lines).encode("utf-8")
                 lines.clear()
@@ -98,7 +98,8 @@ class Batch:
             yield "".join(lines).encode("utf-8")
 
 
-def _term(value: Term) -> str:
+def term_text(value: Term) -> str:
+    """A term in N-Triples."""
     if isinstance(value, Lit):
         text = value.value.translate(_ESCAPES)
         return f'"{text}"' if value.datatype == XSD_STRING else f'"{text}"^^<{value.datatype}>'

@@ -46,6 +46,7 @@ class GRC(DefinedNamespace):
     HighRiskAnnexI: URIRef
     HighRiskAnnexIB: URIRef
     HighRiskAnnexIII: URIRef
+    HistoryEntry: URIRef
     Importer: URIRef
     Log: URIRef
     Mapping: URIRef
@@ -77,6 +78,7 @@ class GRC(DefinedNamespace):
     TestResult: URIRef
     Training: URIRef
     TransparencyArt50: URIRef
+    Version: URIRef
     Workspace: URIRef
     actorTask: URIRef
     addressesRisk: URIRef
@@ -86,11 +88,13 @@ class GRC(DefinedNamespace):
     assertedBy: URIRef
     basis: URIRef
     collectedOn: URIRef
+    concerns: URIRef
     conditional: URIRef
     confidence: URIRef
     contrary: URIRef
     control: URIRef
     dataUsed: URIRef
+    entryHash: URIRef
     equal: URIRef
     equivalent: URIRef
     evidence: URIRef
@@ -105,6 +109,7 @@ class GRC(DefinedNamespace):
     hasExample: URIRef
     hasIntegralPart: URIRef
     header: URIRef
+    historyHead: URIRef
     identical: URIRef
     inMappingSet: URIRef
     included: URIRef
@@ -117,6 +122,7 @@ class GRC(DefinedNamespace):
     nextReview: URIRef
     noRelationship: URIRef
     object: URIRef
+    operation: URIRef
     operatorRole: URIRef
     order: URIRef
     owner: URIRef
@@ -125,20 +131,25 @@ class GRC(DefinedNamespace):
     precedes: URIRef
     predicate: URIRef
     prefix: URIRef
+    previousHash: URIRef
     profileOf: URIRef
     provision: URIRef
     purpose: URIRef
     rationale: URIRef
     reason: URIRef
+    record: URIRef
     refines: URIRef
     relatedTo: URIRef
     requirement: URIRef
     revision: URIRef
     rights: URIRef
     row: URIRef
+    sequence: URIRef
     sha256: URIRef
     sourceDigest: URIRef
     sssomPredicate: URIRef
+    stateAfter: URIRef
+    stateBefore: URIRef
     subject: URIRef
     subsetOf: URIRef
     supersedes: URIRef

@@ -20,8 +20,10 @@ import pyoxigraph as ox
 from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Problem, Role, TokenRecord
 from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import XSD_STRING, Batch, Lit
 from grcgraph.vocab import iris
-from grcgraph.workspace.inputs import WORKSPACE_PATTERN
+from grcgraph.workspace.inputs import WORKSPACE_PATTERN, one_at_a_time
+from grcgraph.workspace.logged import write_logged
 
 TOKEN_GRAPH = f"{iris.BASE}graph/tokens"
 AUTH = "https://w3id.org/grcgraph/auth#"
@@ -41,6 +43,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@one_at_a_time
 def create_token(store: GraphStore, workspace: str, role: str) -> str:
     """Store a new token for `workspace` with `role` and return its secret (shown once, never stored)."""
     problems = []
@@ -52,18 +55,16 @@ def create_token(store: GraphStore, workspace: str, role: str) -> str:
         raise InvalidInputError(problems)
     token_id = secrets.token_hex(8)
     token = f"grc_{token_id}_{secrets.token_urlsafe(32)}"
-    node, graph = _node(token_id), ox.NamedNode(TOKEN_GRAPH)
+    node = _node(token_id)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    store.extend(
-        [
-            ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}tokenHash"), ox.Literal(_hash(token)), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}workspace"), ox.Literal(workspace), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}role"), ox.Literal(role), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}created"), ox.Literal(created, datatype=ox.NamedNode(f"{XSD}dateTime")), graph),
-            ox.Quad(node, ox.NamedNode(f"{AUTH}revoked"), ox.Literal("false", datatype=ox.NamedNode(f"{XSD}boolean")), graph),
-        ]
-    )
+    data = Batch()
+    record = data.node(node.value, f"{AUTH}ApiToken", FieldPath())
+    record.add(f"{AUTH}tokenHash", Lit(_hash(token)))
+    record.add(f"{AUTH}workspace", Lit(workspace))
+    record.add(f"{AUTH}role", Lit(role))
+    record.add(f"{AUTH}created", Lit(created, f"{XSD}dateTime"))
+    record.add(f"{AUTH}revoked", Lit("false", f"{XSD}boolean"))
+    write_logged(store, TOKEN_GRAPH, data)
     store.flush()
     return token
 
@@ -97,16 +98,21 @@ def tokens(store: GraphStore) -> list[TokenRecord]:
     return [record for record in records if record is not None]
 
 
+@one_at_a_time
 def revoke_token(store: GraphStore, token_id: str) -> None:
     """Mark a token revoked (the record stays, for audit); NotFoundError if there is no such token."""
     node = _node(token_id)
     if token_record(store, token_id) is None:
         raise NotFoundError(f"no token {token_id!r}")
-    # The node IRI is built from a token id matching TOKEN_ID (hex only): nothing else reaches the text.
-    store.update(
-        f"DELETE WHERE {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> ?old }} }} ;\n"
-        f'INSERT DATA {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> "true"^^<{XSD}boolean> }} }}'
-    )
+    # Written as a new state of the record (in the history, with the state before it); its IRI is
+    # built from a token id matching TOKEN_ID (hex only): nothing else reaches an update's text.
+    values = _values(store, token_id)
+    data = Batch()
+    record = data.node(node.value, f"{AUTH}ApiToken", FieldPath())
+    for name, value in values.items():
+        datatype = f"{XSD}dateTime" if name == "created" else f"{XSD}boolean" if name == "revoked" else None
+        record.add(f"{AUTH}{name}", Lit("true" if name == "revoked" else value, datatype or XSD_STRING))
+    write_logged(store, TOKEN_GRAPH, data, [node.value])
     store.flush()
 
 
