@@ -15,13 +15,15 @@ its explanations, gap reports, applicability).
 
 from __future__ import annotations
 
+from grcgraph.api.audit import AuditAPI
 from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.history import HistoryAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(CoverageAPI):
+class GRCGraph(AuditAPI, HistoryAPI, CoverageAPI):
     """Frameworks, crosswalks and one workspace's evidence, with coverage and gaps."""
 
 

@@ -32,6 +32,7 @@ from grcgraph.store import revision
 from grcgraph.store.batch import collector_paused
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
+from grcgraph.workspace.history import with_digest
 from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, write_lock
 from grcgraph.workspace.register import EvidenceRegister
 
@@ -155,6 +156,7 @@ class WorkspaceAPI(ReferenceAPI):
                     numbered += [(each, line, item) for line, item in read_evidence_file(each)]
                 except DataError as error:
                     problems += error.problems
+            numbered = [(each, line, with_digest(item, each, line, problems)) for each, line, item in numbered]
             if problems:
                 raise DataError(problems)
             try:

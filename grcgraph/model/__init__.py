@@ -10,6 +10,7 @@ imports the write side for a dataclass.
 from __future__ import annotations
 
 from grcgraph.model.engine import STATUSES, ApplicableProvision, CoveragePath, CoverageRow, Covered, GapRow, Hop, Level, SoARow, StatusCount
+from grcgraph.model.history import Finding, HistoryEntry, RecordChange, VerifyReport
 from grcgraph.model.problems import FieldPath, Problem, Segment
 from grcgraph.model.reference import ApplicationDate, FrameworkVersion, Mapping, Requirement, RequirementRef, Rule, SetSummary
 from grcgraph.model.workspace import (
@@ -38,12 +39,15 @@ __all__ = [
     "EvidenceLink",
     "EvidenceLinkInput",
     "FieldPath",
+    "Finding",
     "FrameworkVersion",
     "GapRow",
+    "HistoryEntry",
     "Hop",
     "Level",
     "Mapping",
     "Problem",
+    "RecordChange",
     "Requirement",
     "RequirementRef",
     "Role",
@@ -54,4 +58,5 @@ __all__ = [
     "SoARow",
     "StatusCount",
     "TokenRecord",
+    "VerifyReport",
 ]

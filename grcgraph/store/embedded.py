@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
 
 from grcgraph.store.base import GraphStore, OxResult, OxTerm, parse_graph, to_ox
+from grcgraph.store.history_file import forget, recover_history
 from grcgraph.store.journal import recover
 from grcgraph.store.sparql_pool import QueryPool
 from grcgraph.vocab import iris
@@ -51,6 +52,7 @@ class EmbeddedStore(GraphStore):
                 "While the server runs, write through its GraphQL API: importEvidence takes a batch of evidence)"
             ) from None
         recover(store)  # a bulk load cut short by a crash is undone before anyone reads
+        recover_history(store, path)  # writes the store lost (a power loss) are replayed from the log files
         return store
 
     def close(self) -> None:
@@ -62,6 +64,8 @@ class EmbeddedStore(GraphStore):
         if pool is not None:
             pool.close()
         self.inner.flush()
+        if self.path is not None:
+            forget(self.path)
         # Every handle (the rdflib dataset too, if one was made) must go for Oxigraph to release the lock.
         self.__dict__.pop("dataset", None)
         del self.inner

@@ -163,6 +163,11 @@ def node_state(node: Node) -> str:
     return state_text(lines)
 
 
+def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's value (an RDF-star triple, never written by grcgraph, has none)."""
+    return "" if isinstance(term, ox.Triple) else term.value
+
+
 def quad_line(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
@@ -209,14 +214,17 @@ def head(store: GraphStore, graph: str) -> tuple[int, str]:
         following = store.quads(ox.NamedNode(entry_iri(graph, sequence + 1)), ox.NamedNode(_HASH), None, g)
         if not following:
             return sequence, digest
-        sequence, digest = sequence + 1, following[0].object.value
+        sequence, digest = sequence + 1, text(following[0].object)
 
 
 def head_operations(graph: str, entry: Entry) -> list[str]:
     """Update operations that set the graph's head to `entry` (its number and hex hash only)."""
     value = f'"{entry.sequence} {entry.hash}"'
     assert _HEAD_FORM.match(value.strip('"'))
-    return [f"DELETE WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_HEAD}> ?old }} }}", f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{_HEAD}> {value} }} }}"]
+    return [
+        f"DELETE WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_HEAD}> ?old }} }}",
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <{graph}> <{_HEAD}> {value} }} }}",
+    ]
 
 
 def new_entry(store: GraphStore, graph: str, operation: str, found: list[Change]) -> Entry:
@@ -263,8 +271,8 @@ def add_entry(data: Batch, entry: Entry) -> None:
 def graph_base_of(graph: str) -> str:
     """The IRI base of a graph's records: a workspace graph `.../graph/workspace/acme` holds
     `.../workspace/acme/...`; the token graph `.../graph/tokens` holds `.../token/...`."""
-    root, _, rest = graph.partition("graph/")
-    return f"{root}{rest}/" if rest.startswith("workspace/") else f"{root}token/"
+    root, _, rest = graph.rpartition("/graph/")
+    return f"{root}/{rest}/" if rest.startswith("workspace/") else f"{root}/token/"
 
 
 # --- reading the log back ---------------------------------------------------------------------
@@ -329,7 +337,7 @@ def record_states(store: GraphStore, graph: str) -> dict[str, str]:
     """Every record of the graph as stored now (its log and stamps left out)."""
     found: dict[str, list[str]] = {}
     for quad in store.quads(None, None, None, ox.NamedNode(graph)):
-        subject = quad.subject.value
+        subject = text(quad.subject)
         if is_record(graph, subject):
             found.setdefault(subject, []).append(quad_line(quad))
     return {s: state_text(lines) for s, lines in found.items()}
@@ -357,5 +365,5 @@ def canonical_states(state: Mapping[str, str]) -> dict[str, str]:
     scratch.load("\n".join(state.values()).encode("utf-8") + b"\n", ox.RdfFormat.N_TRIPLES, to_graph=graph)
     found: dict[str, list[str]] = {}
     for quad in scratch.quads_for_pattern(None, None, None, graph):
-        found.setdefault(quad.subject.value, []).append(quad_line(quad))
+        found.setdefault(text(quad.subject), []).append(quad_line(quad))
     return {s: state_text(lines) for s, lines in found.items()}

@@ -20,7 +20,7 @@ from rdflib import URIRef
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
-from grcgraph.store.history import Entry, add_entry, changes, head_operations, new_entry, node_state, quad_line, state_text
+from grcgraph.store.history import Entry, add_entry, changes, head_operations, new_entry, node_state, quad_line, state_text, text
 from grcgraph.store.history_file import log_file
 from grcgraph.workspace.inputs import after_release, current_operation, write_lock
 
@@ -41,7 +41,7 @@ def before_states(store: GraphStore, graph: str, replace: Iterable[str], linked_
             lines.setdefault(subject, []).append(quad_line(quad))
     for target in linked_to:
         for quad in store.described(ox.NamedNode(link), ox.NamedNode(target), g):
-            lines.setdefault(quad.subject.value, []).append(quad_line(quad))
+            lines.setdefault(text(quad.subject), []).append(quad_line(quad))
     return {s: state_text(found) for s, found in lines.items()}
 
 

@@ -24,11 +24,11 @@ from grcgraph.errors import InvalidInputError, NotFoundError, UnknownRequirement
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, FieldPath, Problem, SoAEntry
 from grcgraph.store import revision
 from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
+from grcgraph.store.history import Entry, head_operations
 from grcgraph.store.journal import BulkStore, bulk_insert
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS
-from grcgraph.store.history import Entry, head_operations
 from grcgraph.workspace.inputs import (
     BULK_MIN_ITEMS,
     ROLES,
