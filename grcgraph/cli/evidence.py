@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from grcgraph.cli.common import (
+    AsOfOption,
     DataDirOption,
     MemoryOption,
     OnOption,
@@ -15,6 +16,7 @@ from grcgraph.cli.common import (
     StoreOption,
     WorkspaceOption,
     app,
+    as_of_view,
     console,
     fail,
     opened,
@@ -65,6 +67,7 @@ def evidence_list(
 def coverage(
     evidence_id: Annotated[str, typer.Argument(metavar="EVIDENCE_ID")],
     on: OnOption = None,
+    as_of: AsOfOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4, help="Mappings to chain (1: direct only).")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -76,10 +79,10 @@ def coverage(
     """What one piece of evidence covers, in every framework, and how fully."""
     from grcgraph.errors import NotFoundError
 
-    day = parse_day(on)
     with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+        view, day = as_of_view(graph, as_of, on)
         try:
-            frame = graph.coverage(evidence_id, on=day, chain_length=chain_length)
+            frame = view.coverage(evidence_id, on=day, chain_length=chain_length)
         except NotFoundError as error:
             raise fail(str(error)) from None
     write_frames({"Coverage": frame}, fmt, output, f"Coverage of {evidence_id} on {day}")

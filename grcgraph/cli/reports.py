@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from grcgraph.cli.common import (
+    AsOfOption,
     DataDirOption,
     MemoryOption,
     OnOption,
@@ -15,6 +16,7 @@ from grcgraph.cli.common import (
     StoreOption,
     WorkspaceOption,
     app,
+    as_of_view,
     console,
     fail,
     opened,
@@ -28,6 +30,7 @@ def gaps(
     framework: Annotated[str, typer.Argument(help="iso42001, iso27001, euaiact, nistairmf or nistgai")],
     system: Annotated[str | None, typer.Option("--system", help="Scope to one AI system of the inventory.")] = None,
     on: OnOption = None,
+    as_of: AsOfOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -39,13 +42,13 @@ def gaps(
     """Each requirement of a framework as covered, partial, related, stale, uncovered or not applicable."""
     from grcgraph.errors import NotFoundError
 
-    day = parse_day(on)
     with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+        view, day = as_of_view(graph, as_of, on)
         try:
-            frame = graph.gaps(framework, system=system, on=day, chain_length=chain_length)
+            frame = view.gaps(framework, system=system, on=day, chain_length=chain_length)
         except (NotFoundError, ValueError) as error:
             raise fail(str(error)) from None
-        summary = graph.summary(frame)
+        summary = view.summary(frame)
     scope = f" for {system}" if system else ""
     write_frames({"Gaps": frame, "Summary": summary}, fmt, output, f"Gaps in {framework}{scope} on {day}")
 
@@ -57,6 +60,7 @@ def soa(
     set_control: Annotated[str | None, typer.Option("--set", help="Control to include or exclude, e.g. A.7.4")] = None,
     exclude: Annotated[bool, typer.Option("--exclude", help="With --set: exclude the control (default: include).")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --set: the justification.")] = None,
+    as_of: AsOfOption = None,
     workspace: WorkspaceOption = "default",
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
@@ -68,8 +72,10 @@ def soa(
             graph.set_applicability(set_control, not exclude, reason or "")
             console.print(f"{set_control}: {'excluded' if exclude else 'included'}.", markup=False)
             return
-        frame = graph.soa()
-    write_frames({"Statement of Applicability": frame}, fmt, output, "Statement of Applicability")
+        view, day = as_of_view(graph, as_of, None)
+        frame = view.soa(on=day)
+    title = f"Statement of Applicability as of {as_of}" if as_of else "Statement of Applicability"
+    write_frames({"Statement of Applicability": frame}, fmt, output, title)
 
 
 @app.command()
