@@ -79,7 +79,9 @@ def verify(
         report = graph.verify(artefacts)
     files = f", {report.artefacts} evidence files" if artefacts is not None else ""
     if report.ok:
-        console.print(f"OK: {report.entries} log entries, {report.records} records{files}; head {report.head}", markup=False, soft_wrap=True)
+        console.print(
+            f"OK: {report.entries} log entries, {report.records} records{files}; head {report.head}", markup=False, soft_wrap=True
+        )
         return
     for finding in report.findings:
         errors.print(f"[red]mismatch:[/red] {escape(str(finding))}", highlight=False, soft_wrap=True)
