@@ -40,7 +40,14 @@ def test_every_kind_of_write_is_an_entry_with_values_before_and_after() -> None:
         token = graph.create_token("default", "reader")
         graph.revoke_token(token.split("_")[1])
         log = graph.history()
-        assert [e.operation for e in log] == ["put_system", "put_evidence", "update_evidence", "link", "set_applicability", "delete_evidence"]
+        assert [e.operation for e in log] == [
+            "put_system",
+            "put_evidence",
+            "update_evidence",
+            "link",
+            "set_applicability",
+            "delete_evidence",
+        ]
         assert [e.sequence for e in log] == [1, 2, 3, 4, 5, 6]
         assert all(e.previous == before.hash for before, e in zip(log, log[1:], strict=False))
         assert log[-1].agent == "token:0123456789abcdef" and log[0].agent.startswith("user:")
