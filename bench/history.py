@@ -29,7 +29,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.model import EvidenceInput, EvidenceLinkInput
 from grcgraph.workspace import logged, writes
 
-REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2", "A.2.3", "A.5.2", "Art. 9(1)"]
+REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2", "A.2.3", "iso42001:A.5.2", "Art. 9(1)"]
 
 
 @contextlib.contextmanager
