@@ -92,6 +92,7 @@ class Entry:
     operation: str
     changes: list[Change] = field(default_factory=list)
     hash: str = ""
+    sealed: bytes = field(default=b"", repr=False, compare=False)  # the canonical form `seal` hashed
 
     def canonical(self) -> bytes:
         body = {
@@ -109,12 +110,13 @@ class Entry:
         return hashlib.sha256(self.canonical()).hexdigest()
 
     def seal(self) -> Entry:
-        self.hash = self.digest()
+        self.sealed = self.canonical()
+        self.hash = hashlib.sha256(self.sealed).hexdigest()
         return self
 
     def line(self) -> bytes:
         """The entry as one line of the log file: its canonical form and its hash."""
-        return json.dumps({"entry": json.loads(self.canonical()), "hash": self.hash}, ensure_ascii=False).encode("utf-8") + b"\n"
+        return b'{"entry": ' + (self.sealed or self.canonical()) + b', "hash": "' + self.hash.encode("ascii") + b'"}\n'
 
     @classmethod
     def from_line(cls, line: bytes) -> Entry:

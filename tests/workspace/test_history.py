@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import shutil
 import time
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_every_kind_of_write_is_an_entry_with_values_before_and_after() -> None:
             "delete_evidence",
         ]
         assert [e.sequence for e in log] == [1, 2, 3, 4, 5, 6]
-        assert all(e.previous == before.hash for before, e in zip(log, log[1:], strict=False))
+        assert all(e.previous == before.hash for before, e in itertools.pairwise(log))
         assert log[-1].agent == "token:0123456789abcdef" and log[0].agent.startswith("user:")
         updated = next(c for c in log[2].changes if c.kind == "evidence")
         assert updated.before["title"] == ["Log retention"] and updated.after["title"] == ["Log retention, 12 months"]

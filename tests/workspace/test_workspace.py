@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from grcgraph.api import GRCGraph
 from grcgraph.errors import DataError, InvalidInputError
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput
-from grcgraph.store.history import record_states
 from grcgraph.store.base import GraphStore
+from grcgraph.store.history import record_states
 
 os.environ["COLUMNS"] = "250"
 
