@@ -7,14 +7,38 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from functools import cache
+from typing import TYPE_CHECKING, Annotated
 
+import strawberry
+
+from grcgraph.api.history import instant
 from grcgraph.dates import parse_date
 from grcgraph.model import FieldPath, Problem
 from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.settings import Settings
 
+if TYPE_CHECKING:
+    from grcgraph.api import GRCGraph
+
 MAX_TEXT = 10_000  # any string argument; SHACL sets tighter limits on some fields (title 500, owner 200)
 MAX_CHAIN = 4
+
+
+AsOf = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Answer from the workspace as its history says it was at this instant (ISO 8601, e.g. 2026-10-01T00:00:00Z; "
+        "a date alone is its end); `on` defaults to its date"
+    ),
+]
+
+
+def as_of_view(api: GRCGraph, as_of: str | None, on: str | None) -> tuple[GRCGraph, dt.date]:
+    """The caller's graph as of `asOf` (itself without it) and the day to answer for."""
+    if as_of is None:
+        return api, parse_day(on, "on")
+    when = instant(as_of[:64], "asOf")
+    return api.as_of(when), parse_day(on, "on") if on is not None else when.date()
 
 
 def parse_day(text: str | None, field: str) -> dt.date:

@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from typing import ParamSpec, TypeVar
 
 import strawberry
@@ -51,7 +52,11 @@ def in_write_thread(resolver: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     too): an import takes seconds, and on the event loop it would hold up every other request."""
 
     def locked(*args: P.args, **kwargs: P.kwargs) -> T:
-        with one_write_at_a_time():
+        # The history names the caller's token as the agent of every write the mutation makes.
+        info = kwargs.get("info")
+        principal = info.context.principal if isinstance(info, strawberry.Info) else None
+        agent = f"token:{principal.token_id}" if principal is not None and principal.token_id else "user:local"
+        with one_write_at_a_time(), info.context.registry.base.acting_as(agent) if isinstance(info, strawberry.Info) else nullcontext():
             return resolver(*args, **kwargs)
 
     @functools.wraps(resolver)

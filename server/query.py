@@ -12,7 +12,7 @@ import strawberry
 from grcgraph.errors import NotFoundError
 from grcgraph.model import FieldPath, Role, TokenRecord
 from grcgraph.server import list_filters
-from grcgraph.server.arguments import chain, page, parse_day
+from grcgraph.server.arguments import AsOf, as_of_view, chain, page, parse_day
 from grcgraph.server.connections import (
     EvidenceConnection,
     EvidenceEdge,
@@ -27,7 +27,7 @@ from grcgraph.server.connections import (
 )
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import ApiError, invalid
-from grcgraph.server.gap_reports import reports_for
+from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
 from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
@@ -153,16 +153,17 @@ class Query:
         description="What the evidence (default: all of the workspace's, with its AIMS records) covers, in every framework or those "
         "named, with every path; `evidenceIds` may name records as gap rows do (impact-assessment/IA-3)"
     )
-    def coverage(
+    def coverage(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
         evidence_ids: list[str] | None = None,
         frameworks: list[str] | None = None,
         on: str | None = None,
         chain_length: int = 1,
+        as_of: AsOf = None,
     ) -> list[CoverageRow]:
-        api = info.context.api()
-        day, length = parse_day(on, "on"), chain(chain_length)
+        api, day = as_of_view(info.context.api(), as_of, on)
+        length = chain(chain_length)
         if evidence_ids is not None:
             for index, evidence_id in enumerate(evidence_ids):
                 if api.is_record_key(evidence_id):
@@ -188,17 +189,19 @@ class Query:
         status: list[str] | None = None,
         order_by: str = "document",
         descending: bool = False,
+        as_of: AsOf = None,
     ) -> GapConnection:
-        api = info.context.api()
+        api, day = as_of_view(info.context.api(), as_of, on)
         size = page(info.context.settings, first)
-        day, length = parse_day(on, "on"), chain(chain_length)
+        length = chain(chain_length)
         try:
             prefix = api.framework_prefix(framework[:200])
         except ValueError as error:
             raise invalid("framework", str(error)) from None
         if system is not None:
             known_system(api, system, FieldPath("system"))
-        report = reports_for(api).get(api, prefix, system, day, length)
+        reports = reports_for(api) if as_of is None else GapReports(1)  # a past state is read once, not kept
+        report = reports.get(api, prefix, system, day, length)
         shown = list_filters.gap_positions(report.rows, status, order_by, descending)
         rows, keys = [report.rows[i] for i in shown], [report.keys[i] for i in shown]
         chosen, page_info = paginate(keys, "gap", size, after)
@@ -252,8 +255,8 @@ class Query:
         return [token_of(record) for record in info.context.registry.base.tokens(managed_workspace(info, workspace))]
 
     @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
-    def statement_of_applicability(self, info: Info) -> list[SoARow]:
-        api = info.context.api()
+    def statement_of_applicability(self, info: Info, as_of: AsOf = None) -> list[SoARow]:
+        api, day = as_of_view(info.context.api(), as_of, None)
         return [
             SoARow(
                 framework=r.framework,
@@ -263,7 +266,7 @@ class Query:
                 status=r.status,
                 evidence=list(r.evidence),
             )
-            for r in api.soa_rows()
+            for r in api.soa_rows(on=day)
         ]
 
 

@@ -21,13 +21,15 @@ from __future__ import annotations
 from grcgraph.api.aims import AIMSAPI
 from grcgraph.api.evidence_files import EvidenceFilesAPI
 from grcgraph.api.indexes import IndexesAPI
+from grcgraph.api.audit import AuditAPI
+from grcgraph.api.history import HistoryAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(EvidenceFilesAPI, AIMSAPI, IndexesAPI):
-    """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage and gaps."""
+class GRCGraph(EvidenceFilesAPI, AIMSAPI, IndexesAPI, AuditAPI, HistoryAPI):
+    """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage, gaps and history."""
 
 
 __all__ = ["STATUSES", "GRCGraph", "one_write_at_a_time", "open_configured"]

@@ -4,6 +4,7 @@ so that what is exported imports back to the same data, and exports again to the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from grcgraph.loaders.evidence import FIELDS, Sourced, problem_order, read_evide
 from grcgraph.model import Evidence, EvidenceLink, Problem
 from grcgraph.reports.tables import Column, Kind, ReportTable
 from grcgraph.store.batch import collector_paused
+from grcgraph.workspace.history import with_digest
 
 EXPORT_FIELDS = tuple(name for name in FIELDS if name != "framework")  # framework is a reading hint, never stored
 EXPORT_FORMATS = ("csv", "json", "xlsx")
@@ -40,7 +42,7 @@ class EvidenceFilesAPI(ReportsAPI):
                     problems += error.problems
                     fatal = True
                     continue
-                sourced += items
+                sourced += [dataclasses.replace(entry, item=with_digest(entry.item, each, entry.origin.line, found)) for entry in items]
                 problems += found
             if fatal:
                 raise DataError(_in_order(problems, paths))

@@ -25,7 +25,10 @@ class ReportsAPI(CoverageAPI):
         """The cover of a report: workspace, AI systems, frameworks, date, versions of grcgraph and of the reference data."""
         versions = self.catalog.frameworks()
         digest = self.store.digest(iris.REFERENCE_GRAPH) or "not stamped"
+        instant = getattr(self, "as_of_instant", None)  # set on a view of a past state (GRCGraph.as_of)
+        past = {"as_of": f"{instant.isoformat()}: the workspace as its history log says it was then"} if instant else {}
         return Cover(
+            **past,
             title=title,
             workspace=self.workspace.name,
             systems=self._systems_in_words(system),

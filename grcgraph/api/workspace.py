@@ -29,7 +29,7 @@ from grcgraph.model import (
 from grcgraph.store import revision, sparql_text
 from grcgraph.vocab import iris
 from grcgraph.workspace import tokens
-from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, WRITE_LOCK, bad_id
+from grcgraph.workspace.inputs import ID_PATTERN, WORKSPACE_PATTERN, bad_id, write_lock
 from grcgraph.workspace.register import EvidenceRegister
 from grcgraph.workspace.tokens import TokenUse
 
@@ -278,5 +278,5 @@ class WorkspaceAPI(ReferenceAPI):
 def one_write_at_a_time() -> Iterator[None]:
     """Hold the process's write lock around checks of your own and the write they lead to (the
     server does, around each mutation): writes of this process never interleave."""
-    with WRITE_LOCK:
+    with write_lock():
         yield

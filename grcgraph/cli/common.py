@@ -59,6 +59,10 @@ WorkspaceOption = Annotated[
     ),
 ]
 OnOption = Annotated[str | None, typer.Option("--on", help="Date to answer for, YYYY-MM-DD (default: today).")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Answer from the workspace as its history says it was at this instant, e.g. 2026-10-01T00:00:00Z."),
+]
 
 
 class ReportFormat(StrEnum):
@@ -121,6 +125,21 @@ def opened(
             graph.close()
     finally:
         gc.unfreeze()  # back to the collector, for a process (a test) that runs on
+
+
+def as_of_view(graph: GRCGraph, as_of: str | None, on: str | None) -> tuple[GRCGraph, dt.date]:
+    """The graph as of `--as-of` (itself without it) and the day to answer for: `--on`, else the
+    instant's date, else today."""
+    if as_of is None:
+        return graph, parse_day(on)
+    from grcgraph.api.history import instant
+    from grcgraph.errors import InvalidInputError
+
+    try:
+        when = instant(as_of, "--as-of")
+    except InvalidInputError as error:
+        raise fail(f"--as-of: {error.problems[0].message}") from None
+    return graph.as_of(when), parse_day(on) if on else when.date()
 
 
 def parse_day(text: str | None) -> dt.date:

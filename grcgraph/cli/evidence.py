@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from grcgraph.cli.common import (
+    AsOfOption,
     DataDirOption,
     MemoryOption,
     OnOption,
@@ -16,6 +17,7 @@ from grcgraph.cli.common import (
     StoreOption,
     WorkspaceOption,
     app,
+    as_of_view,
     console,
     fail,
     opened,
@@ -127,6 +129,7 @@ def _export(graph: GRCGraph, fmt: str, output: Path | None) -> None:
 def coverage(
     evidence_id: Annotated[str, typer.Argument(metavar="EVIDENCE_ID")],
     on: OnOption = None,
+    as_of: AsOfOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4, help="Mappings to chain (1: direct only).")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -138,10 +141,10 @@ def coverage(
     """What one piece of evidence covers, in every framework, and how fully."""
     from grcgraph.errors import NotFoundError
 
-    day = parse_day(on)
     with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        view, day = as_of_view(graph, as_of, on)
         try:
-            table = graph.coverage_table(evidence_id, on=day, chain_length=chain_length)
+            table = view.coverage_table(evidence_id, on=day, chain_length=chain_length)
         except NotFoundError as error:
             raise fail(str(error)) from None
         write_report(

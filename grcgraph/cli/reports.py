@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from grcgraph.cli.common import (
+    AsOfOption,
     DataDirOption,
     MemoryOption,
     OnOption,
@@ -16,6 +17,7 @@ from grcgraph.cli.common import (
     StoreOption,
     WorkspaceOption,
     app,
+    as_of_view,
     console,
     fail,
     opened,
@@ -41,6 +43,7 @@ def gaps(
     ],
     system: Annotated[str | None, typer.Option("--system", help="Scope to one AI system of the inventory.")] = None,
     on: OnOption = None,
+    as_of: AsOfOption = None,
     chain_length: Annotated[int, typer.Option("--chain-length", min=0, max=4)] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format")] = ReportFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
@@ -52,20 +55,21 @@ def gaps(
     """Each requirement of a framework as covered, partial, related, stale, uncovered or not applicable."""
     from grcgraph.errors import NotFoundError
 
-    day = parse_day(on)
     scope = f" for {system}" if system else ""
     with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        view, day = as_of_view(graph, as_of, on)
         try:
             if system is not None:
-                graph.system(system)
-            prefixes = [graph.framework_prefix(name) for name in frameworks]
+                view.system(system)
+            prefixes = [view.framework_prefix(name) for name in frameworks]
+            title = f"Gaps in {', '.join(prefixes)}{scope} on {day}" + (f" as of {as_of}" if as_of else "")
             write_report(
                 fmt,
                 output,
-                f"Gaps in {', '.join(prefixes)}{scope} on {day}",
-                tables=lambda: graph.gap_tables(prefixes, system=system, on=day, chain_length=chain_length),
-                csv=lambda: graph.gaps_csv(prefixes, system=system, on=day, chain_length=chain_length),
-                xlsx=lambda: graph.gaps_workbook(prefixes, system=system, on=day, chain_length=chain_length),
+                title,
+                tables=lambda: view.gap_tables(prefixes, system=system, on=day, chain_length=chain_length),
+                csv=lambda: view.gaps_csv(prefixes, system=system, on=day, chain_length=chain_length),
+                xlsx=lambda: view.gaps_workbook(prefixes, system=system, on=day, chain_length=chain_length),
             )
         except (NotFoundError, ValueError) as error:
             raise fail(str(error)) from None
@@ -79,30 +83,31 @@ def soa(
     set_control: Annotated[str | None, typer.Option("--set", help="Control to include or exclude, e.g. A.7.4")] = None,
     exclude: Annotated[bool, typer.Option("--exclude", help="With --set: exclude the control (default: include).")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --set: the justification.")] = None,
+    as_of: AsOfOption = None,
     workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """The Statement of Applicability (every Annex A control, ISO/IEC 42001 first) with the evidence behind each control."""
-    day = parse_day(on)
     if set_control is not None:
         with opened(data_dir, memory, store_url, workspace=workspace) as graph:
             entry = graph.set_applicability(set_control, not exclude, reason or "")
             console.print(f"{graph.ref(entry.control).notation}: {'excluded' if exclude else 'included'}.", markup=False)
         return
     with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
+        view, day = as_of_view(graph, as_of, on)
         if fmt is SoAFormat.docx:
             if output is None:
                 raise fail("--format docx needs --output FILE.docx")
-            write_output(graph.soa_document(on=day), output, "the document")
+            write_output(view.soa_document(on=day), output, "the document")
             return
         write_report(
             ReportFormat(fmt.value),
             output,
-            "Statement of Applicability",
-            tables=lambda: [graph.soa_table(on=day)],
-            xlsx=lambda: graph.soa_workbook(on=day),
+            f"Statement of Applicability as of {as_of}" if as_of else "Statement of Applicability",
+            tables=lambda: [view.soa_table(on=day)],
+            xlsx=lambda: view.soa_workbook(on=day),
         )
 
 

@@ -33,6 +33,7 @@ from grcgraph.model.aims import (
     RiskInput,
 )
 from grcgraph.model.engine import STATUSES, ApplicableProvision, CoveragePath, CoverageRow, Covered, GapRow, Hop, Level, SoARow, StatusCount
+from grcgraph.model.history import Finding, HistoryEntry, RecordChange, VerifyReport
 from grcgraph.model.problems import FieldPath, Origin, Problem, Segment
 from grcgraph.model.reference import ApplicationDate, FrameworkVersion, Mapping, Requirement, RequirementRef, Rule, SetSummary
 from grcgraph.model.workspace import (
@@ -65,8 +66,10 @@ __all__ = [
     "EvidenceLink",
     "EvidenceLinkInput",
     "FieldPath",
+    "Finding",
     "FrameworkVersion",
     "GapRow",
+    "HistoryEntry",
     "Hop",
     "Impact",
     "ImpactAssessment",
@@ -84,6 +87,7 @@ __all__ = [
     "Origin",
     "OverdueItem",
     "Problem",
+    "RecordChange",
     "RecordEvidence",
     "Requirement",
     "RequirementRef",
@@ -99,4 +103,5 @@ __all__ = [
     "SoARow",
     "StatusCount",
     "TokenRecord",
+    "VerifyReport",
 ]

@@ -22,9 +22,6 @@ XSD_DATE = f"{XSD}date"
 XSD_DATETIME = f"{XSD}dateTime"
 XSD_BOOLEAN = f"{XSD}boolean"
 
-# N-Triples string escapes (ECHAR): the only characters a literal may not hold raw.
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
 
 class Lit(NamedTuple):
     """A literal: its lexical form and datatype IRI (xsd:string for plain text)."""
@@ -90,7 +87,7 @@ class Batch:
             append(f"{subject}<{RDF_TYPE}> <{node.kind}> .\n")
             for predicate, values in node.values.items():
                 for value in values:
-                    append(f"{subject}<{predicate}> {_term(value)} .\n")
+                    append(f"{subject}<{predicate}> {term_text(value)} .\n")
             if count % subjects == 0:
                 yield "".join(lines).encode("utf-8")
                 lines.clear()
@@ -98,9 +95,12 @@ class Batch:
             yield "".join(lines).encode("utf-8")
 
 
-def _term(value: Term) -> str:
+def term_text(value: Term) -> str:
+    """A term in N-Triples."""
     if isinstance(value, Lit):
-        text = value.value.translate(_ESCAPES)
+        # str.replace, not str.translate: a history entry's literals are long, and translate's
+        # per-character table took three quarters of a 10,000-item import's load.
+        text = value.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         return f'"{text}"' if value.datatype == XSD_STRING else f'"{text}"^^<{value.datatype}>'
     return f"<{value}>"
 

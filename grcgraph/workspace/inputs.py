@@ -3,6 +3,7 @@ store accepts, the one-write-at-a-time lock, and how a partial update merges wit
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -10,7 +11,7 @@ import hashlib
 import re
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 import pyoxigraph as ox
@@ -38,15 +39,59 @@ NOT_NULL = ("title", "kind")  # of evidence, beside id; of an AI system: SYSTEM_
 SYSTEM_NOT_NULL = ("name", "roles", "category", "generative")
 
 
+_held = threading.local()  # per thread: how deep it holds the lock, and the syncs owed once it lets go
+
+
+@contextlib.contextmanager
+def write_lock() -> Iterator[None]:
+    """WRITE_LOCK, held around one whole write. When the outermost hold ends, the history log syncs
+    each write made under it asked for (`after_release`) run, outside the lock: the next writer goes
+    on while this one waits for the disk, and one sync serves every writer waiting (group commit).
+    The caller returns, and so acknowledges its writes, only after them."""
+    WRITE_LOCK.acquire()
+    _held.depth = getattr(_held, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+        outermost = _held.depth == 0
+        owed: list[Callable[[], None]] = getattr(_held, "owed", [])
+        _held.owed = [] if outermost else owed
+        WRITE_LOCK.release()
+        if outermost:
+            for sync in owed:
+                sync()
+
+
+def after_release(sync: Callable[[], None]) -> None:
+    """Run `sync` when this thread's outermost `write_lock` ends (at once when it holds none)."""
+    if getattr(_held, "depth", 0) == 0:
+        sync()
+    else:
+        _held.owed = [*getattr(_held, "owed", []), sync]
+
+
 def one_at_a_time(write: Callable[P, T]) -> Callable[P, T]:
-    """`write` under WRITE_LOCK."""
+    """`write` under `write_lock`."""
 
     @functools.wraps(write)
     def locked(*args: P.args, **kwargs: P.kwargs) -> T:
-        with WRITE_LOCK:
-            return write(*args, **kwargs)
+        with write_lock():
+            outermost = getattr(_held, "operation", None) is None
+            if outermost:
+                _held.operation = write.__name__  # the history names the write a caller asked for
+            try:
+                return write(*args, **kwargs)
+            finally:
+                if outermost:
+                    _held.operation = None
 
     return locked
+
+
+def current_operation() -> str:
+    """The public write method this thread is running (for the history), or "write"."""
+    return getattr(_held, "operation", None) or "write"
 
 
 def iri_fault(text: str) -> str | None:

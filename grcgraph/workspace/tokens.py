@@ -3,8 +3,9 @@ secret. A token is `grc_<id>_<secret>`: the id finds the record, the hash of the
 The server checks presented tokens through the facade (`GRCGraph.authenticate`) and keeps the
 verified ones for a few seconds (`grcgraph.server.auth.VerifiedTokens`).
 
-Writes go through pyoxigraph `Store.extend` (terms, not text) and one SPARQL update whose only IRIs
-are built from a validated token id; no user text is ever formatted into SPARQL.
+Every change (a token made, revoked, its last use) is written as the record's new state through
+`write_logged`, so that it is in the token graph's history with the state before it; the only IRIs
+in an update's text are built from a validated token id; no user text is ever formatted into SPARQL.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import hmac
 import re
 import secrets
 import threading
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Problem, Role, TokenRecord
 from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import XSD_STRING, Batch, Lit
 from grcgraph.vocab import iris
 from grcgraph.vocab.terms import is_true
-from grcgraph.workspace.inputs import WORKSPACE_PATTERN
+from grcgraph.workspace.inputs import WORKSPACE_PATTERN, one_at_a_time
+from grcgraph.workspace.logged import write_logged
 
 TOKEN_GRAPH = f"{iris.BASE}graph/tokens"
 AUTH = "https://w3id.org/grcgraph/auth#"
@@ -67,6 +71,21 @@ def _by(by: str) -> str:
     return by
 
 
+DATE_TIMES = ("created", "expires", "lastUsed", "revokedAt")
+
+
+def _write_states(store: GraphStore, states: dict[str, dict[str, str]], replace: bool) -> None:
+    """Write each token's whole state (field -> value) in one logged update, replacing the stored one."""
+    data = Batch()
+    for token_id, values in sorted(states.items()):
+        record = data.node(_node(token_id).value, f"{AUTH}ApiToken", FieldPath())
+        for name, value in values.items():
+            datatype = f"{XSD}dateTime" if name in DATE_TIMES else f"{XSD}boolean" if name == "revoked" else XSD_STRING
+            record.add(f"{AUTH}{name}", Lit(value, datatype))
+    write_logged(store, TOKEN_GRAPH, data, [_node(i).value for i in sorted(states)] if replace else ())
+
+
+@one_at_a_time
 def create_token(
     store: GraphStore, workspace: str, role: str, *, expires: dt.datetime | None = None, by: str = "cli", now: dt.datetime | None = None
 ) -> str:
@@ -86,19 +105,10 @@ def create_token(
         raise InvalidInputError(problems)
     token_id = secrets.token_hex(8)
     token = f"grc_{token_id}_{secrets.token_urlsafe(32)}"
-    node, graph = _node(token_id), ox.NamedNode(TOKEN_GRAPH)
-    quads = [
-        ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(f"{AUTH}ApiToken"), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}tokenHash"), ox.Literal(_hash(token)), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}workspace"), ox.Literal(workspace), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}role"), ox.Literal(role), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}created"), _when(moment), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}createdBy"), ox.Literal(_by(by)), graph),
-        ox.Quad(node, ox.NamedNode(f"{AUTH}revoked"), ox.Literal("false", datatype=ox.NamedNode(f"{XSD}boolean")), graph),
-    ]
+    values = {"tokenHash": _hash(token), "workspace": workspace, "role": role, "created": iso(moment), "createdBy": _by(by), "revoked": "false"}
     if expires is not None:
-        quads.append(ox.Quad(node, ox.NamedNode(f"{AUTH}expires"), _when(expires), graph))
-    store.extend(quads)
+        values["expires"] = iso(expires)
+    _write_states(store, {token_id: values}, replace=False)
     store.flush()
     return token
 
@@ -143,24 +153,18 @@ def tokens(store: GraphStore, workspace: str | None = None) -> list[TokenRecord]
     return [record for record in records if record is not None and workspace in (None, record.workspace)]
 
 
+@one_at_a_time
 def revoke_token(store: GraphStore, token_id: str, *, by: str = "cli", now: dt.datetime | None = None) -> TokenRecord:
     """Mark a token revoked, with who and when (the record stays, for audit; a second revocation
     keeps the first's who and when); NotFoundError if there is no such token."""
-    node = _node(token_id)
+    _node(token_id)  # NotFoundError for an id of the wrong form
     record = token_record(store, token_id)
     if record is None:
         raise NotFoundError(f"no token {token_id!r}")
     if record.revoked:
         return record
-    # The text holds only IRIs built from a token id matching TOKEN_ID (hex only), `by` matching
-    # BY_FORM ('cli' or hex) and a date-time this function made: no user text reaches it.
-    when = _when(now or now_utc())
-    store.update(
-        f"DELETE WHERE {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> ?old }} }} ;\n"
-        f'INSERT DATA {{ GRAPH <{TOKEN_GRAPH}> {{ {node} <{AUTH}revoked> "true"^^<{XSD}boolean> ; '
-        f'<{AUTH}revokedBy> "{_by(by)}" ; <{AUTH}revokedAt> {when} }} }}'
-    )
-    store.flush()
+    values = _values(store, token_id) | {"revoked": "true", "revokedBy": _by(by), "revokedAt": iso(now or now_utc())}
+    _write_states(store, {token_id: values}, replace=True)
     found = token_record(store, token_id)
     assert found is not None
     return found
@@ -180,6 +184,12 @@ def authenticate(store: GraphStore, token: str, now: dt.datetime | None = None) 
     if record is None or record.revoked or record.expired(now or now_utc()):
         return None
     return record
+
+
+@one_at_a_time
+def record_token_use(write: Callable[[], None]) -> None:
+    """`write` as one logged write (its history entry names the flush of last uses)."""
+    write()
 
 
 class TokenUse:
@@ -213,16 +223,8 @@ class TokenUse:
             pending = {i: t for i, t in self._seen.items() if self._written.get(i) != t and TOKEN_ID.match(i)}
         if not pending:
             return 0
-        graph = f"<{TOKEN_GRAPH}>"
-        # Only IRIs built from token ids matching TOKEN_ID and date-times made here reach the text.
-        operations = [
-            f"DELETE WHERE {{ GRAPH {graph} {{ {_node(i)} <{AUTH}lastUsed> ?old }} }} ;\n"
-            f"INSERT {{ GRAPH {graph} {{ {_node(i)} <{AUTH}lastUsed> {_when(t)} }} }} "
-            f"WHERE {{ GRAPH {graph} {{ {_node(i)} <{AUTH}tokenHash> ?hash }} }}"
-            for i, t in sorted(pending.items())
-        ]
-        store.update(" ;\n".join(operations))
-        store.flush()
+        states = {i: _values(store, i) | {"lastUsed": iso(t)} for i, t in sorted(pending.items())}
+        record_token_use(lambda: _write_states(store, {i: v for i, v in states.items() if "tokenHash" in v}, replace=True))
         with self._lock:
             self._written.update(pending)
         return len(pending)

@@ -13,7 +13,6 @@ from validated ids.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ from grcgraph.errors import InvalidInputError, NotFoundError, UnknownRequirement
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, FieldPath, Problem, SoAEntry
 from grcgraph.store import revision
 from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
+from grcgraph.store.history import Entry, head_operations
 from grcgraph.store.journal import BulkStore, bulk_insert
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
@@ -34,14 +34,15 @@ from grcgraph.workspace.inputs import (
     BULK_MIN_ITEMS,
     ROLES,
     SHA256_ANY_CASE,
-    WRITE_LOCK,
     bad_id,
     iri_fault,
     merged_evidence,
     merged_system,
     one_at_a_time,
     uuid5_hex,
+    write_lock,
 )
+from grcgraph.workspace.logged import before_states, committed, prepare, write_logged
 from grcgraph.workspace.reads import WorkspaceReads
 from grcgraph.workspace.shape_rules import workspace_rules
 
@@ -230,38 +231,35 @@ class Workspace(WorkspaceReads):
         self, data: Batch, replace: Sequence[str] = (), remove_links_of: Sequence[str] = (), *, touched: Iterable[str] | None = None
     ) -> None:
         """Remove what `replace` nodes said before (and the links of `remove_links_of`), then add
-        `data`, and stamp a new revision, in one transaction. `touched`: the evidence ids whose links
-        or validity the write may change, for the revision log (None: unknown)."""
-        with WRITE_LOCK:
-            # The data goes through a staging graph so that it lands in the same update as the
-            # deletions and the new revision stamp (deleting what is not stored is a no-op).
-            staging = URIRef(f"{iris.BASE}graph/staging/{uuid.uuid4().hex}")
-            self.store.add_graph(ox.NamedNode(str(staging)))
-            if data:
-                self.store.load(data.ntriples(), ox.NamedNode(str(staging)))
-            operations = []
-            for node in replace:
-                operations.append(f"DELETE WHERE {{ GRAPH <{self.graph}> {{ <{node}> ?p ?o }} }}")
-            for node in remove_links_of:
-                operations.append(
-                    f"DELETE {{ GRAPH <{self.graph}> {{ ?l ?p ?o }} }} WHERE {{ GRAPH <{self.graph}> {{ ?l <{GRC.evidence}> <{node}> ; ?p ?o }} }}"
-                )
-            operations.append(f"ADD SILENT GRAPH <{staging}> TO GRAPH <{self.graph}>")
-            operations.append(f"DROP SILENT GRAPH <{staging}>")
-            revision.stamped_update(self.store, self.graph, operations, touched)
+        `data`, with its history entry, and stamp a new revision, in one transaction
+        (grcgraph/workspace/logged.py). `touched`: the evidence ids whose links or validity the
+        write may change, for the revision log (None: unknown)."""
+        with write_lock():
+            graph = str(self.graph)
+            before = before_states(self.store, graph, replace, remove_links_of, _EVIDENCE_OF)
+            operations = [
+                f"DELETE {{ GRAPH <{graph}> {{ ?l ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?l <{GRC.evidence}> <{node}> ; ?p ?o }} }}"
+                for node in remove_links_of
+            ]
+            write_logged(self.store, graph, data, replace, before=before, operations=operations, touched=touched)
 
     def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
-        `journal.bulk_insert` makes it all or nothing across a crash)."""
-        with WRITE_LOCK:
+        `journal.bulk_insert` makes it all or nothing across a crash). The history entry is part of
+        the load (new records: nothing before them)."""
+        with write_lock():
+            entry = prepare(self.store, str(self.graph), data, {})
             bulk_insert(store, data, ox.NamedNode(str(self.graph)))
-            self._after_bulk_write(touched)
+            self._after_bulk_write(touched, entry)
 
-    def _after_bulk_write(self, touched: Iterable[str] | None = None) -> None:
+    def _after_bulk_write(self, touched: Iterable[str] | None = None, entry: Entry | None = None) -> None:
         """Called once a bulk load is committed: what `_write` does for every other write after its
-        changes (such as stamping the workspace's revision) belongs here too. Under the write lock, so
-        that the stamp follows the one before the load (see revision.chained_operations)."""
-        revision.bump(self.store, self.graph, touched=touched)
+        changes (stamping the workspace's revision, setting the log head) belongs here too. Under
+        the write lock, so that the stamp follows the one before the load (see
+        revision.chained_operations)."""
+        heads = head_operations(str(self.graph), entry) if entry is not None else []
+        revision.stamped_update(self.store, self.graph, heads, touched)
+        committed(self.store, entry)
 
     # --- writes -----------------------------------------------------------------------------
     @one_at_a_time

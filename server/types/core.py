@@ -19,6 +19,7 @@ from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
+from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.vocab.terms import AI_CATEGORIES
 
 
@@ -242,6 +243,7 @@ class EvidenceLink:
 class Evidence:
     data: strawberry.Private[EvidenceData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("evidence", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:

@@ -11,6 +11,7 @@ import strawberry
 from grcgraph.model import STATUSES
 from grcgraph.model import AISystem as SystemData
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.history import HistoryEntry, history_field
 
 
 @strawberry.type
@@ -82,6 +83,7 @@ class AISystem:
     purpose: str | None
     data_used: str | None
     next_review: dt.date | None
+    history: list[HistoryEntry] = history_field("system", lambda root: root.id)
 
     @classmethod
     def of(cls, system: SystemData) -> AISystem:
@@ -95,6 +97,7 @@ class SoAEntry:
     control: Requirement
     included: bool
     reason: str
+    history: list[HistoryEntry] = history_field("soa", lambda root: root.control.ref.curie)
 
 
 @strawberry.type
@@ -105,6 +108,7 @@ class SoARow:
     justification: str
     status: str
     evidence: list[str]
+    history: list[HistoryEntry] = history_field("soa", lambda root: root.control.ref.curie)
 
 
 @strawberry.type(description="An API token's record; its secret is never stored, and its hash is never shown")

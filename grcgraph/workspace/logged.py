@@ -1,0 +1,97 @@
+"""The write primitive every change to a workspace graph (and to the token graph) goes through,
+which keeps the graph's history: the records a write replaces are read first, the write's log
+entry (grcgraph/store/history.py) is added to the data it stores, in the same atomic update, with
+the new log head and revision stamp; on the embedded store the entry is then appended to the log
+file, which is synced before the write is acknowledged (grcgraph/store/history_file.py).
+
+A kind of record needs no code of its own here: a record is a subject of the graph, its state its
+triples, and the operation is the name of the public write method that made it (`one_at_a_time`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from grcgraph.store import revision
+from grcgraph.store.base import GraphStore
+from grcgraph.store.batch import Batch
+from grcgraph.store.history import Entry, add_entry, changes, head_operations, new_entry, node_state, quad_line, state_text, text
+from grcgraph.store.history_file import log_file
+from grcgraph.workspace.inputs import after_release, current_operation, write_lock
+
+
+def store_directory(store: GraphStore) -> Path | None:
+    """The embedded store's directory, where its log files live (None: in memory, or remote)."""
+    path = getattr(store, "path", None)
+    return path if isinstance(path, Path) else None
+
+
+def before_states(store: GraphStore, graph: str, replace: Iterable[str], linked_to: Iterable[str] = (), link: str = "") -> dict[str, str]:
+    """The stored states of the `replace` records and of the records whose `link` property names
+    one of `linked_to` (the links of evidence a write removes)."""
+    g = ox.NamedNode(graph)
+    lines: dict[str, list[str]] = {}
+    for subject in replace:
+        for quad in store.quads(ox.NamedNode(subject), None, None, g):
+            lines.setdefault(subject, []).append(quad_line(quad))
+    for target in linked_to:
+        for quad in store.described(ox.NamedNode(link), ox.NamedNode(target), g):
+            lines.setdefault(text(quad.subject), []).append(quad_line(quad))
+    return {s: state_text(found) for s, found in lines.items()}
+
+
+def prepare(store: GraphStore, graph: str, data: Batch, before: dict[str, str]) -> Entry | None:
+    """The log entry of writing `data` over `before` (None when nothing changes), added to `data`."""
+    after = {node.iri: node_state(node) for node in data}
+    found = changes(before, after)
+    if not found:
+        return None
+    entry = new_entry(store, graph, current_operation(), found)
+    add_entry(data, entry)
+    return entry
+
+
+def committed(store: GraphStore, entry: Entry | None) -> None:
+    """The entry is in the store: append it to the log file and sync it before the acknowledgement."""
+    if entry is None:
+        return
+    file = log_file(store_directory(store), entry.graph)
+    if file is not None:
+        offset = file.append(entry)
+        after_release(lambda: file.sync_to(offset))
+
+
+def write_logged(
+    store: GraphStore,
+    graph: str,
+    data: Batch,
+    replace: Sequence[str] = (),
+    *,
+    before: dict[str, str] | None = None,
+    operations: Sequence[str] = (),
+    touched: Iterable[str] | None = None,
+) -> Entry | None:
+    """Remove what the `replace` records said (and run `operations`, deletions of the records in
+    `before`), add `data`, the log entry, the new head and a revision stamp, in one update."""
+    with write_lock():
+        before = before_states(store, graph, replace) if before is None else before
+        entry = prepare(store, graph, data, before)
+        # The data goes through a staging graph so that it lands in the same update as the
+        # deletions and the new revision stamp (deleting what is not stored is a no-op).
+        staging = f"{graph}/staging/{uuid.uuid4().hex}"
+        store.add_graph(ox.NamedNode(staging))
+        if data:
+            store.load(data.ntriples(), ox.NamedNode(staging))
+        steps = [f"DELETE WHERE {{ GRAPH <{graph}> {{ {ox.NamedNode(node)} ?p ?o }} }}" for node in replace]
+        steps += list(operations)
+        steps += [f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph}>", f"DROP SILENT GRAPH <{staging}>"]
+        if entry is not None:
+            steps += head_operations(graph, entry)
+        revision.stamped_update(store, URIRef(graph), steps, touched)
+        committed(store, entry)
+        return entry

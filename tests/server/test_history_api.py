@@ -1,0 +1,89 @@
+"""GraphQL: `history` on evidence, AI systems and SoA entries (one reusable field), writes logged
+with the caller's token as agent, and `asOf` on coverage, gaps and the SoA."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from typing import Any
+
+from grcgraph.api import GRCGraph
+from grcgraph.model import Role
+from grcgraph.server.context import Context, Principal, Registry
+from grcgraph.server.error_format import format_error
+from grcgraph.server.schema import build_schema
+from grcgraph.server.settings import Settings
+
+TOKEN = "0123456789abcdef"
+
+
+def run(registry: Registry, query: str, role: Role = Role.editor) -> dict[str, Any]:
+    settings = Settings()
+    context = Context(registry, settings, lambda: (Principal("acme", role, TOKEN), None))
+    result = asyncio.run(build_schema(settings).execute(query, context_value=context))
+    return {"data": result.data, "errors": [format_error(e) for e in result.errors or []]}
+
+
+def test_history_fields_agents_and_as_of() -> None:
+    with GRCGraph.open(workspace="acme") as graph:
+        registry = Registry(graph)
+        create = (
+            'mutation { createEvidence(input: {id: "policy", title: "AI policy", kind: "policy", '
+            'links: [{requirement: "A.2.2", assertedBy: "ciso"}]}) { id } }'
+        )
+        assert run(registry, create)["errors"] == []
+        assert (
+            run(
+                registry,
+                'mutation { createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id } }',
+            )["errors"]
+            == []
+        )
+        assert (
+            run(registry, 'mutation { setApplicability(control: "A.10.4", included: false, reason: "No customers") { reason } }')["errors"]
+            == []
+        )
+        item = run(
+            registry, '{ evidence(id: "policy") { history { agent operation changes { kind after { name values } } } } }', Role.reader
+        )
+        (entry,) = item["data"]["evidence"]["history"]
+        assert entry["agent"] == f"token:{TOKEN}" and [c["kind"] for c in entry["changes"]] == ["evidence", "link"]
+        assert {"name": "title", "values": ["AI policy"]} in entry["changes"][0]["after"]
+        time.sleep(0.01)
+        cut = dt.datetime.now(dt.UTC).isoformat()
+        time.sleep(0.01)
+        assert run(registry, 'mutation { deleteEvidence(id: "policy") }')["errors"] == []
+        found = run(registry, "{ systems { id history { sequence agent operation } } }", Role.reader)
+        (system,) = found["data"]["systems"]
+        assert system["history"] == [{"sequence": 2, "agent": f"token:{TOKEN}", "operation": "put_system"}]
+        soa = run(registry, "{ statementOfApplicability { control { id } history { operation } } }", Role.reader)["data"]
+        assert [r["history"] for r in soa["statementOfApplicability"] if r["control"]["id"] == "iso42001:A.10.4"] == [
+            [{"operation": "set_applicability"}]
+        ]
+        then = run(
+            registry,
+            f'{{ evidence(id: "policy") {{ id }} gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id }} status }} }} }} }}',
+            Role.reader,
+        )
+        assert then["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # gone now
+        past = run(
+            registry,
+            f'{{ gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id }} status }} }} }} }}',
+            Role.reader,
+        )
+        statuses = {e["node"]["requirement"]["id"]: e["node"]["status"] for e in past["data"]["gaps"]["edges"]}
+        assert statuses["iso42001:A.2.2"] == "covered"
+        now = run(registry, '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id } status } } } }', Role.reader)
+        assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "uncovered"
+        assert run(registry, f'{{ coverage(asOf: "{cut}") {{ requirement {{ id }} }} }}', Role.reader)["data"]["coverage"]
+        assert (
+            run(registry, '{ statementOfApplicability(asOf: "2000-01-01") { included } }', Role.reader)["data"]["statementOfApplicability"][
+                0
+            ]["included"]
+            is None
+        )
+        bad = run(registry, '{ gaps(framework: "iso42001", asOf: "yesterday") { totalCount } }', Role.reader)
+        assert (
+            bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT" and bad["errors"][0]["extensions"]["problems"][0]["field"] == "asOf"
+        )
