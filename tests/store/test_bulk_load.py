@@ -15,6 +15,7 @@ from grcgraph.model import FieldPath
 from grcgraph.store import journal
 from grcgraph.store.batch import Batch, Lit
 from grcgraph.store.embedded import EmbeddedStore
+from grcgraph.store.history import is_record
 from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
 ITEMS = BULK_MIN_ITEMS * 2
@@ -43,11 +44,14 @@ def _file(tmp_path: Path, prefix: str = "bulk") -> Path:
 
 
 def _workspace_quads(g: GRCGraph) -> set[tuple[str, str, str]]:
-    """The workspace's triples, with the import time (assertedAt) and revision stamp left out."""
-    skip = {"https://w3id.org/grcgraph/vocab#assertedAt", "https://w3id.org/grcgraph/vocab#revision"}
+    """The workspace's records' triples, with the import time (assertedAt) left out (and so the
+    graph's stamps and its history, which name the time of the write)."""
+    skip = "https://w3id.org/grcgraph/vocab#assertedAt"
     graph = ox.NamedNode(str(g.workspace.graph))
     return {
-        (str(q.subject), str(q.predicate), str(q.object)) for q in g.store.quads(None, None, None, graph) if q.predicate.value not in skip
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in g.store.quads(None, None, None, graph)
+        if q.predicate.value != skip and is_record(graph.value, q.subject.value)
     }
 
 
