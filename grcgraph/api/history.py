@@ -13,13 +13,14 @@ from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Finding, HistoryEntry, Problem, VerifyReport
 from grcgraph.store.embedded import EmbeddedStore
 from grcgraph.store.history import acting_as
+from grcgraph.vocab import aims_terms
 from grcgraph.workspace import Workspace
 from grcgraph.workspace import history as records
 from grcgraph.workspace.inputs import ID_PATTERN
 from grcgraph.workspace.logged import store_directory
 from grcgraph.workspace.tokens import TOKEN_GRAPH
 
-KINDS = ("evidence", "system", "soa", "token")
+KINDS = ("evidence", "system", "soa", "token", *aims_terms.KINDS)
 
 
 def instant(text: str, field: str = "asOf") -> dt.datetime:
@@ -49,6 +50,8 @@ class HistoryAPI(CoverageAPI):
             return str(self.workspace.soa_iri(self.catalog.resolve(record_id).iri))  # type: ignore[arg-type]
         if not ID_PATTERN.match(record_id) and kind != "token":
             raise NotFoundError(f"no {kind} {record_id[:140]!r} in workspace {self.workspace.name!r}")
+        if kind in aims_terms.KINDS:
+            return f"{self.workspace.base}{aims_terms.KINDS[kind][1]}/{record_id}"
         if kind == "token":
             return f"{TOKEN_GRAPH.replace('graph/tokens', 'token')}/{record_id[:16]}"
         return str(self.workspace.evidence_iri(record_id) if kind == "evidence" else self.workspace.system_iri(record_id))

@@ -13,46 +13,104 @@ class GRC(DefinedNamespace):
     _fail = True
 
     AICategory: URIRef
+    AIMSRecord: URIRef
+    AIMSSettings: URIRef
+    AIRisk: URIRef
     AISystem: URIRef
+    AcceptRisk: URIRef
+    ActionDone: URIRef
+    ActionInProgress: URIRef
+    ActionPlanned: URIRef
+    ActionStatus: URIRef
     Annex: URIRef
     ApplicationRule: URIRef
+    Approve: URIRef
+    ApproveWithConditions: URIRef
+    ApprovedImpactAssessmentEvidence: URIRef
+    ApprovedImpactAssessmentMapEvidence: URIRef
     Article: URIRef
+    AssessedRiskEvidence: URIRef
+    AssessedRiskMapEvidence: URIRef
     Assessment: URIRef
+    AssessmentDecision: URIRef
     Attestation: URIRef
     AuthorisedRepresentative: URIRef
+    AvoidRisk: URIRef
     Category: URIRef
     Chapter: URIRef
     Clause: URIRef
+    ComplaintFinding: URIRef
     ConceptRelationship: URIRef
     Configuration: URIRef
     Control: URIRef
     ControlArea: URIRef
+    ControlEnhancement: URIRef
+    CorrectiveAction: URIRef
+    CorrectiveActionArticle20Evidence: URIRef
+    CorrectiveActionDoneEvidence: URIRef
+    CorrectiveActionEffectiveEvidence: URIRef
+    CorrectiveActionEffectiveManageEvidence: URIRef
     Deployer: URIRef
+    Direction: URIRef
     Distributor: URIRef
     Documentation: URIRef
+    DraftAssessment: URIRef
+    Environment: URIRef
     Evidence: URIRef
     EvidenceKind: URIRef
     EvidenceLink: URIRef
     Extent: URIRef
+    ExternalAudit: URIRef
     Framework: URIRef
     FrameworkVersion: URIRef
     FullExtent: URIRef
     Function: URIRef
     FunctionalRationale: URIRef
+    FundamentalRights: URIRef
+    FundamentalRightsImpactAssessmentEvidence: URIRef
     GPAIModel: URIRef
     GPAIModelSystemicRisk: URIRef
     GenAIAction: URIRef
     GenAIRisk: URIRef
+    HealthAndSafety: URIRef
     HighRiskAnnexI: URIRef
     HighRiskAnnexIB: URIRef
     HighRiskAnnexIII: URIRef
+    HigherIsBetter: URIRef
     HistoryEntry: URIRef
+    Impact: URIRef
+    ImpactArea: URIRef
+    ImpactAssessment: URIRef
+    ImpactAssessmentReview: URIRef
+    ImpactAssessmentReviewEvidence: URIRef
     Importer: URIRef
+    IncidentFinding: URIRef
+    InternalAudit: URIRef
     Log: URIRef
+    LowerIsBetter: URIRef
+    MajorNonconformity: URIRef
+    ManagementReview: URIRef
+    ManagementReviewEvidence: URIRef
     Mapping: URIRef
     MappingSet: URIRef
+    Measured: URIRef
+    MeasuredObjectiveEvidence: URIRef
+    MeasuredObjectiveMeasureEvidence: URIRef
+    Measurement: URIRef
     Metric: URIRef
     MinimalRisk: URIRef
+    MinorNonconformity: URIRef
+    MitigateRisk: URIRef
+    Nonconformity: URIRef
+    NonconformityClosed: URIRef
+    NonconformityEvidence: URIRef
+    NonconformityOpen: URIRef
+    NonconformitySeverity: URIRef
+    NonconformitySource: URIRef
+    NonconformityStatus: URIRef
+    Objective: URIRef
+    ObjectiveBreach: URIRef
+    ObjectiveState: URIRef
     Obligation: URIRef
     OperatorRole: URIRef
     OtherEvidence: URIRef
@@ -65,68 +123,130 @@ class GRC(DefinedNamespace):
     Provider: URIRef
     Rationale: URIRef
     Record: URIRef
+    RecordEvidenceRule: URIRef
+    RecordState: URIRef
+    Reject: URIRef
     Relationship: URIRef
     Requirement: URIRef
+    Review: URIRef
+    ReviewFinding: URIRef
+    ReviewKind: URIRef
+    RiskAssessed: URIRef
+    RiskClosed: URIRef
+    RiskIdentified: URIRef
+    RiskReview: URIRef
+    RiskReviewEvidence: URIRef
+    RiskStatus: URIRef
+    RiskTreated: URIRef
+    RiskTreatment: URIRef
     Section: URIRef
     SemanticRationale: URIRef
     SetTheoryRelationship: URIRef
     SoAEntry: URIRef
+    Society: URIRef
     Source: URIRef
     Subcategory: URIRef
     SupportiveRelationship: URIRef
     SyntacticRationale: URIRef
+    SystemReview: URIRef
+    SystemReviewEvidence: URIRef
     TestResult: URIRef
     Training: URIRef
+    TransferRisk: URIRef
     TransparencyArt50: URIRef
+    TreatedRiskArticle9Evidence: URIRef
+    TreatedRiskEvidence: URIRef
+    Unmeasured: URIRef
+    UnmeasuredObjectiveEvidence: URIRef
+    VerifiedEffective: URIRef
+    VerifiedIneffective: URIRef
     Version: URIRef
     Workspace: URIRef
+    actionStatus: URIRef
     actorTask: URIRef
     addressesRisk: URIRef
+    affected: URIRef
     aiCategory: URIRef
     appliesFrom: URIRef
+    approver: URIRef
     assertedAt: URIRef
     assertedBy: URIRef
+    assessedOn: URIRef
+    assessor: URIRef
     basis: URIRef
+    chosenControl: URIRef
+    chosenEvidence: URIRef
+    closedOn: URIRef
     collectedOn: URIRef
     concerns: URIRef
+    concernsSystem: URIRef
     conditional: URIRef
+    conditions: URIRef
     confidence: URIRef
     contrary: URIRef
     control: URIRef
+    corrects: URIRef
     dataUsed: URIRef
+    decidedOn: URIRef
+    decision: URIRef
+    direction: URIRef
+    due: URIRef
+    effective: URIRef
     entryHash: URIRef
     equal: URIRef
     equivalent: URIRef
     evidence: URIRef
+    evidenceExtent: URIRef
     evidenceKind: URIRef
+    evidencesRequirement: URIRef
     exampleOf: URIRef
     exceptProvision: URIRef
     extent: URIRef
     extra: URIRef
+    followUp: URIRef
     forCategory: URIRef
     forSystem: URIRef
+    foreseeableMisuse: URIRef
+    foundIn: URIRef
+    foundOn: URIRef
+    gaiRisk: URIRef
     generative: URIRef
     hasExample: URIRef
+    hasImpact: URIRef
     hasIntegralPart: URIRef
     header: URIRef
     historyHead: URIRef
     identical: URIRef
+    impactArea: URIRef
     inMappingSet: URIRef
     included: URIRef
     integralTo: URIRef
+    intendedUse: URIRef
     intersectsWith: URIRef
     inverse: URIRef
     isSupportedBy: URIRef
     justification: URIRef
+    likelihood: URIRef
     location: URIRef
+    measuredAt: URIRef
+    measurementSource: URIRef
+    metric: URIRef
+    mitigation: URIRef
     nextReview: URIRef
     noRelationship: URIRef
+    nonconformitySeverity: URIRef
+    nonconformityStatus: URIRef
+    notMet: URIRef
     object: URIRef
+    ofObjective: URIRef
     operation: URIRef
     operatorRole: URIRef
     order: URIRef
+    outcome: URIRef
     owner: URIRef
     part: URIRef
+    participant: URIRef
+    position: URIRef
     precededBy: URIRef
     precedes: URIRef
     predicate: URIRef
@@ -138,16 +258,31 @@ class GRC(DefinedNamespace):
     rationale: URIRef
     reason: URIRef
     record: URIRef
+    recordKind: URIRef
+    recordedBy: URIRef
     refines: URIRef
     relatedTo: URIRef
     requirement: URIRef
+    residualLikelihood: URIRef
+    residualSeverity: URIRef
+    reviewKind: URIRef
+    reviewOf: URIRef
+    reviewedOn: URIRef
     revision: URIRef
     rights: URIRef
+    riskScale: URIRef
+    riskStatus: URIRef
+    riskTreatment: URIRef
+    rootCause: URIRef
     row: URIRef
     sequence: URIRef
+    servesRequirement: URIRef
+    severity: URIRef
     sha256: URIRef
     sourceDigest: URIRef
+    sourceRecord: URIRef
     sssomPredicate: URIRef
+    staleAfterDays: URIRef
     stateAfter: URIRef
     stateBefore: URIRef
     subject: URIRef
@@ -155,8 +290,18 @@ class GRC(DefinedNamespace):
     supersedes: URIRef
     supersetOf: URIRef
     supports: URIRef
+    target: URIRef
     text: URIRef
+    threshold: URIRef
+    unit: URIRef
     validUntil: URIRef
+    value: URIRef
+    verification: URIRef
+    verifiedBy: URIRef
+    verifiedOn: URIRef
     versionOf: URIRef
+    whenState: URIRef
+    whenSystemCategory: URIRef
+    whenSystemRole: URIRef
 
     _NS = Namespace("https://w3id.org/grcgraph/vocab#")

@@ -105,7 +105,14 @@ def create_token(
         raise InvalidInputError(problems)
     token_id = secrets.token_hex(8)
     token = f"grc_{token_id}_{secrets.token_urlsafe(32)}"
-    values = {"tokenHash": _hash(token), "workspace": workspace, "role": role, "created": iso(moment), "createdBy": _by(by), "revoked": "false"}
+    values = {
+        "tokenHash": _hash(token),
+        "workspace": workspace,
+        "role": role,
+        "created": iso(moment),
+        "createdBy": _by(by),
+        "revoked": "false",
+    }
     if expires is not None:
         values["expires"] = iso(expires)
     _write_states(store, {token_id: values}, replace=False)

@@ -20,6 +20,7 @@ from grcgraph.server.arguments import page, parse_day
 from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.vocab import aims_terms
 
 T = TypeVar("T")
@@ -73,6 +74,7 @@ def requirements_of(api: GRCGraph, iris: tuple[str, ...]) -> list[Requirement]:
 class Risk:
     data: strawberry.Private[RiskData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("risk", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:
@@ -166,6 +168,7 @@ class Impact:
 class ImpactAssessment:
     data: strawberry.Private[AssessmentData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("impact-assessment", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:
@@ -263,6 +266,7 @@ class ObjectiveStatus:
 class Objective:
     data: strawberry.Private[ObjectiveData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("objective", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:

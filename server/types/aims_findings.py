@@ -14,12 +14,14 @@ from grcgraph.model import Nonconformity as NonconformityData
 from grcgraph.model import Review as ReviewData
 from grcgraph.server.types.aims import RecordEvidence, as_evidence, requirements_of
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.history import HistoryEntry, history_field
 
 
 @strawberry.type(description="A review of an AI system, a risk, an impact assessment, or the AIMS as a whole (a management review, 9.3)")
 class Review:
     data: strawberry.Private[ReviewData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("review", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:
@@ -62,6 +64,7 @@ class Review:
 class CorrectiveAction:
     data: strawberry.Private[ActionData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("corrective-action", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:
@@ -116,6 +119,7 @@ class CorrectiveAction:
 class Nonconformity:
     data: strawberry.Private[NonconformityData]
     api: strawberry.Private[GRCGraph]
+    history: list[HistoryEntry] = history_field("nonconformity", lambda root: root.data.id)
 
     @strawberry.field
     def id(self) -> str:

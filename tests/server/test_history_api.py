@@ -87,3 +87,33 @@ def test_history_fields_agents_and_as_of() -> None:
         assert (
             bad["errors"][0]["extensions"]["code"] == "INVALID_INPUT" and bad["errors"][0]["extensions"]["problems"][0]["field"] == "asOf"
         )
+
+
+def test_every_aims_record_has_its_history() -> None:
+    with GRCGraph.open(workspace="acme") as graph:
+        registry = Registry(graph)
+        writes = """mutation {
+          s: createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id }
+          r: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4}) { id }
+          i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2026-11-10", assessor: "dpo",
+            decision: "approve", approver: "board"}) { id }
+          o: createObjective(input: {id: "acc", title: "Accuracy", metric: "accuracy", direction: "higher", target: 0.9,
+            threshold: 0.85}) { id }
+          v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2026-11-20", outcome: "effective"}) { id }
+        }"""
+        assert run(registry, writes)["errors"] == []
+        assert run(registry, 'mutation { updateRisk(input: {id: "R-1", severity: 5}) { id } }')["errors"] == []
+        found = run(
+            registry,
+            """{ risk(id: "R-1") { history { operation agent changes { before { name values } after { name values } } } } impactAssessment(id: "IA-1") { history { operation } }
+               objective(id: "acc") { history { operation } } review(id: "MR-1") { history { operation } } }""",
+            Role.reader,
+        )
+        assert found["errors"] == []
+        data = found["data"]
+        first, second = data["risk"]["history"]
+        assert {"name": "severity", "values": ["4"]} in second["changes"][0]["before"]
+        assert {"name": "severity", "values": ["5"]} in second["changes"][0]["after"]
+        assert len(data["risk"]["history"]) == 2 and {e["agent"] for e in data["risk"]["history"]} == {f"token:{TOKEN}"}
+        for name in ("impactAssessment", "objective", "review"):
+            assert len(data[name]["history"]) == 1, name
