@@ -111,7 +111,7 @@ def test_every_aims_record_has_its_history() -> None:
         )
         assert found["errors"] == []
         data = found["data"]
-        first, second = data["risk"]["history"]
+        _first, second = data["risk"]["history"]
         assert {"name": "severity", "values": ["4"]} in second["changes"][0]["before"]
         assert {"name": "severity", "values": ["5"]} in second["changes"][0]["after"]
         assert len(data["risk"]["history"]) == 2 and {e["agent"] for e in data["risk"]["history"]} == {f"token:{TOKEN}"}
