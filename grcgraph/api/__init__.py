@@ -18,17 +18,15 @@ management system's records, which coverage counts as evidence; `aims_records` b
 
 from __future__ import annotations
 
-from grcgraph.api.aims import AIMSAPI
 from grcgraph.api.audit import AuditAPI
 from grcgraph.api.evidence_files import EvidenceFilesAPI
-from grcgraph.api.history import HistoryAPI
 from grcgraph.api.indexes import IndexesAPI
 from grcgraph.api.parts import open_configured
 from grcgraph.api.workspace import one_write_at_a_time
 from grcgraph.model import STATUSES
 
 
-class GRCGraph(EvidenceFilesAPI, AIMSAPI, IndexesAPI, AuditAPI, HistoryAPI):
+class GRCGraph(EvidenceFilesAPI, IndexesAPI, AuditAPI):
     """Frameworks, crosswalks and one workspace's evidence and AIMS records, with coverage, gaps and history."""
 
 

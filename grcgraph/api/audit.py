@@ -88,6 +88,18 @@ class AuditAPI(HistoryAPI):
                 for e in (items[i] for i in ids if i in items)
             ),
         )
+        # The AI management system's records, each kind as a table (measurements per objective).
+        for name, frame in (
+            ("risks", view.risks()),
+            ("impact-assessments", view.impact_assessments()),
+            ("objectives", view.objectives(on=day)),
+            ("reviews", view.reviews()),
+            ("nonconformities", view.nonconformities()),
+            ("corrective-actions", view.corrective_actions()),
+        ):
+            files[f"aims/{name}.csv"] = frame.to_csv(index=False).encode("utf-8")
+        for objective in view.records("objective"):
+            files[f"aims/measurements/{objective.id}.csv"] = view.measurements(objective.id).to_csv(index=False).encode("utf-8")
         covered = view.covered(None, on=day)
         explanations = {self.catalog.ref(iri).curie: [dataclasses.asdict(p) for p in entry.paths] for iri, entry in sorted(covered.items())}
         files["explanations.json"] = json.dumps(explanations, indent=1, sort_keys=True, default=str).encode("utf-8") + b"\n"

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Self
 
-from grcgraph.api.coverage import CoverageAPI
+from grcgraph.api.aims import AIMSAPI
 from grcgraph.errors import InvalidInputError, NotFoundError
 from grcgraph.model import FieldPath, Finding, HistoryEntry, Problem, VerifyReport
 from grcgraph.store.embedded import EmbeddedStore
@@ -36,7 +36,7 @@ def instant(text: str, field: str = "asOf") -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-class HistoryAPI(CoverageAPI):
+class HistoryAPI(AIMSAPI):
     as_of_instant: dt.datetime | None = None  # set on a view made by `as_of`
 
     def acting_as(self, agent: str) -> contextlib.AbstractContextManager[None]:

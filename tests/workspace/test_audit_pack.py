@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grcgraph.api import GRCGraph
+from grcgraph.model import MeasurementInput, ObjectiveInput, RiskInput
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,9 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
         graph.add_system("credit", "Credit scoring", ["provider"], "high-risk-annex-iii")
         graph.add_evidence("log-retention", "Log retention", "configuration", requirements=["A.6.2.8"], asserted_by="ciso")
         graph.set_applicability("A.10.4", False, "No customers")
+        graph.put_risk(RiskInput("R-1", "Biased credit scores", systems=["credit"], likelihood=4, severity=4))
+        graph.put_objective(ObjectiveInput("acc", "Approval accuracy", "accuracy", "higher", 0.9, 0.85, systems=["credit"]))
+        graph.record_measurements([MeasurementInput("acc", 0.91, "2026-11-03T02:00:00Z", "ci/nightly")])
         made, _fingerprint = graph.create_signing_key(key, "ACME GRC office")
         assert made == public and oct(key.stat().st_mode & 0o777) == "0o600"
         graph.audit_pack(root / "pack.zip", key=key, signer="ACME GRC office")
@@ -52,7 +56,18 @@ def test_a_pack_holds_the_reports_and_verifies_offline(packed: tuple[Path, Path,
         assert json.loads(opened.read("signature.json"))["signer"] == "ACME GRC office"
         assert b"log-retention" in opened.read("evidence.csv") and b"A.10.4" in opened.read("soa.csv")
     manifest, findings = GRCGraph.verify_pack(pack, public)
-    assert findings == [] and manifest["heads"]["workspace"]["sequence"] == 3  # type: ignore[index]
+    assert findings == [] and manifest["heads"]["workspace"]["sequence"] == 6  # type: ignore[index]  # six writes, one entry each
+
+
+def test_a_pack_holds_the_aims_records(packed: tuple[Path, Path, Path]) -> None:
+    pack, _key, _public = packed
+    with zipfile.ZipFile(pack) as opened:
+        risks = opened.read("aims/risks.csv").decode("utf-8")
+        measurements = opened.read("aims/measurements/acc.csv").decode("utf-8")
+        manifest = json.loads(opened.read("manifest.json"))
+    assert "R-1" in risks and "Biased credit scores" in risks
+    assert "0.91" in measurements and "ci/nightly" in measurements
+    assert "aims/risks.csv" in json.dumps(manifest), "the manifest names (and so vouches for) the AIMS files"
 
 
 @pytest.mark.parametrize(
