@@ -37,7 +37,10 @@ def parse_rules(text: str, name: str, known_ids: set[str]) -> RuleSet:
     sources = meta.get("sources")
     if not isinstance(sources, dict) or not sources:
         raise DataError([Problem.in_file(name, 1, "sources", "the header must declare the sources rules cite")])
-    for key, note in (meta.get("change_notes") or {}).items():
+    notes = meta.get("change_notes") or {}
+    if not isinstance(notes, dict):
+        raise DataError([Problem.in_file(name, 1, "change_notes", "must map catalog ids to a note and its source")])
+    for key, note in notes.items():
         if key not in known_ids:
             problems.append(Problem.in_file(name, 1, f"change_notes.{key}", "is not an id of the EU AI Act catalog"))
         if not isinstance(note, dict) or note.get("source") not in sources or not note.get("note"):

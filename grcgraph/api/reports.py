@@ -5,6 +5,7 @@ command line and downloaded from the workbench alike: one implementation)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -26,9 +27,7 @@ class ReportsAPI(CoverageAPI):
         versions = self.catalog.frameworks()
         digest = self.store.digest(iris.REFERENCE_GRAPH) or "not stamped"
         instant = getattr(self, "as_of_instant", None)  # set on a view of a past state (GRCGraph.as_of)
-        past = {"as_of": f"{instant.isoformat()}: the workspace as its history log says it was then"} if instant else {}
-        return Cover(
-            **past,
+        cover = Cover(
             title=title,
             workspace=self.workspace.name,
             systems=self._systems_in_words(system),
@@ -38,6 +37,9 @@ class ReportsAPI(CoverageAPI):
             version=grcgraph.__version__,
             reference="; ".join(f"{v.framework} {v.version}" for v in versions) + f" (sources digest {digest[:16]})",
         )
+        if isinstance(instant, dt.datetime):
+            cover = dataclasses.replace(cover, as_of=f"{instant.isoformat()}: the workspace as its history log says it was then")
+        return cover
 
     def _systems_in_words(self, system: str | None) -> str:
         if system is not None:

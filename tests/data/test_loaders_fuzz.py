@@ -129,3 +129,13 @@ def test_a_damaged_file_is_a_clean_error_or_a_clean_load(kind: str, tmp_path: Pa
             assert all(problem.file is not None for problem in error.problems), [str(p) for p in error.problems]
 
     check()
+
+
+def test_application_rules_with_change_notes_cut_short_are_a_clean_error() -> None:
+    """The case the fuzzer found: a header whose change_notes is text, not a mapping."""
+    from grcgraph.loaders.application_rules import parse_rules
+
+    text = '# scheme: eu-ai-act\n# sources:\n#   a:\n#     title: "x"\n# change_notes:\n#   a\nid,provisions\n'
+    with pytest.raises(DataError) as raised:
+        parse_rules(text, NAME, set())
+    assert [(p.file, p.line, str(p.path)) for p in raised.value.problems] == [(NAME, 1, "change_notes")]
