@@ -233,6 +233,10 @@ def test_create_and_edit_evidence_with_a_field_error(chromium: Browser, server: 
     page.get_by_label("Owner", exact=True).fill("soc@example.org")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("h1")).to_have_text("Incident response runbook, version 2")
+    # The item's history, newest first: the edit names the title it changed.
+    history = page.locator(".history")
+    expect(history.locator(".history-list > li")).to_have_count(2)
+    expect(history.locator(".history-list > li").first).to_contain_text("Incident response runbook → Incident response runbook, version 2")
     stored = server.data('{ evidence(id: "ir-runbook") { title owner validUntil links { requirement { id } } } }')["evidence"]
     assert stored == {
         "title": "Incident response runbook, version 2",

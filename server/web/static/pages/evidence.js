@@ -195,7 +195,6 @@ function Item({ id }) {
           <dt>Collected on</dt><dd>${formatDate(item.collectedOn)}</dd>
           <dt>Valid until</dt><dd>${formatDate(item.validUntil)}${item.validUntil && item.validUntil < today() ? html` <${Status} status="stale" />` : ""}</dd>
         </dl>
-        <p class="muted small">History of changes: not kept yet.</p>
       </section>
       <section class="card" aria-labelledby="links-title"><h2 id="links-title">Links (${item.links.length})</h2>
         <${ErrorNotice} error=${failure} />
@@ -207,7 +206,39 @@ function Item({ id }) {
       </section>
     </div>
     <${Coverage} id=${item.id} key=${revision} />
+    <${History} id=${item.id} key=${`h${revision}`} />
   </div>`;
+}
+
+const HISTORY = `query History($id: String!) { evidence(id: $id) { history { sequence time agent operation hash
+  changes { kind id operation before { name values } after { name values } } } } }`;
+
+// One property's change as a person reads it: "title: AI policy → AI policy v2".
+function changedProperties(change) {
+  const before = Object.fromEntries(change.before.map((p) => [p.name, p.values.join(", ")]));
+  const after = Object.fromEntries(change.after.map((p) => [p.name, p.values.join(", ")]));
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((name) => before[name] !== after[name] && name !== "type")
+    .map((name) => ({ name, before: before[name], after: after[name] }));
+}
+
+// Every change to the item and its links, newest first, from the hash-chained log.
+function History({ id }) {
+  const { data, error, loading } = useQuery(HISTORY, { id }, id);
+  const entries = data ? [...data.evidence.history].reverse() : [];
+  return html`<section class="card history" aria-labelledby="history-title">
+    <h2 id="history-title">History <span class="muted small">${data ? `${entries.length} change${entries.length === 1 ? "" : "s"}` : ""}</span></h2>
+    <${ErrorNotice} error=${error} />
+    ${loading && !data && html`<${Loading} />`}
+    ${data && !entries.length && html`<${Empty}>No change recorded.<//>`}
+    ${entries.length > 0 && html`<ol class="history-list" reversed>${entries.map((e) => html`<li data-sequence=${e.sequence}>
+      <div><strong>#${e.sequence}</strong> ${e.time.replace("T", " ").slice(0, 19)} UTC · ${e.operation.replace(/_/g, " ")} · by <span class="mono">${e.agent}</span>
+        <span class="muted small mono" title="SHA-256 of the entry, covering the one before">${e.hash.slice(0, 12)}</span></div>
+      <ul>${e.changes.map((c) => html`<li>${c.operation} ${c.kind} <span class="mono small">${c.kind === "evidence" ? c.id : ""}</span>
+        ${c.operation === "changed" && html`<ul class="small">${changedProperties(c).map((p) => html`<li><span class="mono">${p.name}</span>: ${p.before ?? "—"} → ${p.after ?? "—"}</li>`)}</ul>`}
+      </li>`)}</ul>
+    </li>`)}</ol>`}
+  </section>`;
 }
 
 export default function Evidence({ arg, params }) {
