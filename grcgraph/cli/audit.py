@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from grcgraph.cli.common import DataDirOption, MemoryOption, StoreOption, WorkspaceOption, app, console, errors, fail, opened
 from grcgraph.cli.evidence import evidence_app
+from grcgraph.config import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from grcgraph.model import HistoryEntry
@@ -46,7 +47,7 @@ def _print_history(found: list[HistoryEntry], as_json: bool) -> None:
 def evidence_history(
     evidence_id: Annotated[str, typer.Argument(metavar="EVIDENCE_ID")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the entries as JSON.")] = False,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -69,7 +70,7 @@ def verify(
     artefacts: Annotated[
         Path | None, typer.Option("--artefacts", help="Re-check the SHA-256 of every evidence file (file: location) under DIR.")
     ] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -109,7 +110,7 @@ def pack(
     as_of: Annotated[str | None, typer.Option("--as-of", help="The workspace as its history says it was at this instant.")] = None,
     key: Annotated[Path | None, typer.Option("--key", help="Sign the manifest with this Ed25519 key (audit key create).")] = None,
     signer: Annotated[str, typer.Option("--signer", help="Who signs (default: the key's .pub file says).")] = "",
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,

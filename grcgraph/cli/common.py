@@ -166,15 +166,14 @@ def print_table(table: ReportTable, title: str | None = None) -> None:
 
 
 def _cell(value: object) -> str:
-    # What a person reads: yes/no, lists as "a, b", dates as ISO, nothing for a missing value.
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    # What a person reads, as the reports write it (yes/no, ISO dates), lists as "a, b", nothing for NaN.
+    from grcgraph.reports.tables import joined, text
+
+    if isinstance(value, float) and math.isnan(value):
         return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
-    isoformat = getattr(value, "isoformat", None)
-    return str(isoformat()) if callable(isoformat) else str(value)
+        return joined([_cell(v) for v in value])
+    return text(value)  # type: ignore[arg-type]
 
 
 def print_frame(frame: pd.DataFrame, title: str) -> None:
