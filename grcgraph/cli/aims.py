@@ -23,6 +23,7 @@ from grcgraph.cli.common import (
     parse_day,
     print_frame,
 )
+from grcgraph.config import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -83,7 +84,7 @@ def risks_add(
     assessed_on: Annotated[str | None, typer.Option("--assessed-on", help="YYYY-MM-DD")] = None,
     next_review: Annotated[str | None, typer.Option("--next-review", help="YYYY-MM-DD")] = None,
     description: Annotated[str | None, typer.Option("--description")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -121,16 +122,6 @@ def _options() -> FieldPath:
     return FieldPath()
 
 
-@risks_app.command("list")
-def risks_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
-) -> None:
-    """The risk register, with inherent and residual levels."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.risks()
-    print_frame(frame, f"Risks in workspace {workspace!r}")
-
-
 @assessments_app.command("add")
 def assessments_add(
     assessment_id: Annotated[str, typer.Argument(metavar="ID")],
@@ -145,7 +136,7 @@ def assessments_add(
     approver: Annotated[str | None, typer.Option("--approver")] = None,
     decided_on: Annotated[str | None, typer.Option("--decided-on", help="YYYY-MM-DD")] = None,
     next_review: Annotated[str | None, typer.Option("--next-review", help="YYYY-MM-DD")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -172,16 +163,6 @@ def assessments_add(
     _saved("impact assessment", assessment_id, workspace)
 
 
-@assessments_app.command("list")
-def assessments_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
-) -> None:
-    """Impact assessments: decision, whether each serves as the Art. 27 FRIA, next review."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.impact_assessments()
-    print_frame(frame, f"Impact assessments in workspace {workspace!r}")
-
-
 @objectives_app.command("add")
 def objectives_add(
     objective_id: Annotated[str, typer.Argument(metavar="ID")],
@@ -195,7 +176,7 @@ def objectives_add(
     requirement: Ids = None,
     owner: Annotated[str | None, typer.Option("--owner")] = None,
     stale_after_days: Annotated[int | None, typer.Option("--stale-after-days")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -224,14 +205,14 @@ def objectives_add(
 @objectives_app.command("list")
 def objectives_list(
     on: OnOption = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Objectives with their status (met, at-risk, breached, no-recent-data) and why."""
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         frame = graph.objectives(on=day)
     print_frame(frame, f"Objectives in workspace {workspace!r} on {day.isoformat()}")
 
@@ -240,7 +221,7 @@ def objectives_list(
 def measurements_import(
     file: Annotated[Path, typer.Argument(help="CSV: objective, value, at (ISO 8601), and optionally source, recorded_by")],
     recorded_by: Annotated[str | None, typer.Option("--recorded-by", help="Who or what recorded rows without a recorded_by")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -261,7 +242,7 @@ def measurements_import(
 @measurements_app.command("list")
 def measurements_list(
     objective: Annotated[str, typer.Argument(metavar="OBJECTIVE")],
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -269,7 +250,7 @@ def measurements_list(
     """An objective's measurements in time order."""
     from grcgraph.errors import NotFoundError
 
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         try:
             frame = graph.measurements(objective)
         except NotFoundError as error:
@@ -287,7 +268,7 @@ def reviews_add(
     participant: Ids = None,
     action: Ids = None,
     next_review: Annotated[str | None, typer.Option("--next-review", help="YYYY-MM-DD")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -310,16 +291,6 @@ def reviews_add(
     _saved("review", review_id, workspace)
 
 
-@reviews_app.command("list")
-def reviews_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
-) -> None:
-    """Reviews, with their next review dates."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.reviews()
-    print_frame(frame, f"Reviews in workspace {workspace!r}")
-
-
 @nc_app.command("add")
 def nonconformities_add(
     nc_id: Annotated[str, typer.Argument(metavar="ID")],
@@ -333,7 +304,7 @@ def nonconformities_add(
     system: Annotated[str | None, typer.Option("--system")] = None,
     severity: Annotated[str, typer.Option("--severity", help="minor or major")] = "minor",
     root_cause: Annotated[str | None, typer.Option("--root-cause")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -362,16 +333,6 @@ def nonconformities_add(
     _saved("nonconformity", nc_id, workspace)
 
 
-@nc_app.command("list")
-def nonconformities_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
-) -> None:
-    """Nonconformities: where found, what is not met, status."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.nonconformities()
-    print_frame(frame, f"Nonconformities in workspace {workspace!r}")
-
-
 @actions_app.command("add")
 def actions_add(
     action_id: Annotated[str, typer.Argument(metavar="ID")],
@@ -383,7 +344,7 @@ def actions_add(
     effective: Annotated[bool | None, typer.Option("--effective/--ineffective", help="The verification's verdict, once done")] = None,
     verified_on: Annotated[str | None, typer.Option("--verified-on", help="YYYY-MM-DD")] = None,
     verified_by: Annotated[str | None, typer.Option("--verified-by")] = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
@@ -407,27 +368,17 @@ def actions_add(
     _saved("corrective action", action_id, workspace)
 
 
-@actions_app.command("list")
-def actions_list(
-    workspace: WorkspaceOption = "default", data_dir: DataDirOption = None, store_url: StoreOption = None, memory: MemoryOption = False
-) -> None:
-    """Corrective actions: owner, due date, status, verification."""
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
-        frame = graph.corrective_actions()
-    print_frame(frame, f"Corrective actions in workspace {workspace!r}")
-
-
 @app.command("overdue")
 def overdue(
     on: OnOption = None,
-    workspace: WorkspaceOption = "default",
+    workspace: WorkspaceOption = DEFAULT_WORKSPACE,
     data_dir: DataDirOption = None,
     store_url: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Everything whose next review date has passed: AI systems, risks, impact assessments, the management review."""
     day = parse_day(on)
-    with opened(data_dir, memory, store_url, workspace=workspace) as graph:
+    with opened(data_dir, memory, store_url, workspace=workspace, write=False) as graph:
         frame = graph.overdue(on=day)
     if frame.empty:
         console.print(f"Nothing is overdue on {day.isoformat()}.")

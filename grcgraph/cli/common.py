@@ -177,7 +177,11 @@ def _cell(value: object) -> str:
 
 
 def print_frame(frame: pd.DataFrame, title: str) -> None:
-    """A DataFrame of the facade on the terminal, its columns named for people."""
+    """A DataFrame of the facade on the terminal, its columns named for people; an empty one is a
+    sentence, not a table of headers squeezed to nothing."""
+    if frame.empty:
+        console.print(f"{title}: none.", markup=False, highlight=False)
+        return
     shown = Table(title=title)
     for column in frame.columns:
         shown.add_column(str(column).replace("_", " ").capitalize(), overflow="fold")

@@ -92,8 +92,12 @@ def documented() -> list[tuple[str, str, str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
-    data_dir: Path = tmp_path_factory.mktemp("aims-store")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("aims-store")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path) -> Iterator[ApiServer]:
     srv = ApiServer("--data-dir", str(data_dir), ready_seconds=90, request_seconds=120)
     for name, workspace, role in (("editor", "acme", "editor"), ("reader", "acme", "reader"), ("other", "globex", "editor")):
         srv.tokens[name] = cli("token", "create", "--workspace", workspace, "--role", role, data_dir=data_dir)
@@ -128,7 +132,7 @@ def status_of(reports: dict[str, dict[str, tuple[str, list[str]]] | None], requi
     return found.get(requirement, ("uncovered", []))
 
 
-def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer) -> None:
+def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_dir: Path) -> None:
     rows = documented()
     assert {row[0] for row in rows} == set(STEPS), "every step of the loop has its documented rows"
     reports = {f: report(server, f) for f in ("iso42001", "euaiact")}
@@ -173,6 +177,18 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer) -> No
     later = server.gql(GAPS.replace('on: "2028-01-15"', 'on: "2028-08-01"'), {"framework": "iso42001", "status": ["stale"]}, token="reader")
     stale = {e["node"]["requirement"]["id"]: e["node"]["staleEvidence"] for e in later["data"]["gaps"]["edges"]}
     assert "risk/R-1" in stale["iso42001:6.1.3"]
+
+    # The registers read on the command line while the server holds the store (the reads it shares).
+    beside = {"COLUMNS": "250"}
+    assert "R-1" in cli("risks", "list", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "CA-1" in cli("actions", "list", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "acme" in cli("reviews", "list", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "IA-1" in cli("assessments", "list", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "acc" in cli("objectives", "list", "--workspace", "acme", "--on", "2028-01-15", data_dir=data_dir, env=beside)
+    assert "0.84" in cli("measurements", "list", "acc", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "NC-" in cli("nonconformities", "list", "--workspace", "acme", data_dir=data_dir, env=beside)
+    assert "R-1" in cli("overdue", "--workspace", "acme", "--on", "2028-08-01", data_dir=data_dir, env=beside)
+    assert "none" in cli("actions", "list", "--workspace", "globex", data_dir=data_dir, env=beside)
 
 
 def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiServer) -> None:
