@@ -8,9 +8,11 @@ that a shape violation can be reported as `evidence[3].links[0].requirement`.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from grcgraph.model import FieldPath
@@ -21,6 +23,8 @@ XSD_STRING = f"{XSD}string"
 XSD_DATE = f"{XSD}date"
 XSD_DATETIME = f"{XSD}dateTime"
 XSD_BOOLEAN = f"{XSD}boolean"
+XSD_DOUBLE = f"{XSD}double"
+_DATETIME = re.compile(r"^(-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$")
 
 
 class Lit(NamedTuple):
@@ -95,13 +99,36 @@ class Batch:
             yield "".join(lines).encode("utf-8")
 
 
+def stored_form(value: str, datatype: str) -> str:
+    """The lexical form the store gives back for a value (a zero offset as `Z`, no trailing zeros in a
+    fraction of a second, a double without exponent or `.0`), so that a record's text as written in
+    its history is its text as read back, and `verify` compares the two as they are."""
+    if datatype == XSD_DATETIME:
+        match = _DATETIME.match(value)
+        if match:
+            fraction = (match.group(2) or "").rstrip("0")
+            offset = match.group(3) or ""
+            return match.group(1) + (f".{fraction}" if fraction else "") + ("Z" if offset in ("+00:00", "-00:00") else offset)
+    elif datatype == XSD_DOUBLE:
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        if number.is_finite():
+            text = format(number, "f")
+            return text.rstrip("0").rstrip(".") if "." in text else text
+    return value
+
+
 def term_text(value: Term) -> str:
-    """A term in N-Triples."""
+    """A term in N-Triples, escaped as the store writes it back."""
     if isinstance(value, Lit):
         # str.replace, not str.translate: a history entry's literals are long, and translate's
         # per-character table took three quarters of a 10,000-item import's load.
-        text = value.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        return f'"{text}"' if value.datatype == XSD_STRING else f'"{text}"^^<{value.datatype}>'
+        text = value.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        if value.datatype == XSD_STRING:
+            return f'"{text}"'
+        return f'"{stored_form(text, value.datatype)}"^^<{value.datatype}>'
     return f"<{value}>"
 
 

@@ -306,16 +306,56 @@ def _entry(graph: str, values: dict[str, list[str]], versions: list[dict[str, li
     )
 
 
-def entries(store: GraphStore, graph: str) -> list[Entry]:
-    """Every entry of the log as stored, in sequence order (one read for the entries, one for the versions)."""
-    g = ox.NamedNode(graph)
-    heads = _values(store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(_ENTRY), g))
+def _assembled(graph: str, nodes: Mapping[str, dict[str, list[str]]]) -> list[Entry]:
+    """The entries among a graph's history nodes, each with its versions, in sequence order."""
+    heads: dict[str, dict[str, list[str]]] = {}
     versions: dict[str, list[dict[str, list[str]]]] = {}
-    for values in _values(store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(_VERSION), g)).values():
-        for activity in values.get(f"{PROV}wasGeneratedBy", []):
-            versions.setdefault(activity, []).append(values)
+    for iri, values in nodes.items():
+        kinds = values.get(RDF_TYPE, ())
+        if _ENTRY in kinds:
+            heads[iri] = values
+        elif _VERSION in kinds:
+            for activity in values.get(f"{PROV}wasGeneratedBy", []):
+                versions.setdefault(activity, []).append(values)
     found = [_entry(graph, values, versions.get(iri, [])) for iri, values in heads.items()]
     return sorted(found, key=lambda e: e.sequence)
+
+
+def _add_value(nodes: dict[str, dict[str, list[str]]], quad: ox.Quad) -> None:
+    if isinstance(quad.object, ox.NamedNode | ox.Literal):
+        nodes.setdefault(text(quad.subject), {}).setdefault(quad.predicate.value, []).append(quad.object.value)
+
+
+def entries(store: GraphStore, graph: str) -> list[Entry]:
+    """Every entry of the log as stored, in sequence order. The history nodes are read a property at
+    a time (one index scan each), not a node at a time: at 100,000 records a node-at-a-time read
+    costs three times as much."""
+    g, base = ox.NamedNode(graph), history_base(graph)
+    nodes: dict[str, dict[str, list[str]]] = {}
+    for quad in store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(_ENTRY), g):
+        _add_value(nodes, quad)
+    for quad in store.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(_VERSION), g):
+        _add_value(nodes, quad)
+    for prop in (f"{PROV}wasGeneratedBy", _RECORD, _BEFORE, _AFTER):
+        for quad in store.quads(None, ox.NamedNode(prop), None, g):
+            if text(quad.subject).startswith(base):
+                _add_value(nodes, quad)
+    return _assembled(graph, nodes)
+
+
+def scan(store: GraphStore, graph: str) -> tuple[list[Entry], dict[str, str]]:
+    """The log's entries and every record as stored now, from one pass over the graph (what
+    `verify` needs: reading the two apart would read the graph twice)."""
+    base = history_base(graph)
+    nodes: dict[str, dict[str, list[str]]] = {}
+    records: dict[str, list[str]] = {}
+    for quad in store.quads(None, None, None, ox.NamedNode(graph)):
+        subject = text(quad.subject)
+        if subject.startswith(base):
+            _add_value(nodes, quad)
+        elif subject != graph:
+            records.setdefault(subject, []).append(quad_line(quad))
+    return _assembled(graph, nodes), {s: state_text(lines) for s, lines in records.items()}
 
 
 def entries_about(store: GraphStore, graph: str, record: str) -> list[tuple[Entry, list[Change]]]:

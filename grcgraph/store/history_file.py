@@ -15,6 +15,7 @@ acknowledged.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import threading
@@ -117,11 +118,36 @@ class LogFile:
                 os.fsync(handle.fileno())
         return found
 
+    def entries_until(self, graph: str, head: tuple[int, str], until: str | None) -> list[Entry] | None:
+        """The entries made at or before `until` (an xsd:dateTime in canonical form; None: all),
+        read without changing the file (a writer may be appending), or None when the file's last
+        complete entry is not the store's `head` (then the store's own log is the one to read)."""
+        if not self.path.exists():
+            return None
+        lines = [line for line in self.path.read_bytes().splitlines(keepends=True) if line.endswith(b"\n")]
+        try:
+            last = Entry.from_line(lines[-1]) if lines else None
+        except (ValueError, KeyError, TypeError):
+            return None
+        if last is None or (last.sequence, last.hash) != head or last.graph != graph:
+            return None
+        found: list[Entry] = []
+        for line in lines:
+            entry = Entry.from_line(line)
+            if until is not None and _instant(entry.time) > _instant(until):
+                break
+            found.append(entry)
+        return found
+
     def close(self) -> None:
         with self._lock:
             if self._handle is not None:
                 self._handle.close()
                 self._handle = None
+
+
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def log_path(directory: Path, graph: str) -> Path:

@@ -27,7 +27,7 @@ from grcgraph.model import (
     ReviewInput,
     RiskInput,
 )
-from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, Node
+from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, XSD_DOUBLE, Batch, Lit, Node
 from grcgraph.vocab import aims_terms as terms
 from grcgraph.vocab.namespace import GRC
 from grcgraph.workspace.aims_reads import LABELS, AIMSReads, time_text
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from grcgraph.workspace.writes import Workspace
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+
 _TITLE, _DESCRIPTION, _IDENTIFIER = str(DCTERMS.title), str(DCTERMS.description), str(DCTERMS.identifier)
 
 

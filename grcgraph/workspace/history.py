@@ -15,7 +15,19 @@ import pyoxigraph as ox
 
 from grcgraph.model import EvidenceInput, FieldPath, Finding, HistoryEntry, Problem, RecordChange, VerifyReport
 from grcgraph.store.base import GraphStore
-from grcgraph.store.history import GENESIS, Change, Entry, canonical_states, entries, entries_about, head, record_states, replayed, text
+from grcgraph.store.history import (
+    GENESIS,
+    Change,
+    Entry,
+    canonical_states,
+    canonical_time,
+    entries,
+    entries_about,
+    head,
+    replayed,
+    scan,
+    text,
+)
 from grcgraph.store.history_file import LogFile, log_path
 from grcgraph.vocab.namespace import GRC
 
@@ -76,13 +88,21 @@ def _until(found: list[Entry], until: dt.datetime | None) -> list[Entry]:
     return kept
 
 
-def entries_until(store: GraphStore, graph: str, until: dt.datetime | None) -> list[Entry]:
+def entries_until(store: GraphStore, graph: str, until: dt.datetime | None, directory: Path | None = None) -> list[Entry]:
+    """The log's entries made at or before `until` (all when None). Beside an embedded store, from
+    its log file when the file ends at the store's head: one JSON line per entry reads ten times
+    faster than the entries' nodes in the store, and stops at `until`."""
+    if directory is not None and log_path(directory, graph).exists():
+        limit = None if until is None else canonical_time(until if until.tzinfo else until.replace(tzinfo=dt.UTC))
+        found = LogFile(log_path(directory, graph)).entries_until(graph, head(store, graph), limit)
+        if found is not None:
+            return found
     return _until(entries(store, graph), until)
 
 
-def state_at(store: GraphStore, graph: str, when: dt.datetime) -> ox.Store:
+def state_at(store: GraphStore, graph: str, when: dt.datetime, directory: Path | None = None) -> ox.Store:
     """An in-memory store holding `graph` as the log says it was at `when`."""
-    state, _ = replayed(entries_until(store, graph, when))
+    state, _ = replayed(entries_until(store, graph, when, directory))
     scratch = ox.Store()
     if state:
         scratch.load("\n".join(state.values()).encode("utf-8") + b"\n", ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
@@ -92,7 +112,7 @@ def state_at(store: GraphStore, graph: str, when: dt.datetime) -> ox.Store:
 def verify(store: GraphStore, graph: str, directory: Path | None) -> VerifyReport:
     """Recompute the chain, compare it with the log file (embedded store) and the head, and check
     that the stored records are those the log produces; the first findings, in log order."""
-    found = entries(store, graph)
+    found, stored = scan(store, graph)
     findings: list[Finding] = []
     previous = GENESIS
     for expected, entry in enumerate(found, start=1):
@@ -119,12 +139,14 @@ def verify(store: GraphStore, graph: str, directory: Path | None) -> VerifyRepor
                 break
         if len(copy) > len(found):
             findings.append(Finding(f"entry {len(found) + 1}", "is in the log file but not in the store"))
-    state, writer = replayed(found)
-    expected_states = canonical_states(state) if state else {}
-    stored = record_states(store, graph)
+    produced, writer = replayed(found)
+    differing = {r for r in produced.keys() | stored.keys() if produced.get(r) != stored.get(r)}
+    # Only the records whose text differs are put in the store's own lexical forms: a record written
+    # with a "+00:00" offset reads back with "Z" and is the same record.
+    recast = canonical_states({r: produced[r] for r in differing if r in produced})
     record_findings = []
-    for record in sorted(set(expected_states) | set(stored)):
-        want, have = expected_states.get(record), stored.get(record)
+    for record in sorted(differing):
+        want, have = recast.get(record) if record in produced else None, stored.get(record)
         if want == have:
             continue
         if have is None:
