@@ -221,19 +221,31 @@ class LinkIndex:
             for evidence in touched:
                 for link in by_evidence.get(evidence, ()):
                     added.setdefault((link.requirement, system_of(link), link.extent), []).append(link)
+            held = {(link.requirement, system_of(link), link.extent) for e in touched for link in old.by_evidence.get(e, ())}
             for key in {(link.requirement, system_of(link), link.extent) for link in changed}:
                 group = found.pop(key, None)
-                kept = [link for link in group.links if link.evidence not in touched] if group else []
                 new = added.get(key, [])
+                if group is not None and key not in held:
+                    # Only links added (the common write: new evidence): the group's links are kept
+                    # as they are and its validity widened, not recomputed over every link it holds.
+                    kept = list(group.links)
+                    patched = _Group(key[0], key[1], key[2], kept, group.undated, group.latest, group.earliest)
+                    for link in new:
+                        patched.add_validity(expiry.get(link.evidence))
+                else:
+                    kept = [link for link in group.links if link.evidence not in touched] if group else []
+                    patched = _Group(key[0], key[1], key[2], kept)
+                    for link in kept:
+                        patched.add_validity(expiry.get(link.evidence))
+                    for link in new:
+                        patched.add_validity(expiry.get(link.evidence))
                 if len(new) <= 8:
                     for link in new:
                         bisect.insort(kept, link, key=_order)
                 else:
-                    kept = list(heapq.merge(kept, sorted(new, key=_order), key=_order))
+                    kept[:] = heapq.merge(list(kept), sorted(new, key=_order), key=_order)
                 if kept:
-                    patched = found[key] = _Group(key[0], key[1], key[2], kept)
-                    for link in kept:
-                        patched.add_validity(expiry.get(link.evidence))
+                    found[key] = patched
         return _Snapshot(stamp, by_evidence, expiry, groups, combined, {})
 
     def approx_bytes(self) -> int:
