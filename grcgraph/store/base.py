@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -74,6 +74,10 @@ class GraphStore(ABC):
         self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None, obj: OxTerm | None, graph: ox.NamedNode
     ) -> list[ox.Quad]:
         """The quads of one named graph matching a pattern (None matches anything)."""
+
+    def every_quad(self, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+        """Every quad of one named graph, for a pass over all of it (a store may give them lazily)."""
+        return self.quads(None, None, None, graph)
 
     def contains(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> bool:
         """Whether this one quad is stored."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import IO
@@ -134,6 +134,12 @@ class EmbeddedStore(GraphStore):
         """The quads of one named graph matching a pattern (None matches anything)."""
         self.reads += 1
         return list(self.inner.quads_for_pattern(subject, predicate, obj, graph))
+
+    def every_quad(self, graph: ox.NamedNode) -> Iterable[ox.Quad]:
+        # Lazily: a list of every quad of a 100,000-item workspace (millions of objects) took a third
+        # of `verify`'s time to build and free.
+        self.reads += 1
+        return self.inner.quads_for_pattern(None, None, None, graph)
 
     def contains(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: OxTerm, graph: ox.NamedNode) -> bool:
         # A point look-up: a third of a pattern scan's cost once the store held 100,000 items.
