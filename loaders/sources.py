@@ -33,6 +33,7 @@ class ReferenceSources:
     application_rules: SourceFile | None
     mapping_sets: Sequence[SourceFile]
     obligations: SourceFile | None = None
+    own: bool = False  # holds a user's own catalogs or mapping sets besides the bundled files
 
     def all(self) -> list[SourceFile]:
         extras = [f for f in (self.application_rules, self.obligations) if f is not None]

@@ -69,7 +69,8 @@ def load(
     if result.loaded:
         console.print(f"Loaded the reference graph: {triples} triples into {where}.")
     else:
-        console.print(f"The reference graph in {where} is up to date ({triples} triples); nothing to do.")
+        own = " It holds your own catalogs or mapping sets: --force rebuilds it from the bundled files alone." if result.own else ""
+        console.print(f"The reference graph in {where} is up to date ({triples} triples); nothing to do.{own}")
 
 
 @app.command()

@@ -29,6 +29,11 @@ class LoadResult:
     triples: int | None  # None when nothing was loaded: counting them would cost every command's start
     digest: str
 
+    @property
+    def own(self) -> bool:
+        """Whether the graph holds a user's own catalogs or mapping sets."""
+        return self.digest.startswith(OWN_MARK)
+
 
 def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Sequence[Path] = ()) -> ReferenceSources:
     """The files shipped with grcgraph, plus a user's own catalogs and mapping sets."""
@@ -44,7 +49,14 @@ def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Seq
         mapping_sets=[read(entry, f"crosswalks/{entry.name}") for entry in paths.mapping_sets()]
         + [read(path, str(path)) for path in extra_mapping_sets],
         obligations=read(paths.OBLIGATIONS, f"frameworks/{paths.OBLIGATIONS.name}") if paths.OBLIGATIONS.is_file() else None,
+        own=bool(extra_catalogs or extra_mapping_sets),
     )
+
+
+# The digest of a reference graph built with a user's own files starts with this mark: a later
+# `load_reference` without sources (every command's start, the server's) keeps that graph instead of
+# rebuilding it from the bundled files alone, which would drop the user's catalogs and mapping sets.
+OWN_MARK = "own:"
 
 
 def digest(sources: ReferenceSources) -> str:
@@ -53,7 +65,7 @@ def digest(sources: ReferenceSources) -> str:
     for source in sources.all():
         hasher.update(f"\n{source.name}\n".encode())
         hasher.update(source.text.encode())
-    return hasher.hexdigest()
+    return (OWN_MARK if sources.own else "") + hasher.hexdigest()
 
 
 def build_checked(sources: ReferenceSources, progress: ProgressCallback | None = None) -> Graph:
@@ -119,8 +131,14 @@ def load_reference(
     progress: ProgressCallback | None = None,
 ) -> LoadResult:
     """Store the reference graph, unless the store already holds this exact build: the prebuilt
-    graph when it was built from exactly these sources (the bundled ones), else built and checked here."""
-    sources = sources or bundled_sources()
+    graph when it was built from exactly these sources (the bundled ones), else built and checked here.
+    Without `sources`, the bundled files, unless the store holds a graph built with a user's own
+    files: that one is kept (`force` rebuilds from the bundled files alone)."""
+    if sources is None:
+        stored = store.digest(iris.REFERENCE_GRAPH)
+        if not force and stored is not None and stored.startswith(OWN_MARK):
+            return LoadResult(loaded=False, triples=None, digest=stored)
+        sources = bundled_sources()
     wanted = digest(sources)
     if not force and store.digest(iris.REFERENCE_GRAPH) == wanted:
         return LoadResult(loaded=False, triples=None, digest=wanted)
