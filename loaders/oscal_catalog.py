@@ -171,8 +171,8 @@ def _walk(
     entry: dict[str, Any], path: FieldPath, parent: dict[str, Any] | None, group: bool
 ) -> list[tuple[dict[str, Any], FieldPath, dict[str, Any] | None, bool]]:
     out = [(entry, path, parent, group)]
-    for key in ("groups", "controls"):
-        for index, child in enumerate(entry.get(key) or []):
+    for key in [key for key in entry if key in ("groups", "controls")]:  # in the document's order
+        for index, child in enumerate(entry[key] or []):
             out += _walk(child, path / key / index, entry, key == "groups")
     return out
 
@@ -195,8 +195,8 @@ def parse_oscal_catalog(text: str, name: str) -> Catalog:
     metadata = reader.metadata()
     sources = reader.sources()
     entries: list[tuple[dict[str, Any], FieldPath, dict[str, Any] | None, bool]] = []
-    for key in ("groups", "controls"):
-        for index, top in enumerate(data.get(key) or []):
+    for key in [key for key in data if key in ("groups", "controls")]:  # in the document's order
+        for index, top in enumerate(data[key] or []):
             entries += _walk(top, ROOT / key / index, None, key == "groups")
     if not entries:
         reader.fault(ROOT, "the catalog has no groups or controls")
