@@ -34,6 +34,7 @@ def read_oscal(text: str, name: str, root: str) -> tuple[dict[str, Any], Any]:
     """The document's `root` object as JSON and as compliance-trestle's model of it; DataError with
     every fault (nothing is read from a document that does not conform)."""
     from pydantic import ValidationError  # noqa: PLC0415  (pydantic and trestle only when an OSCAL file is read)
+    from trestle.common.err import TrestleError  # noqa: PLC0415
     from trestle.oscal.catalog import Catalog  # noqa: PLC0415
     from trestle.oscal.mapping import MappingCollection  # noqa: PLC0415
 
@@ -57,6 +58,9 @@ def read_oscal(text: str, name: str, root: str) -> tuple[dict[str, Any], Any]:
             seen.add((str(path), detail["type"]))
             problems.append(Problem(f"OSCAL 1.2: {MESSAGES.get(detail['type'], detail['msg'])}", path, name, None))
         raise DataError(problems[:MAX_PROBLEMS]) from None
+    except TrestleError as error:  # trestle's own answer when the fault is in metadata.oscal-version
+        message = f"OSCAL 1.2: {error} (the OSCAL version, such as 1.2.1)"
+        raise DataError([Problem(message, FieldPath(root, "metadata", "oscal-version"), name, None)]) from None
     return data[root], instance
 
 
