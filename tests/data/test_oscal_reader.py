@@ -1,6 +1,6 @@
-"""The OSCAL 1.2 reader beneath a future import: grcgraph's own catalog reads back whole with its
-props; a document that is not JSON is named at its line and column, and one that OSCAL refuses at
-the JSON path of each fault, with the rule broken."""
+"""The OSCAL 1.2 reader beneath `load --catalog C.json` and `--mappings M.json`: grcgraph's own
+catalog reads back whole with its props; a document that is not JSON is named at its line and
+column, and one that OSCAL refuses at the JSON path of each fault, with the rule broken."""
 
 from __future__ import annotations
 
