@@ -124,7 +124,7 @@ class _Reader:
                 self.fault(self.paths.get(key, path / "version"), f"{value!r} must be lower case letters, digits, dots and hyphens")
         namespace = prop("namespace") or f"{iris.BASE}{scheme}/"
         if not re.match(r"^https?://\S+[/#]$", namespace):
-            self.fault(self.paths["namespace"], f"{namespace!r} must be an http(s) IRI ending in / or #")
+            self.fault(self.paths.get("namespace", path / "props"), f"{namespace!r} must be an http(s) IRI ending in / or #")
         found: dict[str, Any] = {
             "scheme": scheme,
             "prefix": prefix,
@@ -287,3 +287,15 @@ def resolve_refines(catalog: Catalog, resolve: dict[str, str]) -> list[Problem]:
         else:
             row.values["refines"] = f"{prefix}:{target[len(resolve[prefix]) :]}"
     return problems
+
+
+def places(text: str, name: str) -> dict[str, FieldPath]:
+    """Where each requirement of a sound OSCAL catalog sits in it, by IRI and by CURIE (as a SHACL
+    report names it): for faults found only once the graph is built; empty for a document that does
+    not parse."""
+    try:
+        catalog = parse_oscal_catalog(text, name)
+    except DataError:
+        return {}
+    found = {str(catalog.iri(row.values["id"])): row.paths[""] for row in catalog.rows}
+    return found | {f"{catalog.prefix}:{row.values['id']}": row.paths[""] for row in catalog.rows}

@@ -14,9 +14,9 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from grcgraph import paths
 from grcgraph.errors import DataError
-from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph, is_oscal
 from grcgraph.loaders.text import decode
-from grcgraph.model import Problem
+from grcgraph.model import FieldPath, Problem
 from grcgraph.reference.validation import validate
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
@@ -75,8 +75,29 @@ def build_checked(sources: ReferenceSources, progress: ProgressCallback | None =
         progress("SHACL validation")
     report = validate(graph)
     if not report.conforms:
-        raise DataError([Problem.in_file("reference graph", 0, v.focus, f"{v.path}: {v.message}") for v in report.violations])
+        where = _places(sources)
+        raise DataError(
+            [
+                Problem(f"{v.message} ({v.path})", where[v.focus][1], where[v.focus][0], None)
+                if v.focus in where
+                else Problem.in_file("reference graph", 0, v.focus, f"{v.path}: {v.message}")
+                for v in report.violations
+            ]
+        )
     return graph
+
+
+def _places(sources: ReferenceSources) -> dict[str, tuple[str, FieldPath]]:
+    """The file and JSON path of each requirement read from an OSCAL catalog, by IRI, so that a
+    shape it breaks is named where the user wrote it."""
+    from grcgraph.loaders.oscal_catalog import places  # noqa: PLC0415  (read only when a shape is broken)
+
+    return {
+        iri: (source.name, path)
+        for source in sources.catalogs
+        if is_oscal(source.name)
+        for iri, path in places(source.text, source.name).items()
+    }
 
 
 PREBUILT_HEADER = "# grcgraph reference graph, SHACL-checked; source digest "

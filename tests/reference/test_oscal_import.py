@@ -323,3 +323,13 @@ def test_a_mapping_set_id_already_used_is_named_at_its_prop(bundled: GRCGraph, t
         "mapping-collection.mappings[1].props[0].value: 'https://w3id.org/grcgraph/crosswalks/iso42001-iso27001-clauses' "
         "is already the id of a mapping set in crosswalks/iso42001-iso27001-clauses.sssom.tsv"
     ) in found, found
+
+
+def test_a_broken_shape_is_named_at_the_control_that_breaks_it(bundled: GRCGraph, tmp_path: Path) -> None:
+    document = acme()
+    document["catalog"]["groups"][0]["controls"][1]["props"] = [{"name": "kind", "ns": GRC_NS, "value": "Paragraph"}]
+    found = _faults(bundled, tmp_path, "shape.json", document)
+    assert sorted(found) == [
+        "catalog.groups[0].controls[1]: A paragraph carries its text. (grc:text)",
+        "catalog.groups[0].controls[1]: A paragraph must sit under an article. (skos:broader)",
+    ]
