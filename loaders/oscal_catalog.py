@@ -15,7 +15,8 @@ What is read (docs/model.md, "Reading OSCAL"):
   `label`; the kind is the prop `kind` (or a `class` naming a grcgraph kind), else a group is a
   control area, a control in a group a control, a control in a control a control enhancement, and a
   control outside any group a clause (the kind whose shape asks for no parent). The text is the
-  prose of the part named `statement` with its sub-parts (each after its label); the URL is the
+  prose of the part named `statement` with its sub-parts (each after its label, each inserted
+  parameter written as NIST SP 800-53 prints it: `[Assignment: ...]`); the URL is the
   control's `alternate` link; `refines` links and `risk` props are kept as the export writes them.
 - Sources: each back-matter resource a control cites (a `reference` link `#uuid`) is a source, with
   its title, prop `file` and first rlink; controls citing none are sourced to the document itself.
@@ -65,12 +66,31 @@ def links(entry: dict[str, Any], path: FieldPath, rel: str) -> list[tuple[str, F
     ]
 
 
-def statement_text(parts: list[dict[str, Any]]) -> str:
-    """The prose of the parts named `statement` and of their sub-parts, each sub-part after its label."""
+INSERT = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
+
+
+def parameter_text(param: dict[str, Any]) -> str:
+    """A parameter as NIST SP 800-53 prints it in a statement: its value where set, else
+    `[Assignment: label]` or `[Selection (one or more): a; b]`."""
+    if param.get("values"):
+        return "; ".join(str(value) for value in param["values"])
+    select = param.get("select") or {}
+    if select.get("choice"):
+        how = " (one or more)" if select.get("how-many") == "one-or-more" else ""
+        return f"[Selection{how}: {'; '.join(str(choice) for choice in select['choice'])}]"
+    return f"[Assignment: {param.get('label') or param['id']}]"
+
+
+def statement_text(parts: list[dict[str, Any]], params: dict[str, dict[str, Any]]) -> str:
+    """The prose of the parts named `statement` and of their sub-parts, each sub-part after its
+    label, with each inserted parameter (`{{ insert: param, id }}`) written out."""
 
     def flatten(part: dict[str, Any]) -> list[str]:
         label = first_prop(part, FieldPath(), "label")
-        prose = str(part.get("prose") or "").strip()
+        prose = INSERT.sub(
+            lambda m: parameter_text(params[m.group(1)]) if m.group(1) in params else m.group(0), str(part.get("prose") or "")
+        )
+        prose = prose.strip()
         lines = [f"{label[0]} {prose}".strip() if label else prose] if prose or label else []
         for sub in part.get("parts") or []:
             lines += flatten(sub)
@@ -206,6 +226,10 @@ def parse_oscal_catalog(text: str, name: str) -> Catalog:
     kinds: dict[int, str] = {}
     risks: list[str] = []
     rows: list[Row] = []
+    params: dict[str, dict[str, Any]] = {}
+    for entry, *_ in entries:
+        params.update({str(param["id"]): param for param in entry.get("params") or []})
+    params.update({str(param["id"]): param for param in data.get("params") or []})
     for order, (entry, path, parent, group) in enumerate(entries, start=1):
         oscal_id = entry.get("id")
         if not oscal_id:
@@ -253,7 +277,7 @@ def parse_oscal_catalog(text: str, name: str) -> Catalog:
             "parent": local_ids.get(id(parent), "") if parent is not None else "",
             "notation": notation[0] if notation else "",
             "title": str(entry["title"]).strip(),
-            "text": statement_text(entry.get("parts") or []),
+            "text": statement_text(entry.get("parts") or [], params),
             "url": url[0] if url else "",
             "refines": refines[0][0] if refines else "",
             "risks": "|".join(own_risks),

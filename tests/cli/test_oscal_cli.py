@@ -48,7 +48,7 @@ def test_a_company_catalog_answers_show(data_dir: Path) -> None:
         "AI policy approved by the board",
         "in: ACME AI control set",
         "parents: GOV AI governance",
-        "The board approves the AI policy: a. before any AI system goes live; and b. at least once a year.",
+        "The board approves the AI policy: a. before any AI system goes live; and b. at least [Assignment: organization-defined frequency, at most a year].",
         "acme:GOV-1.1 Policy exceptions are recorded",
         "source: ACME AI policy, version 3",
         "official text: https://intranet.example.org/policies/ai",

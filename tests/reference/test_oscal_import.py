@@ -186,7 +186,10 @@ def test_a_company_catalog_loads_with_hierarchy_text_links_and_sources(copies: t
     graph, _ = copies
     policy = graph.requirement("acme:GOV-1")
     assert (policy.ref.notation, policy.ref.kind, policy.ref.title) == ("GOV 1", "Control", "AI policy approved by the board")
-    assert policy.text == "The board approves the AI policy:\na. before any AI system goes live; and\nb. at least once a year."
+    assert (
+        policy.text
+        == "The board approves the AI policy:\na. before any AI system goes live; and\nb. at least [Assignment: organization-defined frequency, at most a year]."
+    )
     assert policy.url == "https://intranet.example.org/policies/ai"
     assert policy.source == "ACME AI policy, version 3"
     assert [c.curie for c in policy.children] == ["acme:GOV-1.1"]
