@@ -187,13 +187,24 @@ class _Reader:
         return found
 
 
-def _walk(
-    entry: dict[str, Any], path: FieldPath, parent: dict[str, Any] | None, group: bool
-) -> list[tuple[dict[str, Any], FieldPath, dict[str, Any] | None, bool]]:
-    out = [(entry, path, parent, group)]
-    for key in [key for key in entry if key in ("groups", "controls")]:  # in the document's order
-        for index, child in enumerate(entry[key] or []):
-            out += _walk(child, path / key / index, entry, key == "groups")
+Entry = tuple[dict[str, Any], FieldPath, dict[str, Any] | None, bool]  # an object, its path, its parent, whether a group
+
+
+def _walk(document: dict[str, Any], root: FieldPath) -> list[Entry]:
+    """Every group and control of `document`, depth first, each parent's lists in the document's order
+    (a loop, not recursion: nesting as deep as the models take is read)."""
+    out: list[Entry] = []
+    stack: list[Entry] = []
+
+    def children(entry: dict[str, Any], path: FieldPath, parent: dict[str, Any] | None) -> list[Entry]:
+        keys = [key for key in entry if key in ("groups", "controls")]
+        return [(child, path / key / index, parent, key == "groups") for key in keys for index, child in enumerate(entry[key] or [])]
+
+    stack.extend(reversed(children(document, root, None)))
+    while stack:
+        entry, path, parent, group = stack.pop()
+        out.append((entry, path, parent, group))
+        stack.extend(reversed(children(entry, path, entry)))
     return out
 
 
@@ -214,10 +225,7 @@ def parse_oscal_catalog(text: str, name: str) -> Catalog:
     reader = _Reader(data, name)
     metadata = reader.metadata()
     sources = reader.sources()
-    entries: list[tuple[dict[str, Any], FieldPath, dict[str, Any] | None, bool]] = []
-    for key in [key for key in data if key in ("groups", "controls")]:  # in the document's order
-        for index, top in enumerate(data[key] or []):
-            entries += _walk(top, ROOT / key / index, None, key == "groups")
+    entries = _walk(data, ROOT)
     if not entries:
         reader.fault(ROOT, "the catalog has no groups or controls")
     seen: dict[str, FieldPath] = {}
