@@ -17,8 +17,8 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
-from grcgraph.loaders.table import Row, read_table
-from grcgraph.model import Problem
+from grcgraph.loaders.table import Row, problem_at, read_table
+from grcgraph.model import FieldPath, Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 
@@ -57,6 +57,14 @@ class Catalog:
     name: str
     metadata: dict[str, Any]
     rows: list[Row] = field(default_factory=list)
+    # For a catalog read from JSON (OSCAL): where each header key's value sits
+    paths: dict[str, FieldPath] = field(default_factory=dict)
+
+    def header_problem(self, key: str, message: str) -> Problem:
+        """A fault of a header key: on the CSV header's first line, at its JSON path in an OSCAL catalog."""
+        if key in self.paths:
+            return Problem(message, self.paths[key], self.name, None)
+        return Problem.in_file(self.name, 1, key, message)
 
     @property
     def prefix(self) -> str:
@@ -231,7 +239,7 @@ def catalog_triples(catalog: Catalog, graph: Graph, resolve: dict[str, str]) -> 
         if v["refines"]:
             prefix, local = v["refines"].split(":", 1)
             if prefix not in resolve:
-                unresolved.append(Problem.in_file(catalog.name, row.line, "refines", f"unknown prefix {prefix!r}"))
+                unresolved.append(problem_at(catalog.name, row, "refines", f"unknown prefix {prefix!r}"))
             else:
                 graph.add((node, GRC.refines, URIRef(resolve[prefix] + local)))
         for risk in filter(None, v["risks"].split("|")):

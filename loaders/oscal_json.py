@@ -34,13 +34,17 @@ def read_oscal(text: str, name: str, root: str) -> tuple[dict[str, Any], Any]:
     """The document's `root` object as JSON and as compliance-trestle's model of it; DataError with
     every fault (nothing is read from a document that does not conform)."""
     from pydantic import ValidationError  # noqa: PLC0415  (pydantic and trestle only when an OSCAL file is read)
+    from trestle.common.err import TrestleError  # noqa: PLC0415
     from trestle.oscal.catalog import Catalog  # noqa: PLC0415
     from trestle.oscal.mapping import MappingCollection  # noqa: PLC0415
 
+    too_deep = DataError([Problem.in_file(name, 0, "", "its JSON is nested too deeply to be read")])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DataError([Problem.in_file(name, error.lineno, "", f"not valid JSON: {error.msg} (column {error.colno})")]) from None
+    except RecursionError:
+        raise too_deep from None
     if not isinstance(data, dict) or root not in data:
         found = ", ".join(sorted(data)) if isinstance(data, dict) else type(data).__name__
         raise DataError([Problem.in_file(name, 1, "", f"an OSCAL {root} document is a JSON object with the key {root!r} (found: {found})")])
@@ -57,6 +61,11 @@ def read_oscal(text: str, name: str, root: str) -> tuple[dict[str, Any], Any]:
             seen.add((str(path), detail["type"]))
             problems.append(Problem(f"OSCAL 1.2: {MESSAGES.get(detail['type'], detail['msg'])}", path, name, None))
         raise DataError(problems[:MAX_PROBLEMS]) from None
+    except RecursionError:
+        raise too_deep from None
+    except TrestleError as error:  # trestle's own answer when the fault is in metadata.oscal-version
+        message = f"OSCAL 1.2: {error} (the OSCAL version, such as 1.2.1)"
+        raise DataError([Problem(message, FieldPath(root, "metadata", "oscal-version"), name, None)]) from None
     return data[root], instance
 
 

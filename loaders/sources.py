@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, SKOS, XSD
 
 from grcgraph.errors import DataError
+from grcgraph.loaders.table import problem_at
 from grcgraph.model import Problem
 from grcgraph.vocab.namespace import GRC
 
@@ -32,6 +33,7 @@ class ReferenceSources:
     application_rules: SourceFile | None
     mapping_sets: Sequence[SourceFile]
     obligations: SourceFile | None = None
+    own: bool = False  # holds a user's own catalogs or mapping sets besides the bundled files
 
     def all(self) -> list[SourceFile]:
         extras = [f for f in (self.application_rules, self.obligations) if f is not None]
@@ -39,6 +41,11 @@ class ReferenceSources:
 
 
 ProgressCallback = Callable[[str], None]
+
+
+def is_oscal(name: str) -> bool:
+    """Whether a catalog or mapping set is an OSCAL JSON document (by its name, as the registry reads it)."""
+    return name.lower().endswith(".json")
 
 
 def _collect(problems: list[Problem], action: Callable[[], object]) -> object:
@@ -57,7 +64,9 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     from grcgraph.loaders.application_rules import parse_rules, rule_triples  # noqa: PLC0415
     from grcgraph.loaders.catalog_csv import Catalog, catalog_triples, parse_catalog, prefixes  # noqa: PLC0415
     from grcgraph.loaders.obligations import obligation_triples, parse_obligations  # noqa: PLC0415
-    from grcgraph.loaders.sssom import mapping_triples, parse_mapping_set  # noqa: PLC0415
+    from grcgraph.loaders.oscal_catalog import parse_oscal_catalog, resolve_refines  # noqa: PLC0415
+    from grcgraph.loaders.oscal_mapping import parse_oscal_mappings  # noqa: PLC0415
+    from grcgraph.loaders.sssom import MappingSet, mapping_triples, parse_mapping_set  # noqa: PLC0415
 
     step = progress or (lambda _message: None)
     graph = Graph()
@@ -76,19 +85,24 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
     catalogs: list[Catalog] = []
     for source in sources.catalogs:
         step(f"catalog {source.name}")
-        parsed = _collect(problems, lambda source=source: parse_catalog(source.text, source.name))  # type: ignore[misc]
+        parse = parse_oscal_catalog if is_oscal(source.name) else parse_catalog
+        parsed = _collect(problems, lambda source=source, parse=parse: parse(source.text, source.name))  # type: ignore[misc]
         if isinstance(parsed, Catalog):
             catalogs.append(parsed)
-    seen_prefixes: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}
     for catalog in catalogs:
-        if catalog.prefix in seen_prefixes:
-            problems.append(
-                Problem.in_file(catalog.name, 1, "prefix", f"{catalog.prefix!r} is already used by {seen_prefixes[catalog.prefix]}")
-            )
-        seen_prefixes[catalog.prefix] = catalog.name
+        for key in ("prefix", "namespace", "scheme"):
+            value = str(catalog.metadata[key])
+            if (key, value) in seen:
+                problems.append(catalog.header_problem(key, f"{value!r} is already used by {seen[key, value]}"))
+            seen[key, value] = catalog.name
     if problems:
         raise DataError(problems)
     resolve = prefixes(catalogs)
+    for catalog in catalogs:
+        problems.extend(resolve_refines(catalog, resolve))
+    if problems:
+        raise DataError(problems)
     for catalog in catalogs:
         graph.bind(catalog.prefix, catalog.namespace)
         problems.extend(catalog_triples(catalog, graph, resolve))
@@ -99,9 +113,7 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
             if refines and refines.split(":", 1)[0] in resolve:
                 target = resolve[refines.split(":", 1)[0]] + refines.split(":", 1)[1]
                 if target not in titles:
-                    problems.append(
-                        Problem.in_file(catalog.name, row.line, "refines", f"{refines} is not a requirement of any loaded catalog")
-                    )
+                    problems.append(problem_at(catalog.name, row, "refines", f"{refines} is not a requirement of any loaded catalog"))
     if sources.application_rules is not None:
         rules_file = sources.application_rules
         step(f"application rules {rules_file.name}")
@@ -121,11 +133,26 @@ def build_reference_graph(sources: ReferenceSources, progress: ProgressCallback 
                     obligation_triples(parsed_obligations, graph, eu.namespace)  # type: ignore[arg-type]
     # Each relationship's SKOS reading, as the vocabulary states it (grc:sssomPredicate).
     readings = {s: o for s, o in graph.subject_objects(GRC.sssomPredicate) if isinstance(s, URIRef) and isinstance(o, URIRef)}
+    inverses = {str(s).rsplit("#", 1)[-1]: str(o).rsplit("#", 1)[-1] for s, o in graph.subject_objects(GRC.inverse)}
+    mapping_sets: list[MappingSet] = []
     for source in sources.mapping_sets:
         step(f"mapping set {source.name}")
-        parsed_set = _collect(problems, lambda source=source: parse_mapping_set(source.text, source.name, titles))  # type: ignore[misc]
-        if parsed_set is not None:
-            mapping_triples(parsed_set, graph, readings)  # type: ignore[arg-type]
+        if is_oscal(source.name):
+            read = _collect(problems, lambda source=source: parse_oscal_mappings(source.text, source.name, catalogs, titles, inverses))  # type: ignore[misc]
+            mapping_sets += read if isinstance(read, list) else []
+        else:
+            parsed_set = _collect(problems, lambda source=source: parse_mapping_set(source.text, source.name, titles))  # type: ignore[misc]
+            mapping_sets += [parsed_set] if isinstance(parsed_set, MappingSet) else []
+    named: dict[str, str] = {}
+    for mapping_set in mapping_sets:
+        if mapping_set.set_id in named:
+            message = f"{mapping_set.set_id!r} is already the id of a mapping set in {named[mapping_set.set_id]}"
+            problems.append(mapping_set.header_problem("mapping_set_id", message))
+        named[mapping_set.set_id] = mapping_set.name
+    if problems:
+        raise DataError(problems)
+    for mapping_set in mapping_sets:
+        mapping_triples(mapping_set, graph, readings)
     if problems:
         raise DataError(problems)
     return graph

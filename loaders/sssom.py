@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 from grcgraph.errors import DataError
 from grcgraph.loaders.header import split_header
 from grcgraph.loaders.table import Row, problem_at, read_table
-from grcgraph.model import Problem
+from grcgraph.model import FieldPath, Problem
 from grcgraph.vocab.namespace import GRC
 
 NO_TERM_FOUND = "sssom:NoTermFound"
@@ -118,6 +118,14 @@ class MappingSet:
     metadata: dict[str, Any]
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
+    # For a set read from JSON (an OSCAL mapping): where each header key's value sits
+    paths: dict[str, FieldPath] = field(default_factory=dict)
+
+    def header_problem(self, key: str, message: str) -> Problem:
+        """A fault of a header key: in the SSSOM header, at its JSON path in an OSCAL mapping collection."""
+        if key in self.paths:
+            return Problem(message, self.paths[key], self.name, None)
+        return Problem.in_file(self.name, 1, key, message)
 
     @property
     def curie_map(self) -> dict[str, str]:

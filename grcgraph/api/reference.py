@@ -37,7 +37,9 @@ class ReferenceAPI(Parts):
         progress: ProgressCallback | None = None,
     ) -> LoadResult:
         """Build or refresh the reference graph from the bundled files (and your own catalogs and
-        mapping sets); nothing is written when a file is faulty (DataError) or nothing changed."""
+        mapping sets: CSV, SSSOM TSV or OSCAL JSON); nothing is written when a file is faulty
+        (DataError) or nothing changed. A graph built with your own files stays until the next load
+        that names files of yours, or a `force` load (the bundled files alone)."""
         given = [(str(path), kind) for kind, paths in (("catalog", catalogs), ("mapping-set", mapping_sets)) for path in paths]
         faults = []
         for name, kind in given:
@@ -47,7 +49,8 @@ class ReferenceAPI(Parts):
                 faults.append(Problem.in_file(name, 0, "", str(error).split(": ", 1)[-1]))
         if faults:
             raise DataError(faults)
-        return load_reference(self.store, bundled_sources(catalogs, mapping_sets), force=force, progress=progress)
+        sources = bundled_sources(catalogs, mapping_sets) if catalogs or mapping_sets else None
+        return load_reference(self.store, sources, force=force, progress=progress)
 
     def reference_loaded(self) -> bool:
         return self.store.digest(iris.REFERENCE_GRAPH) is not None

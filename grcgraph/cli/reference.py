@@ -35,10 +35,13 @@ def load(
     store_url: StoreOption = None,
     memory: MemoryOption = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the sources have not changed.")] = False,
-    catalog: Annotated[list[Path] | None, typer.Option("--catalog", help="An extra catalog of your own as CSV (repeatable).")] = None,
+    catalog: Annotated[
+        list[Path] | None,
+        typer.Option("--catalog", help="An extra catalog of your own: CSV, or an OSCAL 1.2 catalog (.json) (repeatable)."),
+    ] = None,
     mappings: Annotated[
         list[Path] | None,
-        typer.Option("--mappings", help="An extra mapping set of your own as SSSOM TSV (repeatable)."),
+        typer.Option("--mappings", help="Extra mappings of your own: SSSOM TSV, or an OSCAL 1.2 mapping collection (.json) (repeatable)."),
     ] = None,
 ) -> None:
     """Build or refresh the reference graph (frameworks and crosswalks) in the store."""
@@ -49,8 +52,6 @@ def load(
     for extra in [*(catalog or []), *(mappings or [])]:
         if not extra.is_file():
             raise fail(f"{extra}: no such file")
-        if extra.suffix.lower() == ".json":
-            raise fail(f"{extra}: reading OSCAL JSON is not available yet; give a catalog as CSV and a mapping set as SSSOM TSV")
     with opened(data_dir, memory, store_url, ensure_loaded=False) as graph:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=errors, transient=True) as progress:
             task = progress.add_task("checking sources", total=None)
@@ -68,7 +69,8 @@ def load(
     if result.loaded:
         console.print(f"Loaded the reference graph: {triples} triples into {where}.")
     else:
-        console.print(f"The reference graph in {where} is up to date ({triples} triples); nothing to do.")
+        own = " It holds your own catalogs or mapping sets: --force rebuilds it from the bundled files alone." if result.own else ""
+        console.print(f"The reference graph in {where} is up to date ({triples} triples); nothing to do.{own}")
 
 
 @app.command()

@@ -14,9 +14,9 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from grcgraph import paths
 from grcgraph.errors import DataError
-from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph
+from grcgraph.loaders.sources import LOADER_VERSION, ProgressCallback, ReferenceSources, SourceFile, build_reference_graph, is_oscal
 from grcgraph.loaders.text import decode
-from grcgraph.model import Problem
+from grcgraph.model import FieldPath, Problem
 from grcgraph.reference.validation import validate
 from grcgraph.store.base import GraphStore
 from grcgraph.vocab import iris
@@ -28,6 +28,11 @@ class LoadResult:
     loaded: bool
     triples: int | None  # None when nothing was loaded: counting them would cost every command's start
     digest: str
+
+    @property
+    def own(self) -> bool:
+        """Whether the graph holds a user's own catalogs or mapping sets."""
+        return self.digest.startswith(OWN_MARK)
 
 
 def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Sequence[Path] = ()) -> ReferenceSources:
@@ -44,7 +49,14 @@ def bundled_sources(extra_catalogs: Sequence[Path] = (), extra_mapping_sets: Seq
         mapping_sets=[read(entry, f"crosswalks/{entry.name}") for entry in paths.mapping_sets()]
         + [read(path, str(path)) for path in extra_mapping_sets],
         obligations=read(paths.OBLIGATIONS, f"frameworks/{paths.OBLIGATIONS.name}") if paths.OBLIGATIONS.is_file() else None,
+        own=bool(extra_catalogs or extra_mapping_sets),
     )
+
+
+# The digest of a reference graph built with a user's own files starts with this mark: a later
+# `load_reference` without sources (every command's start, the server's) keeps that graph instead of
+# rebuilding it from the bundled files alone, which would drop the user's catalogs and mapping sets.
+OWN_MARK = "own:"
 
 
 def digest(sources: ReferenceSources) -> str:
@@ -53,7 +65,7 @@ def digest(sources: ReferenceSources) -> str:
     for source in sources.all():
         hasher.update(f"\n{source.name}\n".encode())
         hasher.update(source.text.encode())
-    return hasher.hexdigest()
+    return (OWN_MARK if sources.own else "") + hasher.hexdigest()
 
 
 def build_checked(sources: ReferenceSources, progress: ProgressCallback | None = None) -> Graph:
@@ -63,8 +75,29 @@ def build_checked(sources: ReferenceSources, progress: ProgressCallback | None =
         progress("SHACL validation")
     report = validate(graph)
     if not report.conforms:
-        raise DataError([Problem.in_file("reference graph", 0, v.focus, f"{v.path}: {v.message}") for v in report.violations])
+        where = _places(sources)
+        raise DataError(
+            [
+                Problem(f"{v.message} ({v.path})", where[v.focus][1], where[v.focus][0], None)
+                if v.focus in where
+                else Problem.in_file("reference graph", 0, v.focus, f"{v.path}: {v.message}")
+                for v in report.violations
+            ]
+        )
     return graph
+
+
+def _places(sources: ReferenceSources) -> dict[str, tuple[str, FieldPath]]:
+    """The file and JSON path of each requirement read from an OSCAL catalog, by IRI, so that a
+    shape it breaks is named where the user wrote it."""
+    from grcgraph.loaders.oscal_catalog import places  # noqa: PLC0415  (read only when a shape is broken)
+
+    return {
+        iri: (source.name, path)
+        for source in sources.catalogs
+        if is_oscal(source.name)
+        for iri, path in places(source.text, source.name).items()
+    }
 
 
 PREBUILT_HEADER = "# grcgraph reference graph, SHACL-checked; source digest "
@@ -119,8 +152,14 @@ def load_reference(
     progress: ProgressCallback | None = None,
 ) -> LoadResult:
     """Store the reference graph, unless the store already holds this exact build: the prebuilt
-    graph when it was built from exactly these sources (the bundled ones), else built and checked here."""
-    sources = sources or bundled_sources()
+    graph when it was built from exactly these sources (the bundled ones), else built and checked here.
+    Without `sources`, the bundled files, unless the store holds a graph built with a user's own
+    files: that one is kept (`force` rebuilds from the bundled files alone)."""
+    if sources is None:
+        stored = store.digest(iris.REFERENCE_GRAPH)
+        if not force and stored is not None and stored.startswith(OWN_MARK):
+            return LoadResult(loaded=False, triples=None, digest=stored)
+        sources = bundled_sources()
     wanted = digest(sources)
     if not force and store.digest(iris.REFERENCE_GRAPH) == wanted:
         return LoadResult(loaded=False, triples=None, digest=wanted)

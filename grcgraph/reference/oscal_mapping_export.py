@@ -10,7 +10,8 @@ grcgraph's rules fix a number: 1 when full coverage of the source gives full cov
 `remarks`, and its provenance in props: justification (SEMAPV), creators, author, mapping set, row
 in the set's file, and a row read from the other end of its set (`direction: inverse`). A row whose
 subject has no counterpart at all (`sssom:NoTermFound`) is listed in the mapping's
-`source-gap-summary`, with its reason in the mapping's remarks.
+`source-gap-summary`, with its reason in the mapping's remarks and its rationale, confidence,
+justification, creators and comment in props of the mapping tied by their `group`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,20 @@ def _map(mapping: Mapping, coverage: Callable[[str], str]) -> dict[str, Any]:
     return entry
 
 
+def _gap_props(mapping: Mapping, group: str) -> list[dict[str, str]]:
+    """A row without a counterpart as props of its mapping, tied by their `group` (OSCAL's gap summary
+    holds control ids only): the control, and the row's rationale, confidence, justification,
+    creators and comment, so that reading the collection back loses nothing."""
+    control = oscal_id(mapping.subject.kind, mapping.subject.curie.split(":", 1)[1])
+    found = [prop("no-counterpart", control, group=group, **({"remarks": mapping.comment} if mapping.comment else {}))]
+    found.append(prop("rationale", mapping.rationale or "unstated", group=group))
+    if mapping.confidence:
+        found.append(prop("confidence", str(mapping.confidence), group=group))
+    found.append(prop("justification", mapping.justification, group=group))
+    found += [prop("creator", creator, group=group) for creator in mapping.creators]
+    return found
+
+
 def _resource(version: FrameworkVersion) -> dict[str, Any]:
     return {"type": "catalog", "href": version.iri, "props": [prop("prefix", version.prefix)], "remarks": version.title}
 
@@ -108,6 +123,7 @@ def collection(index: Mappings, source: str, target: str, coverage: Callable[[st
                 "unmapped-controls": [{"with-ids": [oscal_id(m.subject.kind, m.subject.curie.split(":", 1)[1]) for m in gaps]}],
             }
             remarks += [f"{m.subject.notation} has no counterpart ({m.rationale}, confidence {m.confidence}): {m.comment}" for m in gaps]
+            entry["props"] += [p for number, m in enumerate(gaps, start=1) for p in _gap_props(m, f"no-counterpart-{number}")]
         if remarks:
             entry["remarks"] = "\n\n".join(remarks)
         if not entry["maps"]:

@@ -39,12 +39,18 @@ def test_load_again_does_nothing(data_dir: Path) -> None:
     assert code == 0 and "up to date" in out
 
 
-def test_load_refuses_oscal_json_plainly(data_dir: Path, tmp_path: Path) -> None:
+def test_load_reads_oscal_json_and_names_what_is_missing(data_dir: Path, tmp_path: Path) -> None:
     oscal = tmp_path / "controls.json"
     oscal.write_text('{"catalog": {}}', encoding="utf-8")
-    for option in ("--catalog", "--mappings"):
-        code, out = run(data_dir, "load", option, str(oscal))
-        assert code != 0 and "reading OSCAL JSON is not available yet" in " ".join(out.split()), out
+    code, out = run(data_dir, "load", "--catalog", str(oscal))
+    text = " ".join(out.split())
+    assert code == 1 and "nothing was written" in text, out
+    for path in ("catalog.uuid", "catalog.metadata"):
+        assert f"{oscal}: {path}: OSCAL 1.2: is required by OSCAL 1.2 and missing" in text, out
+    code, out = run(data_dir, "load", "--mappings", str(oscal))
+    assert code == 1 and "an OSCAL mapping-collection document is a JSON object with the key 'mapping-collection'" in " ".join(
+        out.split()
+    ), out
 
 
 def test_frameworks_lists_counts_per_kind(data_dir: Path) -> None:

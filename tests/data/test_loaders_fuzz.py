@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,8 @@ from grcgraph.loaders.application_rules import parse_rules
 from grcgraph.loaders.catalog_csv import parse_catalog
 from grcgraph.loaders.evidence import read_evidence_file
 from grcgraph.loaders.obligations import parse_obligations
+from grcgraph.loaders.oscal_catalog import parse_oscal_catalog
+from grcgraph.loaders.oscal_mapping import parse_oscal_mappings
 from grcgraph.loaders.sssom import parse_mapping_set
 from grcgraph.loaders.text import decode
 
@@ -41,6 +44,26 @@ def _reference() -> tuple[dict[str, str], set[str]]:
 
 
 TITLES, EU_IDS = _reference()
+OSCAL_CATALOG = ROOT / "tests/data/acme-controls.oscal.json"
+OSCAL_MAPPINGS = ROOT / "tests/data/acme-mappings.oscal.json"
+
+
+def _oscal_mappings(text: str) -> object:
+    """An OSCAL mapping collection read against the company catalog it maps from and ISO/IEC 42001."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from grcgraph.loaders.catalog_csv import catalog_triples, prefixes
+
+    catalogs = [
+        parse_oscal_catalog(OSCAL_CATALOG.read_text(encoding="utf-8"), OSCAL_CATALOG.name),
+        parse_catalog(decode((ROOT / "frameworks/iso42001-2023.csv").read_bytes(), "iso42001"), "iso42001"),
+    ]
+    graph = Graph()
+    for catalog in catalogs:
+        catalog_triples(catalog, graph, prefixes(catalogs))
+    titles = {str(s): str(o) for s, o in graph.subject_objects(SKOS.prefLabel)}
+    return parse_oscal_mappings(text, NAME, catalogs, titles, {"subsetOf": "supersetOf", "supersetOf": "subsetOf"})
 
 
 def _text(data: bytes) -> str:
@@ -81,6 +104,8 @@ LOADERS: dict[str, tuple[bytes, Callable[[bytes, Path], object]]] = {
         (ROOT / "crosswalks/iso42001-iso27001-clauses.sssom.tsv").read_bytes(),
         lambda data, _: parse_mapping_set(_text(data), NAME, TITLES),
     ),
+    "oscal-catalog": (OSCAL_CATALOG.read_bytes(), lambda data, _: parse_oscal_catalog(_text(data), NAME)),
+    "oscal-mapping": (OSCAL_MAPPINGS.read_bytes(), lambda data, _: _oscal_mappings(_text(data))),
     "application-rules": (
         (ROOT / "frameworks/eu-ai-act-application.csv").read_bytes(),
         lambda data, _: parse_rules(_text(data), NAME, EU_IDS),
@@ -127,6 +152,61 @@ def test_a_damaged_file_is_a_clean_error_or_a_clean_load(kind: str, tmp_path: Pa
         except DataError as error:
             assert error.problems, "a DataError names at least one problem"
             assert all(problem.file is not None for problem in error.problems), [str(p) for p in error.problems]
+
+    check()
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.text(max_size=12) | st.sampled_from(["", "x y", "#a", "GOV-1"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "props", "name", "value", "ns", "title"]), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _places(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every place in a JSON document (object keys and list items), depth first."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _places(item, (*path, index))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["oscal-catalog", "oscal-mapping"])
+def test_an_oscal_document_with_a_value_changed_is_a_clean_error_or_a_clean_load(kind: str, tmp_path: Path) -> None:
+    """Byte damage mostly breaks the JSON; this changes, drops or doubles one value of a sound document,
+    which reaches the reader past compliance-trestle's models."""
+    import json
+
+    seed, load = LOADERS[kind]
+    document = json.loads(seed)
+    places = _places(document)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.sampled_from(places), JSON, st.sampled_from(["replace", "drop", "double"]))
+    def check(place: tuple[object, ...], value: object, action: str) -> None:
+        changed = json.loads(seed)
+        parent: Any = changed
+        for step in place[:-1]:
+            parent = parent[step]
+        last: Any = place[-1]
+        if action == "replace":
+            parent[last] = value
+        elif action == "drop":
+            del parent[last]
+        elif isinstance(parent, list):
+            parent.insert(last, parent[last])
+        else:
+            parent[last] = [parent[last], parent[last]]
+        try:
+            load(json.dumps(changed).encode(), tmp_path)
+        except DataError as error:
+            assert error.problems and all(problem.file is not None for problem in error.problems), [str(p) for p in error.problems]
 
     check()
 

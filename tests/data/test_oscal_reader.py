@@ -1,6 +1,6 @@
-"""The OSCAL 1.2 reader beneath a future import: grcgraph's own catalog reads back whole with its
-props; a document that is not JSON is named at its line and column, and one that OSCAL refuses at
-the JSON path of each fault, with the rule broken."""
+"""The OSCAL 1.2 reader beneath `load --catalog C.json` and `--mappings M.json`: grcgraph's own
+catalog reads back whole with its props; a document that is not JSON is named at its line and
+column, and one that OSCAL refuses at the JSON path of each fault, with the rule broken."""
 
 from __future__ import annotations
 
@@ -55,3 +55,17 @@ def test_an_oscal_fault_is_named_at_its_json_path(exported: str) -> None:
 def test_a_document_without_its_root_is_refused(exported: str) -> None:
     with pytest.raises(DataError, match="key 'mapping-collection'"):
         read_oscal(exported, "catalog.json", "mapping-collection")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"catalog": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"catalog": {"groups": ' + '[{"groups": ' * 3_000 + "[]" + "}]" * 3_000 + "}}",
+    ],
+    ids=["json", "groups"],
+)
+def test_a_document_nested_too_deeply_is_refused_plainly(text: str) -> None:
+    with pytest.raises(DataError) as raised:
+        read_oscal(text, "deep.json", "catalog")
+    assert [str(p) for p in raised.value.problems] == ["deep.json: its JSON is nested too deeply to be read"]
