@@ -89,7 +89,10 @@ class _Reader:
         href = str(resource.get("href") or "")
         found = self.by_href.get(href) or self.by_href.get(PurePath(href).name)
         if found is None:
-            self.fault(path, "names no loaded catalog: give a prop 'prefix', or an href that is its scheme IRI or the name of its file")
+            self.fault(
+                path,
+                "names no catalog of this load: give a prop 'prefix', or an href that is its scheme IRI or the name of its file (a load names all your own files at once: give its catalog with --catalog too)",
+            )
             return None
         return self.frameworks[found]
 
