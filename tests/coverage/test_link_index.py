@@ -270,6 +270,27 @@ def test_a_write_the_log_did_not_see_forces_a_rebuild(g: GRCGraph, monkeypatch: 
     assert_same(g)
 
 
+def test_a_read_the_moment_a_write_commits_patches(g: GRCGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that finds the new stamp as soon as the update commits (another request's thread)
+    finds the log leading to it: the index is patched, not read again."""
+    add_systems(g)
+    g.workspace.put_evidence(random_items(random.Random(11), 20))
+    index = g.link_index
+    index.snapshot()
+    store_update = type(g.store).update
+
+    def update_then_read(store: GraphStore, sparql: str) -> None:
+        store_update(store, sparql)  # type: ignore[arg-type]
+        if str(g.workspace.graph) in sparql:
+            index.snapshot()
+
+    monkeypatch.setattr(type(g.store), "update", update_then_read)
+    g.add_evidence("racing", "Racing", "policy", requirements=["A.6.2.8"], asserted_by="me")
+    monkeypatch.undo()
+    assert (index.builds, index.patches) == (1, 1)
+    assert_same_as_a_fresh_build(g)
+
+
 def test_a_stamp_that_changed_under_a_write_breaks_the_chain(g: GRCGraph) -> None:
     g.add_evidence("one", "One", "policy", requirements=["A.6.2.8"], asserted_by="me")
     before = revision.current(g.store, g.workspace.graph)
