@@ -24,6 +24,7 @@ XSD_DATE = f"{XSD}date"
 XSD_DATETIME = f"{XSD}dateTime"
 XSD_BOOLEAN = f"{XSD}boolean"
 XSD_DOUBLE = f"{XSD}double"
+_ESCAPED = re.compile(r'[\\"\n\r\t]')  # what N-Triples escapes in a literal, as the store writes it back
 _DATETIME = re.compile(r"^(-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?$")
 
 
@@ -125,7 +126,9 @@ def term_text(value: Term) -> str:
     if isinstance(value, Lit):
         # str.replace, not str.translate: a history entry's literals are long, and translate's
         # per-character table took three quarters of a 10,000-item import's load.
-        text = value.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        text = value.value
+        if _ESCAPED.search(text):
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
         if value.datatype == XSD_STRING:
             return f'"{text}"'
         return f'"{stored_form(text, value.datatype)}"^^<{value.datatype}>'
