@@ -7,7 +7,7 @@ from one generic `Connection`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -26,24 +26,24 @@ from grcgraph.vocab import aims_terms
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="One node of a page with its cursor")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The item")
+    cursor: str = strawberry.field(description="Opaque cursor of this item: pass it as `after` to read on from it")
 
 
-@strawberry.type
+@strawberry.type(description="A page of items (Relay connection), with the total over every page")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of items over every page (after the filters)")
 
 
 @strawberry.type(description="One requirement a record evidences, how fully, and for which AI system (null: for every one)")
 class RecordLink:
-    requirement: Requirement
-    extent: str
-    system: str | None
+    requirement: Requirement = strawberry.field(description="The requirement evidenced")
+    extent: str = strawberry.field(description="full or partial")
+    system: str | None = strawberry.field(description="AI system id it evidences the requirement for; null: every system")
 
 
 @strawberry.type(description="A record as evidence: where evidence ids stand (gap rows, coverage paths) it is named by `key`")
@@ -76,15 +76,15 @@ class Risk:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("risk", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The risk's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="The risk in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="Longer text on the risk; null: none")
     def description(self) -> str | None:
         return self.data.description
 
@@ -100,7 +100,7 @@ class Risk:
     def likelihood(self) -> int | None:
         return self.data.likelihood
 
-    @strawberry.field
+    @strawberry.field(description="How severe its consequence would be, on the workspace's scale; null: not assessed")
     def severity(self) -> int | None:
         return self.data.severity
 
@@ -108,11 +108,11 @@ class Risk:
     def inherent_level(self) -> int | None:
         return self.data.inherent_level
 
-    @strawberry.field
+    @strawberry.field(description="Likelihood after treatment, on the workspace's scale; null: not assessed")
     def residual_likelihood(self) -> int | None:
         return self.data.residual_likelihood
 
-    @strawberry.field
+    @strawberry.field(description="Severity after treatment, on the workspace's scale; null: not assessed")
     def residual_severity(self) -> int | None:
         return self.data.residual_severity
 
@@ -132,7 +132,7 @@ class Risk:
     def evidence(self) -> list[str]:
         return list(self.data.evidence)
 
-    @strawberry.field
+    @strawberry.field(description="The risk owner; null: none")
     def owner(self) -> str | None:
         return self.data.owner
 
@@ -140,26 +140,26 @@ class Risk:
     def status(self) -> str:
         return self.data.status
 
-    @strawberry.field
+    @strawberry.field(description="The day it was last assessed; null: not yet")
     def assessed_on(self) -> dt.date | None:
         return self.data.assessed_on
 
-    @strawberry.field
+    @strawberry.field(description="The day it is next due for review; null: none set")
     def next_review(self) -> dt.date | None:
         return self.data.next_review
 
-    @strawberry.field
+    @strawberry.field(description="The risk as evidence: what it evidences and until when")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "risk", self.data.id)
 
 
-@strawberry.type
+@strawberry.type(description="One impact an impact assessment found, with its severity, likelihood and mitigation")
 class Impact:
     area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
-    description: str
-    severity: int
-    likelihood: int
-    mitigation: str | None
+    description: str = strawberry.field(description="What the impact is")
+    severity: int = strawberry.field(description="Its severity on the workspace's scale")
+    likelihood: int = strawberry.field(description="Its likelihood on the workspace's scale")
+    mitigation: str | None = strawberry.field(description="How it is mitigated; null: not recorded")
 
 
 @strawberry.type(
@@ -170,11 +170,11 @@ class ImpactAssessment:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("impact-assessment", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The assessment's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="Its title; null: none")
     def title(self) -> str | None:
         return self.data.title
 
@@ -182,19 +182,19 @@ class ImpactAssessment:
     def system(self) -> str:
         return self.data.system
 
-    @strawberry.field
+    @strawberry.field(description="The day the assessment was made")
     def assessed_on(self) -> dt.date:
         return self.data.assessed_on
 
-    @strawberry.field
+    @strawberry.field(description="Who made it")
     def assessor(self) -> str:
         return self.data.assessor
 
-    @strawberry.field
+    @strawberry.field(description="The system's intended use as assessed; null: not recorded")
     def intended_use(self) -> str | None:
         return self.data.intended_use
 
-    @strawberry.field
+    @strawberry.field(description="Reasonably foreseeable misuse considered; null: not recorded")
     def foreseeable_misuse(self) -> str | None:
         return self.data.foreseeable_misuse
 
@@ -202,7 +202,7 @@ class ImpactAssessment:
     def affected(self) -> list[str]:
         return list(self.data.affected)
 
-    @strawberry.field
+    @strawberry.field(description="The impacts found")
     def impacts(self) -> list[Impact]:
         return [
             Impact(area=i.area, description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation)
@@ -217,19 +217,19 @@ class ImpactAssessment:
     def state(self) -> str:
         return self.data.state
 
-    @strawberry.field
+    @strawberry.field(description="Who decided on it; null: undecided")
     def approver(self) -> str | None:
         return self.data.approver
 
-    @strawberry.field
+    @strawberry.field(description="The day of the decision; null: undecided")
     def decided_on(self) -> dt.date | None:
         return self.data.decided_on
 
-    @strawberry.field
+    @strawberry.field(description="The conditions of an approve-with-conditions decision; null: none")
     def conditions(self) -> str | None:
         return self.data.conditions
 
-    @strawberry.field
+    @strawberry.field(description="The day it is next due for review; null: none set")
     def next_review(self) -> dt.date | None:
         return self.data.next_review
 
@@ -239,26 +239,26 @@ class ImpactAssessment:
     def serves_as_fria(self) -> bool:
         return self.api.serves_as_fria(self.data)
 
-    @strawberry.field
+    @strawberry.field(description="The assessment as evidence (a draft or a rejected one evidences nothing)")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "impact-assessment", self.data.id)
 
 
-@strawberry.type
+@strawberry.type(description="One measured value of an objective's metric")
 class Measurement:
-    at: dt.datetime
-    value: float
-    source: str | None
-    recorded_by: str
+    at: dt.datetime = strawberry.field(description="When it was measured (ISO 8601 instant)")
+    value: float = strawberry.field(description="The value, in the objective's unit")
+    source: str | None = strawberry.field(description="Where the value comes from (a report, a dashboard); null: not recorded")
+    recorded_by: str = strawberry.field(description="Who or what recorded it: a person, a CI job")
 
 
 @strawberry.type(description="An objective's state on a date, from its series of measurements")
 class ObjectiveStatus:
     status: str = strawberry.field(description=", ".join(OBJECTIVE_STATUSES))
-    reason: str
-    measurements: int
-    latest_value: float | None
-    latest_at: dt.datetime | None
+    reason: str = strawberry.field(description="Why it has this status, in a sentence")
+    measurements: int = strawberry.field(description="Number of measurements up to the day asked")
+    latest_value: float | None = strawberry.field(description="The latest measured value; null: none yet")
+    latest_at: dt.datetime | None = strawberry.field(description="When the latest value was measured; null: none yet")
     slope_per_day: float | None = strawberry.field(description="Of a least-squares line through the latest measurements")
 
 
@@ -268,19 +268,19 @@ class Objective:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("objective", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The objective's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="The objective in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="What is measured (accuracy, false-positive rate, ...)")
     def metric(self) -> str:
         return self.data.metric
 
-    @strawberry.field
+    @strawberry.field(description="The metric's unit; null: none (a ratio)")
     def unit(self) -> str | None:
         return self.data.unit
 
@@ -288,7 +288,7 @@ class Objective:
     def direction(self) -> str:
         return self.data.direction
 
-    @strawberry.field
+    @strawberry.field(description="The value aimed for")
     def target(self) -> float:
         return self.data.target
 
@@ -304,11 +304,11 @@ class Objective:
     def requirements(self) -> list[Requirement]:
         return requirements_of(self.api, self.data.requirements)
 
-    @strawberry.field
+    @strawberry.field(description="Who is responsible for it; null: none")
     def owner(self) -> str | None:
         return self.data.owner
 
-    @strawberry.field
+    @strawberry.field(description="Longer text on the objective; null: none")
     def description(self) -> str | None:
         return self.data.description
 
@@ -317,7 +317,9 @@ class Objective:
         return self.data.stale_after_days
 
     @strawberry.field(description="met, at-risk, breached or no-recent-data on `on` (YYYY-MM-DD, default today)")
-    def status(self, on: str | None = None) -> ObjectiveStatus:
+    def status(
+        self, on: Annotated[str | None, strawberry.argument(description="The day to judge on (YYYY-MM-DD, default today)")] = None
+    ) -> ObjectiveStatus:
         s = self.api.objective_status(self.data.id, on=parse_day(on, "on"))
         return ObjectiveStatus(
             status=s.status,
@@ -329,7 +331,18 @@ class Objective:
         )
 
     @strawberry.field(description="Its measurements in time order, a page at a time")
-    def measurements(self, info: Info, first: int = 100, after: str | None = None) -> Connection[Measurement]:
+    def measurements(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE); more is INVALID_INPUT"),
+        ] = 100,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on from this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
+    ) -> Connection[Measurement]:
         size = page(info.context.settings, first)
         series = self.api.measurement_list(self.data.id)
         keys = [m.at.isoformat() for m in series]
@@ -344,6 +357,6 @@ class Objective:
         ]
         return Connection(edges=edges, page_info=page_info, total_count=len(keys))
 
-    @strawberry.field
+    @strawberry.field(description="The objective as evidence: its status makes it count, or not")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "objective", self.data.id)

@@ -23,7 +23,7 @@ class Review:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("review", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The review's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
@@ -35,27 +35,27 @@ class Review:
     def subject(self) -> str | None:
         return self.data.subject
 
-    @strawberry.field
+    @strawberry.field(description="The day of the review")
     def reviewed_on(self) -> dt.date:
         return self.data.reviewed_on
 
-    @strawberry.field
+    @strawberry.field(description="Who took part")
     def participants(self) -> list[str]:
         return list(self.data.participants)
 
-    @strawberry.field
+    @strawberry.field(description="What the review concluded")
     def outcome(self) -> str:
         return self.data.outcome
 
-    @strawberry.field
+    @strawberry.field(description="Actions the review decided")
     def actions(self) -> list[str]:
         return list(self.data.actions)
 
-    @strawberry.field
+    @strawberry.field(description="The day the next review is due; null: none set")
     def next_review(self) -> dt.date | None:
         return self.data.next_review
 
-    @strawberry.field
+    @strawberry.field(description="The review as evidence")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "review", self.data.id)
 
@@ -66,23 +66,23 @@ class CorrectiveAction:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("corrective-action", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The action's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="Id of the nonconformity it corrects")
     def nonconformity(self) -> str:
         return self.data.nonconformity
 
-    @strawberry.field
+    @strawberry.field(description="The action in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="Who carries it out")
     def owner(self) -> str:
         return self.data.owner
 
-    @strawberry.field
+    @strawberry.field(description="The day it is due")
     def due(self) -> dt.date:
         return self.data.due
 
@@ -98,19 +98,19 @@ class CorrectiveAction:
     def state(self) -> str:
         return self.data.state
 
-    @strawberry.field
+    @strawberry.field(description="The day its effectiveness was verified; null: not yet")
     def verified_on(self) -> dt.date | None:
         return self.data.verified_on
 
-    @strawberry.field
+    @strawberry.field(description="Who verified it; null: not yet")
     def verified_by(self) -> str | None:
         return self.data.verified_by
 
-    @strawberry.field
+    @strawberry.field(description="How it was verified; null: not yet")
     def verification(self) -> str | None:
         return self.data.verification
 
-    @strawberry.field
+    @strawberry.field(description="The action as evidence")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "corrective-action", self.data.id)
 
@@ -121,15 +121,15 @@ class Nonconformity:
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("nonconformity", lambda root: root.data.id)
 
-    @strawberry.field
+    @strawberry.field(description="The nonconformity's id in its workspace")
     def id(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="What went wrong, in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="The day it was found")
     def found_on(self) -> dt.date:
         return self.data.found_on
 
@@ -149,15 +149,15 @@ class Nonconformity:
     def requirements(self) -> list[Requirement]:
         return requirements_of(self.api, self.data.requirements)
 
-    @strawberry.field
+    @strawberry.field(description="AI system id it concerns; null: none")
     def system(self) -> str | None:
         return self.data.system
 
-    @strawberry.field
+    @strawberry.field(description="Longer text; null: none")
     def description(self) -> str | None:
         return self.data.description
 
-    @strawberry.field
+    @strawberry.field(description="The root cause found; null: not yet known")
     def root_cause(self) -> str | None:
         return self.data.root_cause
 
@@ -165,16 +165,16 @@ class Nonconformity:
     def status(self) -> str:
         return self.data.status
 
-    @strawberry.field
+    @strawberry.field(description="The day it was closed; null: open")
     def closed_on(self) -> dt.date | None:
         return self.data.closed_on
 
-    @strawberry.field
+    @strawberry.field(description="Its corrective actions, by id")
     def corrective_actions(self) -> list[CorrectiveAction]:
         found = self.api.records("corrective-action")
         return [CorrectiveAction(data=a, api=self.api) for a in found if isinstance(a, ActionData) and a.nonconformity == self.data.id]
 
-    @strawberry.field
+    @strawberry.field(description="The nonconformity as evidence")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "nonconformity", self.data.id)
 
@@ -182,18 +182,18 @@ class Nonconformity:
 @strawberry.type(description="A record whose next review date has passed")
 class OverdueItem:
     kind: str = strawberry.field(description="system, risk, impact-assessment or review")
-    id: str
-    title: str
-    next_review: dt.date
-    days_overdue: int
+    id: str = strawberry.field(description="The record's id")
+    title: str = strawberry.field(description="Its title (a system's name)")
+    next_review: dt.date = strawberry.field(description="The review date that has passed")
+    days_overdue: int = strawberry.field(description="Days from that date to the day asked")
 
 
 @strawberry.type(description="The workspace's scale for likelihood and severity (1 to riskScale) and its default staleness of measurements")
 class AIMSSettings:
-    risk_scale: int
-    stale_after_days: int
+    risk_scale: int = strawberry.field(description="The highest likelihood and severity value (2 to 10; default 5)")
+    stale_after_days: int = strawberry.field(description="Days after which an objective's latest measurement is no recent data (default)")
 
 
 @strawberry.type(description="What recordMeasurements stored: every measurement of the batch")
 class MeasurementBatch:
-    count: int
+    count: int = strawberry.field(description="How many measurements were stored")
