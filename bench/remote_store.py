@@ -33,10 +33,10 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 WORKSPACE = "bench"
-COVERAGE = """query($ids: [String!], $on: String) { coverage(evidenceIds: $ids, on: $on) {
+COVERAGE = """query($ids: [String!], $on: Date) { coverage(evidenceIds: $ids, on: $on) {
   requirement { id } coverage paths { evidenceId level stale link { extent assertedBy }
   hops { subject predicate object rationale confidence mappingSet source comment } } } }"""
-GAPS = """query($on: String) { gaps(framework: "iso42001", on: $on, first: 100) {
+GAPS = """query($on: Date) { gaps(framework: "iso42001", on: $on, first: 100) {
   edges { node { requirement { id } status evidence staleEvidence leaf } } summary { status count } } }"""
 LISTING = """{ evidenceList(first: 100) { edges { node { id validUntil links { requirement { id } extent }
   coverage(on: "2027-06-01") { requirement { id } coverage } } } } }"""

@@ -46,7 +46,7 @@ from bench.server import Server, cli
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
 
-GAPS_PAGE = """query($on: String) { gaps(framework: "iso42001", on: $on, first: 100) { totalCount
+GAPS_PAGE = """query($on: Date) { gaps(framework: "iso42001", on: $on, first: 100) { totalCount
   edges { node { requirement { id } status evidence } } summary { status count } } }"""
 WRITE = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"""
 MIB = 2**20

@@ -21,6 +21,7 @@ from grcgraph.server.connections import encode_cursor, paginate
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
 from grcgraph.server.inputs import known_system
+from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import Connection, Edge, ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, Nonconformity, OverdueItem, Review
 from grcgraph.vocab import aims_terms as terms
@@ -166,7 +167,7 @@ class AIMSQuery:
             str | None,
             strawberry.argument(description="Only objectives with this status on `on`: met, at-risk, breached or no-recent-data"),
         ] = None,
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> Connection[Objective]:
         api = info.context.api()
         _system_filter(api, system)
@@ -289,7 +290,7 @@ class AIMSQuery:
     def overdue(
         self,
         info: Info,
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> list[OverdueItem]:
         api = info.context.api()
         return [

@@ -26,6 +26,7 @@ from grcgraph.model import (
 )
 from grcgraph.server.arguments import camel, optional_day
 from grcgraph.server.inputs import given
+from grcgraph.server.scalars import DayText, InstantText
 
 DATE = "YYYY-MM-DD"
 DATE_FIELDS = frozenset({"assessed_on", "next_review", "decided_on", "reviewed_on", "found_on", "closed_on", "due", "verified_on"})
@@ -52,8 +53,8 @@ class CreateRiskInput:
     evidence: list[str] = strawberry.field(default_factory=list, description="Evidence ids")
     owner: str | None = strawberry.field(default=None, description="The risk owner")
     status: str = strawberry.field(default="identified", description="identified, assessed, treated or closed")
-    assessed_on: str | None = _day()
-    next_review: str | None = _day()
+    assessed_on: DayText | None = _day()
+    next_review: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
@@ -72,8 +73,8 @@ class UpdateRiskInput:
     evidence: list[str] | None = strawberry.field(default=UNSET, description="Evidence ids")
     owner: str | None = strawberry.field(default=UNSET, description="The risk owner")
     status: str | None = strawberry.field(default=UNSET, description="identified, assessed, treated or closed")
-    assessed_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
-    next_review: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    assessed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    next_review: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
 @strawberry.input(description="One impact found by an impact assessment")
@@ -89,7 +90,7 @@ class ImpactItemInput:
 class CreateImpactAssessmentInput:
     id: str = strawberry.field(description="The assessment's id in the workspace")
     system: str = strawberry.field(description="The AI system assessed, by id")
-    assessed_on: str = strawberry.field(description=DATE)
+    assessed_on: DayText = strawberry.field(description=DATE)
     assessor: str = strawberry.field(description="Who made the assessment")
     title: str | None = strawberry.field(default=None, description="Its title")
     intended_use: str | None = strawberry.field(default=None, description="The system's intended use as assessed")
@@ -98,16 +99,16 @@ class CreateImpactAssessmentInput:
     impacts: list[ImpactItemInput] = strawberry.field(default_factory=list, description="The impacts found")
     decision: str | None = strawberry.field(default=None, description="approve, approve-with-conditions or reject; null: a draft")
     approver: str | None = strawberry.field(default=None, description="Who decided (needed with a decision)")
-    decided_on: str | None = _day()
+    decided_on: DayText | None = _day()
     conditions: str | None = strawberry.field(default=None, description="The conditions of an approve-with-conditions decision")
-    next_review: str | None = _day()
+    next_review: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateImpactAssessmentInput:
     id: str = strawberry.field(description="The id of the record to change")
     system: str | None = strawberry.field(default=UNSET, description="The AI system assessed, by id")
-    assessed_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    assessed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     assessor: str | None = strawberry.field(default=UNSET, description="Who made the assessment")
     title: str | None = strawberry.field(default=UNSET, description="Its title")
     intended_use: str | None = strawberry.field(default=UNSET, description="The system's intended use as assessed")
@@ -116,9 +117,9 @@ class UpdateImpactAssessmentInput:
     impacts: list[ImpactItemInput] | None = strawberry.field(default=UNSET, description="The impacts found")
     decision: str | None = strawberry.field(default=UNSET, description="approve, approve-with-conditions or reject; null: a draft")
     approver: str | None = strawberry.field(default=UNSET, description="Who decided (needed with a decision)")
-    decided_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    decided_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     conditions: str | None = strawberry.field(default=UNSET, description="The conditions of an approve-with-conditions decision")
-    next_review: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    next_review: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
 @strawberry.input(description="A new measurable objective")
@@ -161,7 +162,7 @@ class UpdateObjectiveInput:
 class MeasurementItemInput:
     objective: str = strawberry.field(description="The objective's id")
     value: float = strawberry.field(description="The value, in the objective's unit")
-    at: str = strawberry.field(description="ISO 8601 date and time: 2026-11-03T02:00:00Z (UTC when it has no offset)")
+    at: InstantText = strawberry.field(description="ISO 8601 date and time: 2026-11-03T02:00:00Z (UTC when it has no offset)")
     recorded_by: str = strawberry.field(description="Who or what recorded it: a person, a CI job")
     source: str | None = strawberry.field(default=None, description="Where the value comes from (a report, a dashboard)")
 
@@ -181,12 +182,12 @@ MeasurementItemInput.__strawberry_definition__.from_input = _measurement_from_in
 class CreateReviewInput:
     id: str = strawberry.field(description="The review's id in the workspace")
     kind: str = strawberry.field(description="system, risk, impact-assessment or aims (a management review)")
-    reviewed_on: str = strawberry.field(description=DATE)
+    reviewed_on: DayText = strawberry.field(description=DATE)
     outcome: str = strawberry.field(description="What the review concluded")
     subject: str | None = strawberry.field(default=None, description="The id of what was reviewed; none for a management review")
     participants: list[str] = strawberry.field(default_factory=list, description="Who took part")
     actions: list[str] = strawberry.field(default_factory=list, description="Actions the review decided")
-    next_review: str | None = _day(
+    next_review: DayText | None = _day(
         "YYYY-MM-DD; for a review of a system, risk or impact assessment it also becomes that record's next review"
     )
 
@@ -195,12 +196,12 @@ class CreateReviewInput:
 class UpdateReviewInput:
     id: str = strawberry.field(description="The id of the record to change")
     kind: str | None = strawberry.field(default=UNSET, description="system, risk, impact-assessment or aims (a management review)")
-    reviewed_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    reviewed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     outcome: str | None = strawberry.field(default=UNSET, description="What the review concluded")
     subject: str | None = strawberry.field(default=UNSET, description="The id of what was reviewed; none for a management review")
     participants: list[str] | None = strawberry.field(default=UNSET, description="Who took part")
     actions: list[str] | None = strawberry.field(default=UNSET, description="Actions the review decided")
-    next_review: str | None = strawberry.field(
+    next_review: DayText | None = strawberry.field(
         default=UNSET,
         description="YYYY-MM-DD; for a review of a system, risk or impact assessment it also becomes that record's next review",
     )
@@ -210,7 +211,7 @@ class UpdateReviewInput:
 class CreateNonconformityInput:
     id: str = strawberry.field(description="The nonconformity's id in the workspace")
     title: str = strawberry.field(description="What went wrong, in a line")
-    found_on: str = strawberry.field(description=DATE)
+    found_on: DayText = strawberry.field(description=DATE)
     source: str = strawberry.field(description="internal-audit, external-audit, incident, review, objective or complaint")
     severity: str = strawberry.field(default="minor", description="minor or major")
     source_ref: str | None = strawberry.field(default=None, description="The objective or review it came from")
@@ -219,14 +220,14 @@ class CreateNonconformityInput:
     description: str | None = strawberry.field(default=None, description="Longer text")
     root_cause: str | None = strawberry.field(default=None, description="The root cause, when known")
     status: str = strawberry.field(default="open", description="open or closed")
-    closed_on: str | None = _day()
+    closed_on: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateNonconformityInput:
     id: str = strawberry.field(description="The id of the record to change")
     title: str | None = strawberry.field(default=UNSET, description="What went wrong, in a line")
-    found_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    found_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     source: str | None = strawberry.field(
         default=UNSET, description="internal-audit, external-audit, incident, review, objective or complaint"
     )
@@ -237,7 +238,7 @@ class UpdateNonconformityInput:
     description: str | None = strawberry.field(default=UNSET, description="Longer text")
     root_cause: str | None = strawberry.field(default=UNSET, description="The root cause, when known")
     status: str | None = strawberry.field(default=UNSET, description="open or closed")
-    closed_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    closed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
 @strawberry.input(description="A new corrective action on an open nonconformity")
@@ -246,10 +247,10 @@ class CreateCorrectiveActionInput:
     nonconformity: str = strawberry.field(description="The nonconformity's id")
     title: str = strawberry.field(description="The action in a line")
     owner: str = strawberry.field(description="Who carries it out")
-    due: str = strawberry.field(description=DATE)
+    due: DayText = strawberry.field(description=DATE)
     status: str = strawberry.field(default="planned", description="planned, in-progress or done")
     effective: bool | None = strawberry.field(default=None, description="The verification's verdict, once done and verified")
-    verified_on: str | None = _day()
+    verified_on: DayText | None = _day()
     verified_by: str | None = strawberry.field(default=None, description="Who verified it")
     verification: str | None = strawberry.field(default=None, description="How it was verified")
 
@@ -260,10 +261,10 @@ class UpdateCorrectiveActionInput:
     nonconformity: str | None = strawberry.field(default=UNSET, description="The nonconformity's id")
     title: str | None = strawberry.field(default=UNSET, description="The action in a line")
     owner: str | None = strawberry.field(default=UNSET, description="Who carries it out")
-    due: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    due: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     status: str | None = strawberry.field(default=UNSET, description="planned, in-progress or done")
     effective: bool | None = strawberry.field(default=UNSET, description="The verification's verdict, once done and verified")
-    verified_on: str | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    verified_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     verified_by: str | None = strawberry.field(default=UNSET, description="Who verified it")
     verification: str | None = strawberry.field(default=UNSET, description="How it was verified")
 

@@ -23,6 +23,7 @@ from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
 from grcgraph.server.inputs import INPUT, ITEMS
 from grcgraph.server.mutation import in_write_thread
+from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, MeasurementBatch, Nonconformity, Review
 from grcgraph.vocab import aims_terms as terms
@@ -142,7 +143,12 @@ class AIMSMutation:
         info: Info,
         objective: Annotated[str, strawberry.argument(description="The breached objective's id")],
         id: Annotated[str, strawberry.argument(description="The new nonconformity's id")],
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[
+            DayText | None,
+            strawberry.argument(
+                description="The day the objective is breached on, and the nonconformity found on (YYYY-MM-DD); default today"
+            ),
+        ] = None,
         severity: Annotated[str, strawberry.argument(description="minor or major (default major)")] = "major",
         root_cause: Annotated[str | None, strawberry.argument(description="The root cause, when known")] = None,
     ) -> Nonconformity:

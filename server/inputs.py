@@ -13,6 +13,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.errors import NotFoundError
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, FieldPath, Problem
 from grcgraph.server.arguments import camel, check_lengths, optional_day
+from grcgraph.server.scalars import DayText, InstantText
 from grcgraph.server.types.core import Evidence
 from grcgraph.server.types.records import AISystem
 
@@ -27,7 +28,7 @@ class LinkInput:
     asserted_by: str = strawberry.field(description="Who makes the claim (an e-mail address or a name)")
     extent: str = strawberry.field(default="full", description="full (the default) or partial")
     system: str | None = strawberry.field(default=None, description="The AI system id the link is for; null: every system")
-    asserted_at: str | None = strawberry.field(
+    asserted_at: InstantText | None = strawberry.field(
         default=None, description="When it was asserted, ISO 8601 (2026-01-15T09:30:00+00:00; UTC without an offset); default: when stored"
     )
     framework: str | None = strawberry.field(
@@ -46,8 +47,8 @@ class CreateEvidenceInput:
     owner: str | None = strawberry.field(default=None, description="Who is responsible for it (200 characters at most)")
     location: str | None = strawberry.field(default=None, description="Where it is kept: a URL or a path")
     sha256: str | None = strawberry.field(default=None, description="SHA-256 of the evidence file, 64 hex digits")
-    collected_on: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
-    valid_until: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    collected_on: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    valid_until: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
     links: list[LinkInput] = strawberry.field(default_factory=list, description="The requirements it satisfies")
 
 
@@ -95,8 +96,8 @@ class UpdateEvidenceInput:
     owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it (200 characters at most)")
     location: str | None = strawberry.field(default=strawberry.UNSET, description="Where it is kept: a URL or a path")
     sha256: str | None = strawberry.field(default=strawberry.UNSET, description="SHA-256 of the evidence file, 64 hex digits")
-    collected_on: str | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
-    valid_until: str | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
+    collected_on: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
+    valid_until: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
     links: list[LinkInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Replace every link with these; left out: the links are kept"
     )
@@ -116,7 +117,7 @@ class CreateSystemInput:
     owner: str | None = strawberry.field(default=None, description="Who is responsible for it")
     purpose: str | None = strawberry.field(default=None, description="Its intended purpose")
     data_used: str | None = strawberry.field(default=None, description="The data it uses")
-    next_review: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    next_review: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field")
@@ -135,7 +136,7 @@ class UpdateSystemInput:
     owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it")
     purpose: str | None = strawberry.field(default=strawberry.UNSET, description="Its intended purpose")
     data_used: str | None = strawberry.field(default=strawberry.UNSET, description="The data it uses")
-    next_review: str | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
+    next_review: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
 
 
 def given(value: object) -> bool:

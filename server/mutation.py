@@ -39,6 +39,7 @@ from grcgraph.server.inputs import (
     system_changes,
 )
 from grcgraph.server.query import managed_workspace, token_of
+from grcgraph.server.scalars import InstantText
 from grcgraph.server.types.core import Evidence, Requirement
 from grcgraph.server.types.records import AISystem, EvidenceImport, NewToken, SoAEntry, Token
 
@@ -228,7 +229,7 @@ class Mutation:
             str | None, strawberry.argument(description="The workspace it is for (an operator's choice); null: the caller's own")
         ] = None,
         expires: Annotated[
-            str | None,
+            InstantText | None,
             strawberry.argument(
                 description="When it stops working: an ISO 8601 instant with a time zone (2027-01-31T00:00:00Z); null: never"
             ),

@@ -29,6 +29,7 @@ from grcgraph.server.context import Info
 from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.server.inputs import known_evidence, known_system
+from grcgraph.server.scalars import DayText, instant_of, optional_instant
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
 from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
 from grcgraph.vocab.terms import KIND_ORDER
@@ -197,7 +198,7 @@ class Query:
             bool | None,
             strawberry.argument(description="true: only items whose valid-until date is before `on`; false: only the others; null: both"),
         ] = None,
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> EvidenceConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -226,7 +227,7 @@ class Query:
             list[str] | None,
             strawberry.argument(description="Framework prefixes or names to limit the rows to; null or empty: every framework"),
         ] = None,
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
         chain_length: Annotated[
             int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
         ] = 1,
@@ -257,7 +258,7 @@ class Query:
                 description="Report for this AI system (its links, and the EU AI Act provisions its role and category bring); null: the organisation"
             ),
         ] = None,
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
         chain_length: Annotated[
             int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
         ] = 1,
@@ -324,7 +325,7 @@ class Query:
         self,
         info: Info,
         system: Annotated[str, strawberry.argument(description="The AI system's id")],
-        on: Annotated[str | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> list[ApplicableProvision]:
         api = info.context.api()
         day = parse_day(on, "on")
@@ -384,13 +385,13 @@ def token_of(record: TokenRecord) -> Token:
         id=record.id,
         workspace=record.workspace,
         role=record.role.name,
-        created=record.created,
+        created=instant_of(record.created),
         revoked=record.revoked,
-        expires=record.expires,
-        last_used=record.last_used,
+        expires=optional_instant(record.expires),
+        last_used=optional_instant(record.last_used),
         created_by=record.created_by,
         revoked_by=record.revoked_by,
-        revoked_at=record.revoked_at,
+        revoked_at=optional_instant(record.revoked_at),
     )
 
 

@@ -25,6 +25,7 @@ from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
 from grcgraph.server.query import Query
 from grcgraph.server.response_cache import MarkQueries
+from grcgraph.server.scalars import SCALARS
 from grcgraph.server.settings import Settings
 
 # The root types, one class per concept, merged in this order (a concept adds its class here).
@@ -61,7 +62,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
         extensions.append(DisableIntrospection)
     if settings.response_cache_mb:
         extensions.append(MarkQueries)
-    config = StrawberryConfig(disable_field_suggestions=not settings.introspection)
+    config = StrawberryConfig(disable_field_suggestions=not settings.introspection, scalar_map=SCALARS)
     query = strawberry.type(type("Query", QUERIES, {}), description=QUERY_DESCRIPTION)
     mutation = strawberry.type(type("Mutation", MUTATIONS, {}), description=MUTATION_DESCRIPTION)
     return Schema(query=query, mutation=mutation, extensions=extensions, config=config)

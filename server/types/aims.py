@@ -19,6 +19,7 @@ from grcgraph.model import Risk as RiskData
 from grcgraph.server.arguments import page, parse_day
 from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
+from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.vocab import aims_terms
@@ -318,7 +319,7 @@ class Objective:
 
     @strawberry.field(description="met, at-risk, breached or no-recent-data on `on` (YYYY-MM-DD, default today)")
     def status(
-        self, on: Annotated[str | None, strawberry.argument(description="The day to judge on (YYYY-MM-DD, default today)")] = None
+        self, on: Annotated[DayText | None, strawberry.argument(description="The day to judge on (YYYY-MM-DD, default today)")] = None
     ) -> ObjectiveStatus:
         s = self.api.objective_status(self.data.id, on=parse_day(on, "on"))
         return ObjectiveStatus(

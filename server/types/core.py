@@ -20,6 +20,7 @@ from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
+from grcgraph.server.scalars import DayText, instant_of
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.vocab.terms import AI_CATEGORIES
 
@@ -136,7 +137,7 @@ class Requirement:
         self,
         info: Info,
         on: Annotated[
-            str | None,
+            DayText | None,
             strawberry.argument(
                 description="The day the coverage is computed for (YYYY-MM-DD, default today): evidence past its valid-until date is stale"
             ),
@@ -250,8 +251,8 @@ class EvidenceLink:
         return self.data.asserted_by
 
     @strawberry.field(description="When the claim was made (ISO 8601 instant)")
-    def asserted_at(self) -> str:
-        return self.data.asserted_at
+    def asserted_at(self) -> dt.datetime:
+        return instant_of(self.data.asserted_at)
 
     @strawberry.field(description="AI system the link is for; null: every system")
     def system(self) -> str | None:
@@ -319,7 +320,7 @@ class Evidence:
             ),
         ] = None,
         on: Annotated[
-            str | None, strawberry.argument(description="The day the coverage is computed for (YYYY-MM-DD, default today)")
+            DayText | None, strawberry.argument(description="The day the coverage is computed for (YYYY-MM-DD, default today)")
         ] = None,
         chain_length: Annotated[
             int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")

@@ -3,6 +3,7 @@ type adds in one line, `history: list[HistoryEntry] = history_field("evidence", 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import strawberry
 from grcgraph.model import HistoryEntry as EntryData
 from grcgraph.model import RecordChange as ChangeData
 from grcgraph.server.context import Info
+from grcgraph.server.scalars import instant_of
 
 
 @strawberry.type(description="A property of a record and its values (IRIs, or literals by their lexical form)")
@@ -48,7 +50,7 @@ class RecordChange:
 @strawberry.type(description="One write in the workspace's hash-chained history (a PROV-O activity): when, by whom, what it changed")
 class HistoryEntry:
     sequence: int = strawberry.field(description="Its position in the workspace's history, from 1")
-    time: str = strawberry.field(description="When the write was made (UTC)")
+    time: dt.datetime = strawberry.field(description="When the write was made (UTC)")
     agent: str = strawberry.field(description="token:<id> for a write through the API, user:<name> for the command line")
     operation: str = strawberry.field(description="The write's operation, e.g. createEvidence, importEvidence, updateRisk")
     hash: str = strawberry.field(description="SHA-256 of the entry, covering the previous entry's hash")
@@ -59,7 +61,7 @@ class HistoryEntry:
     def of(cls, entry: EntryData) -> HistoryEntry:
         return cls(
             sequence=entry.sequence,
-            time=entry.time,
+            time=instant_of(entry.time),
             agent=entry.agent,
             operation=entry.operation,
             hash=entry.hash,

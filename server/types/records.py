@@ -124,13 +124,13 @@ class Token:
     id: str = strawberry.field(description="The token's public id (16 hex digits)")
     workspace: str = strawberry.field(description="The workspace it reads and writes")
     role: str = strawberry.field(description="Its role: reader, editor, admin or operator")
-    created: str = strawberry.field(description="When it was made (UTC)")
+    created: dt.datetime = strawberry.field(description="When it was made (UTC)")
     revoked: bool = strawberry.field(description="True once revoked")
-    expires: str | None = strawberry.field(description="Refused from this instant on (UTC); null: never expires")
-    last_used: str | None = strawberry.field(description="The minute (UTC) of its last request; null: never used")
+    expires: dt.datetime | None = strawberry.field(description="Refused from this instant on (UTC); null: never expires")
+    last_used: dt.datetime | None = strawberry.field(description="The minute (UTC) of its last request; null: never used")
     created_by: str | None = strawberry.field(description="Who made it: 'cli' or the id of the admin or operator token")
     revoked_by: str | None = strawberry.field(description="Who revoked it: 'cli' or a token id")
-    revoked_at: str | None = strawberry.field(description="When it was revoked (UTC)")
+    revoked_at: dt.datetime | None = strawberry.field(description="When it was revoked (UTC)")
 
 
 @strawberry.type(description="What importEvidence stored: every item of the batch, in input order")

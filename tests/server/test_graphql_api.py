@@ -332,7 +332,7 @@ def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphSt
             "requirement": {"id": "iso27001:A.5.2"},
             "extent": "partial",
             "assertedBy": "ciso@example.org",
-            "assertedAt": "2026-01-16T09:30:00Z",
+            "assertedAt": "2026-01-16T09:30:00+00:00",  # a DateTime: ISO 8601 with its offset
             "system": "credit",
         }
     ]

@@ -1,8 +1,10 @@
 """Conventions of the public GraphQL schema, read from the schema itself: every type, field,
-argument, input field and enum value documented for the people who call the API."""
+argument, input field and enum value documented for the people who call the API, and no date or
+instant carried as a String."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from graphql import (
@@ -13,12 +15,15 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLUnionType,
+    get_named_type,
 )
 
 from grcgraph.server.schema import build_schema
 
 SCHEMA = build_schema()._schema
 BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
+# Names of fields and arguments that hold a date or an instant, as the API spells them.
+TEMPORAL = re.compile(r"(On|At|From|Until|Date|Review|Due|Expires|Created|Time)$|^(on|at|due|expires|created|time|lastUsed|asOf)$")
 
 
 def own_types() -> list[GraphQLNamedType]:
@@ -55,3 +60,26 @@ def test_the_check_sees_every_kind_of_schema_member() -> None:
     kinds = {type(t) for t in own_types()}
     assert {GraphQLObjectType, GraphQLInputObjectType, GraphQLScalarType} <= kinds
     assert not any(isinstance(t, GraphQLUnionType) for t in own_types()), "a union: extend the check to its members"
+
+
+def temporal_strings() -> Iterator[str]:
+    for kind in own_types():
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            for name, field in kind.fields.items():
+                if TEMPORAL.search(name) and get_named_type(field.type).name == "String":
+                    yield f"{kind.name}.{name}"
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    if TEMPORAL.search(arg_name) and get_named_type(arg.type).name == "String":
+                        yield f"{kind.name}.{name}({arg_name}:)"
+
+
+def test_no_date_or_instant_is_a_string() -> None:
+    found = list(temporal_strings())
+    assert not found, "dates are Date and instants DateTime, not String: " + ", ".join(found)
+
+
+def test_the_date_check_knows_the_date_names() -> None:
+    for name in ("collectedOn", "validUntil", "assertedAt", "appliesFrom", "nextReview", "due", "on", "asOf", "expires"):
+        assert TEMPORAL.search(name), name
+    for name in ("title", "owner", "status", "location"):
+        assert not TEMPORAL.search(name), name

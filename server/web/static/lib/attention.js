@@ -41,5 +41,5 @@ export const ATTENTION = [
 ];
 
 export function attentionQuery() {
-  return `query Attention($on: String) { ${ATTENTION.map((a) => a.fields).join(" ")} }`;
+  return `query Attention($on: Date) { ${ATTENTION.map((a) => a.fields).join(" ")} }`;
 }

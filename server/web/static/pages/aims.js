@@ -5,7 +5,7 @@ import { html } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, Empty, ReqLink, useQuery, today, formatDate } from "../lib/ui.js";
 
-const RECORDS = `query Records($on: String) {
+const RECORDS = `query Records($on: Date) {
   overdue(on: $on) { kind id title nextReview daysOverdue }
   objectives(first: 50) { totalCount edges { node { id title metric unit direction target threshold systems
     status(on: $on) { status reason latestValue } } } }

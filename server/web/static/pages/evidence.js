@@ -10,14 +10,14 @@ import {
 import { EVIDENCE_KINDS, EXTENTS } from "../lib/terms.js";
 
 const SIZE = 50;
-const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: String, $owner: String, $stale: Boolean, $on: String) {
+const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: String, $owner: String, $stale: Boolean, $on: Date) {
   evidenceList(first: $first, after: $after, text: $text, kind: $kind, owner: $owner, stale: $stale, on: $on) { totalCount
     edges { node { id title kind owner collectedOn validUntil links { requirement { id } } } } pageInfo { hasNextPage endCursor } } }`;
 const ITEM = `query Item($id: String!) { evidence(id: $id) { id title kind description owner location sha256 collectedOn validUntil
   links { extent assertedBy assertedAt system requirement { id notation title framework } } } systems { id name } }`;
-const ROWS = `query Rows($id: String!, $on: String) { evidence(id: $id) { id coverage(on: $on) {
+const ROWS = `query Rows($id: String!, $on: Date) { evidence(id: $id) { id coverage(on: $on) {
   requirement { id notation title framework } coverage direct inferred } } }`;
-const PATHS = `query Paths($id: String!, $on: String) { evidence(id: $id) { id coverage(on: $on) { requirement { id }
+const PATHS = `query Paths($id: String!, $on: Date) { evidence(id: $id) { id coverage(on: $on) { requirement { id }
   paths { evidenceId level stale inferred link { extent assertedBy system requirement { id notation title framework } }
     hops { subject predicate object rationale confidence source comment inverted } } } } }`;
 const FRAMEWORK_NAMES = { iso42001: "ISO/IEC 42001", iso27001: "ISO/IEC 27001", euaiact: "EU AI Act", nistairmf: "NIST AI RMF", nistgai: "NIST AI 600-1" };

@@ -7,7 +7,7 @@ import { PageHeader, Loading, ErrorNotice, SelectField, TextField, STATUSES, STA
 import { ATTENTION, attentionQuery } from "../lib/attention.js";
 
 const SETUP = "{ frameworks { prefix name title } systems { id name } }";
-const ROWS = `query Rows($framework: String!, $system: String, $on: String, $after: String) {
+const ROWS = `query Rows($framework: String!, $system: String, $on: Date, $after: String) {
   gaps(framework: $framework, system: $system, on: $on, first: 100, after: $after) {
     totalCount summary { status count percentOfApplicable }
     edges { node { requirement { id notation title } parent status leaf } }

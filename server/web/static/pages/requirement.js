@@ -13,7 +13,7 @@ const DETAIL = `query Requirement($id: String!) { requirement(id: $id) {
   datesOfApplication { appliesFrom category part source note replaced { appliesFrom source } }
   mappings { id predicate rationale confidence justification source mappingSet comment inverted
     subject { id notation title framework } object { id notation title framework } } } }`;
-const COVERING = `query Covering($id: String!, $on: String) { requirement(id: $id) { id evidence(on: $on) {
+const COVERING = `query Covering($id: String!, $on: Date) { requirement(id: $id) { id evidence(on: $on) {
   evidence { id title kind } coverage direct inferred stale
   paths { evidenceId level stale inferred link { extent assertedBy system requirement { id notation title framework } }
     hops { subject predicate object rationale confidence source comment inverted } } } } }`;
