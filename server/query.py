@@ -31,7 +31,7 @@ from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.scalars import DayText, instant_of, optional_instant
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
-from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
+from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, SoARow, StatusCount, Token, Viewer
 from grcgraph.vocab.terms import KIND_ORDER
 
 
@@ -47,19 +47,7 @@ class Query:
     @strawberry.field(description="Every framework version in the reference graph, with its requirement counts per kind")
     def frameworks(self, info: Info) -> list[Framework]:
         api = info.context.api()
-        return [
-            Framework(
-                prefix=v.prefix,
-                name=v.framework,
-                version=v.version,
-                title=v.title,
-                scheme=v.scheme,
-                rights=v.rights,
-                requirement_count=v.total,
-                counts=[KindCount(kind=k, count=n) for k, n in v.counts.items()],
-            )
-            for v in api.framework_versions()
-        ]
+        return [Framework.of(v) for v in api.framework_versions()]
 
     @strawberry.field(description="One requirement by any id form: 'A.6.2.8', 'iso42001:A.6.2.8', 'Art. 12(1)', 'GOVERN 1.1'")
     def requirement(
@@ -367,17 +355,7 @@ class Query:
     @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
     def statement_of_applicability(self, info: Info, as_of: AsOf = None) -> list[SoARow]:
         api, day = as_of_view(info.context.api(), as_of, None)
-        return [
-            SoARow(
-                framework=r.framework,
-                control=Requirement(ref=r.control, api=api),
-                included=r.included,
-                justification=r.justification,
-                status=r.status,
-                evidence=list(r.evidence),
-            )
-            for r in api.soa_rows(on=day)
-        ]
+        return [SoARow.of(r, api) for r in api.soa_rows(on=day)]
 
 
 def token_of(record: TokenRecord) -> Token:

@@ -23,13 +23,14 @@ from grcgraph.server.aims_mutation import AIMSMutation
 from grcgraph.server.error_format import expected
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
+from grcgraph.server.node import NodeQuery
 from grcgraph.server.query import Query
 from grcgraph.server.response_cache import MarkQueries
 from grcgraph.server.scalars import SCALARS
 from grcgraph.server.settings import Settings
 
 # The root types, one class per concept, merged in this order (a concept adds its class here).
-QUERIES: tuple[type, ...] = (Query, AIMSQuery)
+QUERIES: tuple[type, ...] = (Query, AIMSQuery, NodeQuery)
 MUTATIONS: tuple[type, ...] = (Mutation, AIMSMutation)
 QUERY_DESCRIPTION = (
     "What a token may read: the reference graph (frameworks, requirements, mappings, dates of application) and its own "

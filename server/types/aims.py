@@ -22,6 +22,7 @@ from grcgraph.server.context import Info
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 from grcgraph.vocab import aims_terms
 
 T = TypeVar("T")
@@ -72,13 +73,12 @@ def requirements_of(api: GRCGraph, iris: tuple[str, ...]) -> list[Requirement]:
 
 
 @strawberry.type(description="An entry of the AI risk register (ISO/IEC 42001 6.1.2-6.1.3, 8.2-8.3; EU AI Act Art. 9)")
-class Risk:
+class Risk(Node):
     data: strawberry.Private[RiskData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("risk", lambda root: root.data.id)
 
-    @strawberry.field(description="The risk's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="The risk in a line")
@@ -166,13 +166,12 @@ class Impact:
 @strawberry.type(
     description="An AI system impact assessment (ISO/IEC 42001 6.1.4, 8.4, A.5); the FRIA of EU AI Act Art. 27 where it serves as one"
 )
-class ImpactAssessment:
+class ImpactAssessment(Node):
     data: strawberry.Private[AssessmentData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("impact-assessment", lambda root: root.data.id)
 
-    @strawberry.field(description="The assessment's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="Its title; null: none")
@@ -264,13 +263,12 @@ class ObjectiveStatus:
 
 
 @strawberry.type(description="A measurable AI objective (ISO/IEC 42001 6.2, 9.1; NIST AI RMF MEASURE)")
-class Objective:
+class Objective(Node):
     data: strawberry.Private[ObjectiveData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("objective", lambda root: root.data.id)
 
-    @strawberry.field(description="The objective's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="The objective in a line")

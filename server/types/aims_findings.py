@@ -15,16 +15,16 @@ from grcgraph.model import Review as ReviewData
 from grcgraph.server.types.aims import RecordEvidence, as_evidence, requirements_of
 from grcgraph.server.types.core import Requirement
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 
 
 @strawberry.type(description="A review of an AI system, a risk, an impact assessment, or the AIMS as a whole (a management review, 9.3)")
-class Review:
+class Review(Node):
     data: strawberry.Private[ReviewData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("review", lambda root: root.data.id)
 
-    @strawberry.field(description="The review's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="system, risk, impact-assessment or aims")
@@ -61,13 +61,12 @@ class Review:
 
 
 @strawberry.type(description="A corrective action on a nonconformity (ISO/IEC 42001 10.2; EU AI Act Art. 20)")
-class CorrectiveAction:
+class CorrectiveAction(Node):
     data: strawberry.Private[ActionData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("corrective-action", lambda root: root.data.id)
 
-    @strawberry.field(description="The action's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="Id of the nonconformity it corrects")
@@ -116,13 +115,12 @@ class CorrectiveAction:
 
 
 @strawberry.type(description="What went wrong: a requirement not met, where it was found, and its corrective actions (ISO/IEC 42001 10.2)")
-class Nonconformity:
+class Nonconformity(Node):
     data: strawberry.Private[NonconformityData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("nonconformity", lambda root: root.data.id)
 
-    @strawberry.field(description="The nonconformity's id in its workspace")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="What went wrong, in a line")

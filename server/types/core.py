@@ -22,6 +22,7 @@ from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
 from grcgraph.server.scalars import DayText, instant_of
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 from grcgraph.vocab.terms import AI_CATEGORIES
 
 
@@ -47,7 +48,7 @@ CATEGORY_LABELS = {str(iri): notation for notation, iri in AI_CATEGORIES.items()
 
 
 @strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
-class Requirement:
+class Requirement(Node):
     ref: strawberry.Private[RequirementRef]
     api: strawberry.Private[GRCGraph]
     cache: strawberry.Private[dict[str, RequirementDetail]] = dataclasses.field(default_factory=dict)
@@ -57,8 +58,9 @@ class Requirement:
             self.cache["detail"] = self.api.requirement(self.ref.iri)
         return self.cache["detail"]
 
-    @strawberry.field(description="CURIE, e.g. iso42001:A.6.2.8")
-    def id(self) -> str:
+    in_workspace = False
+
+    def node_key(self) -> str:
         return self.ref.curie
 
     @strawberry.field(description="The requirement's IRI in the grcgraph namespace")
@@ -176,12 +178,13 @@ class Requirement:
 @strawberry.type(
     description="One row of a mapping set (SSSOM): a typed, justified relationship between two requirements (NIST IR 8477), read from `subject`"
 )
-class Mapping:
+class Mapping(Node):
     data: strawberry.Private[MappingData]
     api: strawberry.Private[GRCGraph]
 
-    @strawberry.field(description="The mapping row's IRI (stable across loads)")
-    def id(self) -> str:
+    in_workspace = False
+
+    def node_key(self) -> str:
         return self.data.iri
 
     @strawberry.field(description="The requirement the mapping is read from")
@@ -262,13 +265,12 @@ class EvidenceLink:
 @strawberry.type(
     description="An item of the workspace's evidence register (a policy, a log, a test result, ...) with its links to requirements"
 )
-class Evidence:
+class Evidence(Node):
     data: strawberry.Private[EvidenceData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("evidence", lambda root: root.data.id)
 
-    @strawberry.field(description="The item's id in its workspace (1-128 characters: letters, digits, . _ - /)")
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
     @strawberry.field(description="What the evidence is, in a line (1 to 500 characters)")

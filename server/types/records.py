@@ -8,10 +8,13 @@ import datetime as dt
 
 import strawberry
 
-from grcgraph.model import STATUSES
+from grcgraph.api import GRCGraph
+from grcgraph.model import STATUSES, FrameworkVersion
 from grcgraph.model import AISystem as SystemData
+from grcgraph.model import SoARow as SoARowData
 from grcgraph.server.types.core import Requirement
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 
 
 @strawberry.type(description="The caller: the workspace its token reads and writes, and its role")
@@ -28,7 +31,7 @@ class KindCount:
 
 
 @strawberry.type(description="A framework version loaded in the reference graph (a skos:ConceptScheme)")
-class Framework:
+class Framework(Node):
     prefix: str = strawberry.field(description="The CURIE prefix of its requirements: iso42001, iso27001, euaiact, nistairmf, nistgai")
     name: str = strawberry.field(description="The framework's name, e.g. ISO/IEC 42001")
     version: str = strawberry.field(description="The version or edition, e.g. 2023")
@@ -37,6 +40,23 @@ class Framework:
     rights: str = strawberry.field(description="The licence or rights statement of its text")
     requirement_count: int = strawberry.field(description="Number of requirements in the version")
     counts: list[KindCount] = strawberry.field(description="Requirements per kind, in catalog order")
+    in_workspace = False
+
+    def node_key(self) -> str:
+        return self.prefix
+
+    @classmethod
+    def of(cls, version: FrameworkVersion) -> Framework:
+        return cls(
+            prefix=version.prefix,
+            name=version.framework,
+            version=version.version,
+            title=version.title,
+            scheme=version.scheme,
+            rights=version.rights,
+            requirement_count=version.total,
+            counts=[KindCount(kind=k, count=n) for k, n in version.counts.items()],
+        )
 
 
 @strawberry.type(description="One requirement of a gap report with its status and why")
@@ -77,8 +97,8 @@ class ApplicableProvision:
 
 
 @strawberry.type(description="An AI system of the workspace's inventory, with its EU AI Act role and risk category")
-class AISystem:
-    id: str = strawberry.field(description="The system's id in its workspace (1-128 characters: letters, digits, . _ - /)")
+class AISystem(Node):
+    system_id: strawberry.Private[str]
     name: str = strawberry.field(description="The system's name")
     roles: list[str] = strawberry.field(
         description="The organisation's operator roles for it (EU AI Act Art. 3): provider, deployer, importer, distributor, authorised-representative, product-manufacturer"
@@ -91,12 +111,16 @@ class AISystem:
     purpose: str | None = strawberry.field(description="Its intended purpose; null: not recorded")
     data_used: str | None = strawberry.field(description="The data it uses; null: not recorded")
     next_review: dt.date | None = strawberry.field(description="The day it is next due for review; null: none set")
-    history: list[HistoryEntry] = history_field("system", lambda root: root.id)
+    history: list[HistoryEntry] = history_field("system", lambda root: root.system_id)
+
+    def node_key(self) -> str:
+        return self.system_id
 
     @classmethod
     def of(cls, system: SystemData) -> AISystem:
         values = dataclasses.asdict(system)
         values["roles"] = list(system.roles)
+        values["system_id"] = values.pop("id")
         return cls(**values)
 
 
@@ -109,7 +133,7 @@ class SoAEntry:
 
 
 @strawberry.type(description="One Annex A control of the Statement of Applicability with its decision and the evidence behind it")
-class SoARow:
+class SoARow(Node):
     framework: str = strawberry.field(description="Framework prefix: iso42001 or iso27001")
     control: Requirement = strawberry.field(description="The Annex A control")
     included: bool | None = strawberry.field(description="True: included, false: excluded, null: no decision recorded")
@@ -117,6 +141,20 @@ class SoARow:
     status: str = strawberry.field(description="The control's gap status (covered, partial, related, stale, uncovered or not applicable)")
     evidence: list[str] = strawberry.field(description="Evidence ids behind the status")
     history: list[HistoryEntry] = history_field("soa", lambda root: root.control.ref.curie)
+
+    def node_key(self) -> str:
+        return self.control.ref.curie
+
+    @classmethod
+    def of(cls, row: SoARowData, api: GRCGraph) -> SoARow:
+        return cls(
+            framework=row.framework,
+            control=Requirement(ref=row.control, api=api),
+            included=row.included,
+            justification=row.justification,
+            status=row.status,
+            evidence=list(row.evidence),
+        )
 
 
 @strawberry.type(description="An API token's record; its secret is never stored, and its hash is never shown")

@@ -6,7 +6,7 @@ export const ATTENTION = [
   {
     id: "overdue-reviews",
     label: "AI systems past their next review",
-    fields: "systems { id nextReview }",
+    fields: "systems { id: localId nextReview }",
     count: (data, on) => data.systems.filter((s) => s.nextReview && s.nextReview < on).length,
     link: () => href("systems"),
   },

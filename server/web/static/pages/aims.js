@@ -7,14 +7,14 @@ import { PageHeader, Loading, ErrorNotice, Empty, ReqLink, useQuery, today, form
 
 const RECORDS = `query Records($on: Date) {
   overdue(on: $on) { kind id title nextReview daysOverdue }
-  objectives(first: 50) { totalCount edges { node { id title metric unit direction target threshold systems
+  objectives(first: 50) { totalCount edges { node { id: localId title metric unit direction target threshold systems
     status(on: $on) { status reason latestValue } } } }
-  nonconformities(first: 50) { totalCount edges { node { id title foundOn source sourceRef system severity status
-    requirements { id notation title framework }
-    correctiveActions { id title owner due state } } } }
-  risks(first: 50) { totalCount edges { node { id title systems gaiRisk inherentLevel residualLevel treatment status nextReview } } }
-  impactAssessments(first: 50) { totalCount edges { node { id system assessedOn state servesAsFria nextReview } } }
-  reviews(first: 50) { totalCount edges { node { id kind subject reviewedOn outcome nextReview } } }
+  nonconformities(first: 50) { totalCount edges { node { id: localId title foundOn source sourceRef system severity status
+    requirements { id: localId notation title framework }
+    correctiveActions { id: localId title owner due state } } } }
+  risks(first: 50) { totalCount edges { node { id: localId title systems gaiRisk inherentLevel residualLevel treatment status nextReview } } }
+  impactAssessments(first: 50) { totalCount edges { node { id: localId system assessedOn state servesAsFria nextReview } } }
+  reviews(first: 50) { totalCount edges { node { id: localId kind subject reviewedOn outcome nextReview } } }
 }`;
 
 const nodes = (connection) => connection.edges.map((e) => e.node);
