@@ -24,6 +24,7 @@ from grcgraph.server.inputs import known_system
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import Connection, Edge, ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, Nonconformity, OverdueItem, Review
+from grcgraph.server.types.enums import RiskStatus, RiskTreatment
 from grcgraph.vocab import aims_terms as terms
 
 D = TypeVar("D")
@@ -84,25 +85,19 @@ class AIMSQuery:
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
         system: Annotated[str | None, strawberry.argument(description="Only risks of this AI system; null: every risk")] = None,
-        status: Annotated[
-            str | None, strawberry.argument(description="Only risks with this status: identified, assessed, treated or closed")
-        ] = None,
-        treatment: Annotated[
-            str | None, strawberry.argument(description="Only risks with this treatment: avoid, mitigate, transfer or accept")
-        ] = None,
+        status: Annotated[RiskStatus | None, strawberry.argument(description="Only risks with this status")] = None,
+        treatment: Annotated[RiskTreatment | None, strawberry.argument(description="Only risks with this treatment")] = None,
         text: Annotated[str | None, strawberry.argument(description="Only risks whose id or title contains this (any case)")] = None,
     ) -> Connection[Risk]:
         api = info.context.api()
         _system_filter(api, system)
-        choice("status", status, tuple(terms.RISK_STATUSES))
-        choice("treatment", treatment, tuple(terms.TREATMENTS))
         wanted = (text or "").lower()[:200]
         found = [
             r
             for r in _of(api, "risk", RiskData)
             if (system is None or system in r.systems)
-            and (status is None or r.status == status)
-            and (treatment is None or r.treatment == treatment)
+            and (status is None or r.status == status.value)
+            and (treatment is None or r.treatment == treatment.value)
             and (not wanted or wanted in r.id.lower() or wanted in r.title.lower())
         ]
         return _connection(info, "risk", found, lambda r: Risk(data=r, api=api), first=first, after=after)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -27,6 +28,7 @@ from grcgraph.model import (
 from grcgraph.server.arguments import camel, optional_day
 from grcgraph.server.inputs import given
 from grcgraph.server.scalars import DayText, InstantText
+from grcgraph.server.types.enums import RiskStatus, RiskTreatment
 
 DATE = "YYYY-MM-DD"
 DATE_FIELDS = frozenset({"assessed_on", "next_review", "decided_on", "reviewed_on", "found_on", "closed_on", "due", "verified_on"})
@@ -48,11 +50,11 @@ class CreateRiskInput:
     severity: int | None = strawberry.field(default=None, description="1 to the workspace's risk scale")
     residual_likelihood: int | None = strawberry.field(default=None, description="Likelihood after treatment, 1 to the risk scale")
     residual_severity: int | None = strawberry.field(default=None, description="Severity after treatment, 1 to the risk scale")
-    treatment: str | None = strawberry.field(default=None, description="avoid, mitigate, transfer or accept")
+    treatment: RiskTreatment | None = strawberry.field(default=None, description="How the risk is treated")
     controls: list[str] = strawberry.field(default_factory=list, description="Requirements, any id form: A.6.2.8, 'Art. 9(2)'")
     evidence: list[str] = strawberry.field(default_factory=list, description="Evidence ids")
     owner: str | None = strawberry.field(default=None, description="The risk owner")
-    status: str = strawberry.field(default="identified", description="identified, assessed, treated or closed")
+    status: RiskStatus = strawberry.field(default=RiskStatus.IDENTIFIED, description="Where the risk stands (default IDENTIFIED)")
     assessed_on: DayText | None = _day()
     next_review: DayText | None = _day()
 
@@ -68,11 +70,11 @@ class UpdateRiskInput:
     severity: int | None = strawberry.field(default=UNSET, description="1 to the workspace's risk scale")
     residual_likelihood: int | None = strawberry.field(default=UNSET, description="Likelihood after treatment, 1 to the risk scale")
     residual_severity: int | None = strawberry.field(default=UNSET, description="Severity after treatment, 1 to the risk scale")
-    treatment: str | None = strawberry.field(default=UNSET, description="avoid, mitigate, transfer or accept")
+    treatment: RiskTreatment | None = strawberry.field(default=UNSET, description="How the risk is treated")
     controls: list[str] | None = strawberry.field(default=UNSET, description="Requirements, any id form: A.6.2.8, 'Art. 9(2)'")
     evidence: list[str] | None = strawberry.field(default=UNSET, description="Evidence ids")
     owner: str | None = strawberry.field(default=UNSET, description="The risk owner")
-    status: str | None = strawberry.field(default=UNSET, description="identified, assessed, treated or closed")
+    status: RiskStatus | None = strawberry.field(default=UNSET, description="Where the risk stands")
     assessed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     next_review: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
@@ -293,6 +295,8 @@ def _value(name: str, value: Any, path: FieldPath, problems: list[Problem]) -> A
         return optional_day(value, path / camel(name), problems)
     if name == "impacts" and value is not None:
         return [ImpactInput(i.area, i.description, i.severity, i.likelihood, i.mitigation) for i in value]
+    if isinstance(value, Enum):
+        return value.value  # the engine takes the notation
     return list(value) if isinstance(value, list | tuple) else value
 
 

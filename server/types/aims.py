@@ -21,6 +21,7 @@ from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.enums import RiskStatus, RiskTreatment
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 from grcgraph.vocab import aims_terms
@@ -121,9 +122,9 @@ class Risk(Node):
     def residual_level(self) -> int | None:
         return self.data.residual_level
 
-    @strawberry.field(description="avoid, mitigate, transfer or accept")
-    def treatment(self) -> str | None:
-        return self.data.treatment
+    @strawberry.field(description="How the risk is treated; null: not decided yet")
+    def treatment(self) -> RiskTreatment | None:
+        return RiskTreatment(self.data.treatment) if self.data.treatment else None
 
     @strawberry.field(description="The controls chosen")
     def controls(self) -> list[Requirement]:
@@ -137,9 +138,9 @@ class Risk(Node):
     def owner(self) -> str | None:
         return self.data.owner
 
-    @strawberry.field(description="identified, assessed, treated or closed")
-    def status(self) -> str:
-        return self.data.status
+    @strawberry.field(description="Where the risk stands in the register")
+    def status(self) -> RiskStatus:
+        return RiskStatus(self.data.status)
 
     @strawberry.field(description="The day it was last assessed; null: not yet")
     def assessed_on(self) -> dt.date | None:

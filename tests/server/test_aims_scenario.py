@@ -29,7 +29,7 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "2": (
         'mutation { createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], '
-        'gaiRisk: "Harmful Bias and Homogenization", likelihood: 4, severity: 4, status: "treated", treatment: "mitigate", '
+        'gaiRisk: "Harmful Bias and Homogenization", likelihood: 4, severity: 4, status: TREATED, treatment: MITIGATE, '
         'residualLikelihood: 2, residualSeverity: 3, controls: ["iso42001:A.7.4"], assessedOn: "2028-01-05", nextReview: "2028-07-01"}) '
         "{ id: localId inherentLevel residualLevel } }",
         {},
@@ -202,7 +202,7 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     )
     before = server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"]
     body = server.gql(
-        'mutation { createRisk(input: {id: "R-9", title: "Leak", likelihood: 6, severity: 2, status: "assessed", systems: ["bot"]}) { id: localId } }'
+        'mutation { createRisk(input: {id: "R-9", title: "Leak", likelihood: 6, severity: 2, status: ASSESSED, systems: ["bot"]}) { id: localId } }'
     )
     problems = {p["field"]: p["message"] for p in body["errors"][0]["extensions"]["problems"]}
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"

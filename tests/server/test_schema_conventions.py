@@ -1,9 +1,10 @@
 """Conventions of the public GraphQL schema, read from the schema itself: every type, field,
-argument, input field and enum value documented for the people who call the API, and no date or
-instant carried as a String."""
+argument, input field and enum value documented for the people who call the API, no date or
+instant carried as a String, and each enum the vocabulary it stands for."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 
@@ -18,7 +19,14 @@ from graphql import (
     get_named_type,
 )
 
+from grcgraph.api import GRCGraph
+from grcgraph.model import Role
+from grcgraph.server.context import Context, Principal, Registry
+from grcgraph.server.error_format import format_error
 from grcgraph.server.schema import build_schema
+from grcgraph.server.settings import Settings
+from grcgraph.server.types.enums import VOCABULARIES
+from grcgraph.store.base import GraphStore
 
 SCHEMA = build_schema()._schema
 BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
@@ -83,3 +91,37 @@ def test_the_date_check_knows_the_date_names() -> None:
         assert TEMPORAL.search(name), name
     for name in ("title", "owner", "status", "location"):
         assert not TEMPORAL.search(name), name
+
+
+def test_each_enum_is_its_vocabulary_and_names_the_iri_of_every_value() -> None:
+    for enum, terms in VOCABULARIES.items():
+        assert {member.value for member in enum} == set(terms), enum.__name__
+        for name, value in SCHEMA.type_map[enum.__name__].values.items():  # type: ignore[attr-defined]
+            assert f"<{terms[enum[name].value]}>" in (value.description or ""), f"{enum.__name__}.{name}"
+
+
+def test_an_unknown_enum_value_is_refused_at_its_path(store: GraphStore) -> None:
+    """The old spelling of a value (a notation) in a variable: INVALID_INPUT naming the variable and the path in it."""
+    registry = Registry(GRCGraph(store, "enum-paths"))
+    context = Context(registry, Settings(), lambda: (Principal("enum-paths", Role.editor, "0123456789abcdef"), None))
+    create = "mutation($input: CreateRiskInput!) { createRisk(input: $input) { localId status treatment } }"
+    bad = asyncio.run(
+        build_schema().execute(create, variable_values={"input": {"id": "R-1", "title": "t", "status": "treated"}}, context_value=context)
+    )
+    assert bad.errors and len(bad.errors) == 1
+    formatted = format_error(bad.errors[0])
+    assert formatted["extensions"]["code"] == "INVALID_INPUT"
+    assert formatted["message"].startswith("Variable '$input' has invalid value at .status:"), formatted["message"]
+    assert "TREATED" in formatted["message"], "graphql-core suggests the value meant"
+    good = asyncio.run(
+        build_schema().execute(
+            create,
+            variable_values={
+                "input": {"id": "R-1", "title": "t", "status": "TREATED", "treatment": "MITIGATE", "likelihood": 3, "severity": 3}
+            },
+            context_value=context,
+        )
+    )
+    assert not good.errors, good.errors
+    assert good.data == {"createRisk": {"localId": "R-1", "status": "TREATED", "treatment": "MITIGATE"}}
+    assert registry.base.record("risk", "R-1").status == "treated", "the engine keeps the vocabulary's notation"

@@ -27,8 +27,8 @@ UNLABELLED = """() => {
 }"""
 RECORDS = """mutation($items: [MeasurementItemInput!]!) {
   s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], category: "high-risk-annex-iii", nextReview: "2027-12-31"}) { id: localId }
-  r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], likelihood: 4, severity: 4, status: "treated",
-    treatment: "mitigate", residualLikelihood: 2, residualSeverity: 3, assessedOn: "2027-06-01", nextReview: "2027-12-01"}) { id: localId }
+  r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], likelihood: 4, severity: 4, status: TREATED,
+    treatment: MITIGATE, residualLikelihood: 2, residualSeverity: 3, assessedOn: "2027-06-01", nextReview: "2027-12-01"}) { id: localId }
   i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2027-12-10", assessor: "dpo", decision: "approve",
     approver: "board", nextReview: "2028-12-10"}) { id: localId }
   o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", target: 0.9, threshold: 0.85,

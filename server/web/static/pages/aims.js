@@ -19,6 +19,8 @@ const RECORDS = `query Records($on: Date) {
 
 const nodes = (connection) => connection.edges.map((e) => e.node);
 const late = (day, on) => day && day < on;
+// An enum value as the vocabulary writes it: TREATED -> treated, IN_PROGRESS -> in-progress.
+const notation = (value) => (value ? value.toLowerCase().replace(/_/g, "-") : "—");
 
 function Table({ caption, heads, rows, cls }) {
   return html`<div class="table-wrap"><table class=${`data ${cls}`}>
@@ -83,7 +85,7 @@ export default function Records({ params }) {
         rows=${risks.map((r) => html`<tr data-risk=${r.id}>
           <td data-label="Risk"><strong>${r.title}</strong> <span class="muted small">${r.id}${r.systems.length ? ` · ${r.systems.join(", ")}` : ""}${r.gaiRisk ? ` · ${r.gaiRisk}` : ""}</span></td>
           <td data-label="Level">${r.inherentLevel ?? "—"} → ${r.residualLevel ?? "—"}</td>
-          <td data-label="Treatment">${r.treatment || "—"}</td><td data-label="Status">${r.status}</td>
+          <td data-label="Treatment">${notation(r.treatment)}</td><td data-label="Status">${notation(r.status)}</td>
           <td data-label="Next review"><${Due} day=${r.nextReview} on=${on} /></td></tr>`)} />`
         : html`<${Empty}>No risk in the register yet.<//>`}
     <//>
