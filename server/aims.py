@@ -24,7 +24,14 @@ from grcgraph.server.inputs import known_system
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import Connection, Edge, ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, Nonconformity, OverdueItem, Review
-from grcgraph.server.types.enums import RiskStatus, RiskTreatment
+from grcgraph.server.types.enums import (
+    CorrectiveActionStatus,
+    NonconformitySource,
+    NonconformityStatus,
+    ReviewKind,
+    RiskStatus,
+    RiskTreatment,
+)
 from grcgraph.vocab import aims_terms as terms
 
 D = TypeVar("D")
@@ -192,15 +199,14 @@ class AIMSQuery:
             str | None,
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
-        kind: Annotated[
-            str | None, strawberry.argument(description="Only reviews of this kind: system, risk, impact-assessment or aims")
-        ] = None,
+        kind: Annotated[ReviewKind | None, strawberry.argument(description="Only reviews of this kind")] = None,
         subject: Annotated[str | None, strawberry.argument(description="Only reviews of the record with this id")] = None,
     ) -> Connection[Review]:
         api = info.context.api()
-        choice("kind", kind, tuple(terms.REVIEW_KINDS))
         found = [
-            r for r in _of(api, "review", ReviewData) if (kind is None or r.kind == kind) and (subject is None or r.subject == subject)
+            r
+            for r in _of(api, "review", ReviewData)
+            if (kind is None or r.kind == kind.value) and (subject is None or r.subject == subject)
         ]
         return _connection(info, "review", found, lambda r: Review(data=r, api=api), first=first, after=after)
 
@@ -223,23 +229,21 @@ class AIMSQuery:
             str | None,
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
-        status: Annotated[str | None, strawberry.argument(description="Only nonconformities with this status: open or closed")] = None,
+        status: Annotated[NonconformityStatus | None, strawberry.argument(description="Only nonconformities with this status")] = None,
         system: Annotated[str | None, strawberry.argument(description="Only nonconformities of this AI system")] = None,
         source: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Only nonconformities from this source: internal-audit, external-audit, incident, review, objective or complaint"
-            ),
+            NonconformitySource | None,
+            strawberry.argument(description="Only nonconformities from this source"),
         ] = None,
     ) -> Connection[Nonconformity]:
         api = info.context.api()
         _system_filter(api, system)
-        choice("status", status, tuple(terms.NC_STATUSES))
-        choice("source", source, tuple(terms.NC_SOURCES))
         found = [
             n
             for n in _of(api, "nonconformity", NonconformityData)
-            if (status is None or n.status == status) and (system is None or n.system == system) and (source is None or n.source == source)
+            if (status is None or n.status == status.value)
+            and (system is None or n.system == system)
+            and (source is None or n.source == source.value)
         ]
         return _connection(info, "nonconformity", found, lambda n: Nonconformity(data=n, api=api), first=first, after=after)
 
@@ -264,17 +268,14 @@ class AIMSQuery:
             str | None,
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
-        status: Annotated[
-            str | None, strawberry.argument(description="Only actions with this status: planned, in-progress or done")
-        ] = None,
+        status: Annotated[CorrectiveActionStatus | None, strawberry.argument(description="Only actions with this status")] = None,
         nonconformity: Annotated[str | None, strawberry.argument(description="Only actions on the nonconformity with this id")] = None,
     ) -> Connection[CorrectiveAction]:
         api = info.context.api()
-        choice("status", status, tuple(terms.ACTION_STATUSES))
         found = [
             a
             for a in _of(api, "corrective-action", ActionData)
-            if (status is None or a.status == status) and (nonconformity is None or a.nonconformity == nonconformity)
+            if (status is None or a.status == status.value) and (nonconformity is None or a.nonconformity == nonconformity)
         ]
         return _connection(info, "corrective-action", found, lambda a: CorrectiveAction(data=a, api=api), first=first, after=after)
 

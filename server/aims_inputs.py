@@ -28,7 +28,18 @@ from grcgraph.model import (
 from grcgraph.server.arguments import camel, optional_day
 from grcgraph.server.inputs import given
 from grcgraph.server.scalars import DayText, InstantText
-from grcgraph.server.types.enums import RiskStatus, RiskTreatment
+from grcgraph.server.types.enums import (
+    AssessmentDecision,
+    CorrectiveActionStatus,
+    ImpactArea,
+    NonconformitySeverity,
+    NonconformitySource,
+    NonconformityStatus,
+    ObjectiveDirection,
+    ReviewKind,
+    RiskStatus,
+    RiskTreatment,
+)
 
 DATE = "YYYY-MM-DD"
 DATE_FIELDS = frozenset({"assessed_on", "next_review", "decided_on", "reviewed_on", "found_on", "closed_on", "due", "verified_on"})
@@ -81,7 +92,7 @@ class UpdateRiskInput:
 
 @strawberry.input(description="One impact found by an impact assessment")
 class ImpactItemInput:
-    area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
+    area: ImpactArea = strawberry.field(description="What the impact touches")
     description: str = strawberry.field(description="What the impact is")
     severity: int = strawberry.field(description="1 to the workspace's risk scale")
     likelihood: int = strawberry.field(description="1 to the workspace's risk scale")
@@ -99,7 +110,7 @@ class CreateImpactAssessmentInput:
     foreseeable_misuse: str | None = strawberry.field(default=None, description="Reasonably foreseeable misuse considered")
     affected: list[str] = strawberry.field(default_factory=list, description="Individuals and groups affected")
     impacts: list[ImpactItemInput] = strawberry.field(default_factory=list, description="The impacts found")
-    decision: str | None = strawberry.field(default=None, description="approve, approve-with-conditions or reject; null: a draft")
+    decision: AssessmentDecision | None = strawberry.field(default=None, description="The decision; null: a draft")
     approver: str | None = strawberry.field(default=None, description="Who decided (needed with a decision)")
     decided_on: DayText | None = _day()
     conditions: str | None = strawberry.field(default=None, description="The conditions of an approve-with-conditions decision")
@@ -117,7 +128,7 @@ class UpdateImpactAssessmentInput:
     foreseeable_misuse: str | None = strawberry.field(default=UNSET, description="Reasonably foreseeable misuse considered")
     affected: list[str] | None = strawberry.field(default=UNSET, description="Individuals and groups affected")
     impacts: list[ImpactItemInput] | None = strawberry.field(default=UNSET, description="The impacts found")
-    decision: str | None = strawberry.field(default=UNSET, description="approve, approve-with-conditions or reject; null: a draft")
+    decision: AssessmentDecision | None = strawberry.field(default=UNSET, description="The decision; null: a draft")
     approver: str | None = strawberry.field(default=UNSET, description="Who decided (needed with a decision)")
     decided_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     conditions: str | None = strawberry.field(default=UNSET, description="The conditions of an approve-with-conditions decision")
@@ -129,7 +140,7 @@ class CreateObjectiveInput:
     id: str = strawberry.field(description="The objective's id in the workspace")
     title: str = strawberry.field(description="The objective in a line")
     metric: str = strawberry.field(description="What is measured (accuracy, false-positive rate, ...)")
-    direction: str = strawberry.field(description="higher or lower (is better)")
+    direction: ObjectiveDirection = strawberry.field(description="Which way the metric is better")
     target: float = strawberry.field(description="The value aimed for")
     threshold: float = strawberry.field(
         description="Past it the objective is breached: a floor where higher is better, a ceiling where lower is"
@@ -147,7 +158,7 @@ class UpdateObjectiveInput:
     id: str = strawberry.field(description="The id of the record to change")
     title: str | None = strawberry.field(default=UNSET, description="The objective in a line")
     metric: str | None = strawberry.field(default=UNSET, description="What is measured (accuracy, false-positive rate, ...)")
-    direction: str | None = strawberry.field(default=UNSET, description="higher or lower (is better)")
+    direction: ObjectiveDirection | None = strawberry.field(default=UNSET, description="Which way the metric is better")
     target: float | None = strawberry.field(default=UNSET, description="The value aimed for")
     threshold: float | None = strawberry.field(
         default=UNSET, description="Past it the objective is breached: a floor where higher is better, a ceiling where lower is"
@@ -183,7 +194,7 @@ MeasurementItemInput.__strawberry_definition__.from_input = _measurement_from_in
 @strawberry.input(description="A new review")
 class CreateReviewInput:
     id: str = strawberry.field(description="The review's id in the workspace")
-    kind: str = strawberry.field(description="system, risk, impact-assessment or aims (a management review)")
+    kind: ReviewKind = strawberry.field(description="What was reviewed (AIMS: a management review)")
     reviewed_on: DayText = strawberry.field(description=DATE)
     outcome: str = strawberry.field(description="What the review concluded")
     subject: str | None = strawberry.field(default=None, description="The id of what was reviewed; none for a management review")
@@ -197,7 +208,7 @@ class CreateReviewInput:
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateReviewInput:
     id: str = strawberry.field(description="The id of the record to change")
-    kind: str | None = strawberry.field(default=UNSET, description="system, risk, impact-assessment or aims (a management review)")
+    kind: ReviewKind | None = strawberry.field(default=UNSET, description="What was reviewed (AIMS: a management review)")
     reviewed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     outcome: str | None = strawberry.field(default=UNSET, description="What the review concluded")
     subject: str | None = strawberry.field(default=UNSET, description="The id of what was reviewed; none for a management review")
@@ -214,14 +225,14 @@ class CreateNonconformityInput:
     id: str = strawberry.field(description="The nonconformity's id in the workspace")
     title: str = strawberry.field(description="What went wrong, in a line")
     found_on: DayText = strawberry.field(description=DATE)
-    source: str = strawberry.field(description="internal-audit, external-audit, incident, review, objective or complaint")
-    severity: str = strawberry.field(default="minor", description="minor or major")
+    source: NonconformitySource = strawberry.field(description="Where it was found")
+    severity: NonconformitySeverity = strawberry.field(default=NonconformitySeverity.MINOR, description="How serious it is (default MINOR)")
     source_ref: str | None = strawberry.field(default=None, description="The objective or review it came from")
     requirements: list[str] = strawberry.field(default_factory=list, description="Requirements not met, any id form")
     system: str | None = strawberry.field(default=None, description="The AI system it concerns, by id")
     description: str | None = strawberry.field(default=None, description="Longer text")
     root_cause: str | None = strawberry.field(default=None, description="The root cause, when known")
-    status: str = strawberry.field(default="open", description="open or closed")
+    status: NonconformityStatus = strawberry.field(default=NonconformityStatus.OPEN, description="Open (the default) or closed")
     closed_on: DayText | None = _day()
 
 
@@ -230,16 +241,14 @@ class UpdateNonconformityInput:
     id: str = strawberry.field(description="The id of the record to change")
     title: str | None = strawberry.field(default=UNSET, description="What went wrong, in a line")
     found_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
-    source: str | None = strawberry.field(
-        default=UNSET, description="internal-audit, external-audit, incident, review, objective or complaint"
-    )
-    severity: str | None = strawberry.field(default=UNSET, description="minor or major")
+    source: NonconformitySource | None = strawberry.field(default=UNSET, description="Where it was found")
+    severity: NonconformitySeverity | None = strawberry.field(default=UNSET, description="How serious it is")
     source_ref: str | None = strawberry.field(default=UNSET, description="The objective or review it came from")
     requirements: list[str] | None = strawberry.field(default=UNSET, description="Requirements not met, any id form")
     system: str | None = strawberry.field(default=UNSET, description="The AI system it concerns, by id")
     description: str | None = strawberry.field(default=UNSET, description="Longer text")
     root_cause: str | None = strawberry.field(default=UNSET, description="The root cause, when known")
-    status: str | None = strawberry.field(default=UNSET, description="open or closed")
+    status: NonconformityStatus | None = strawberry.field(default=UNSET, description="Open or closed")
     closed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
@@ -250,7 +259,9 @@ class CreateCorrectiveActionInput:
     title: str = strawberry.field(description="The action in a line")
     owner: str = strawberry.field(description="Who carries it out")
     due: DayText = strawberry.field(description=DATE)
-    status: str = strawberry.field(default="planned", description="planned, in-progress or done")
+    status: CorrectiveActionStatus = strawberry.field(
+        default=CorrectiveActionStatus.PLANNED, description="Where it stands (default PLANNED)"
+    )
     effective: bool | None = strawberry.field(default=None, description="The verification's verdict, once done and verified")
     verified_on: DayText | None = _day()
     verified_by: str | None = strawberry.field(default=None, description="Who verified it")
@@ -264,7 +275,7 @@ class UpdateCorrectiveActionInput:
     title: str | None = strawberry.field(default=UNSET, description="The action in a line")
     owner: str | None = strawberry.field(default=UNSET, description="Who carries it out")
     due: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
-    status: str | None = strawberry.field(default=UNSET, description="planned, in-progress or done")
+    status: CorrectiveActionStatus | None = strawberry.field(default=UNSET, description="Where it stands")
     effective: bool | None = strawberry.field(default=UNSET, description="The verification's verdict, once done and verified")
     verified_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
     verified_by: str | None = strawberry.field(default=UNSET, description="Who verified it")
@@ -294,7 +305,7 @@ def _value(name: str, value: Any, path: FieldPath, problems: list[Problem]) -> A
     if name in DATE_FIELDS:
         return optional_day(value, path / camel(name), problems)
     if name == "impacts" and value is not None:
-        return [ImpactInput(i.area, i.description, i.severity, i.likelihood, i.mitigation) for i in value]
+        return [ImpactInput(i.area.value, i.description, i.severity, i.likelihood, i.mitigation) for i in value]
     if isinstance(value, Enum):
         return value.value  # the engine takes the notation
     return list(value) if isinstance(value, list | tuple) else value

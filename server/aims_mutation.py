@@ -26,6 +26,7 @@ from grcgraph.server.mutation import in_write_thread
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, MeasurementBatch, Nonconformity, Review
+from grcgraph.server.types.enums import NonconformitySeverity
 from grcgraph.vocab import aims_terms as terms
 
 
@@ -149,7 +150,9 @@ class AIMSMutation:
                 description="The day the objective is breached on, and the nonconformity found on (YYYY-MM-DD); default today"
             ),
         ] = None,
-        severity: Annotated[str, strawberry.argument(description="minor or major (default major)")] = "major",
+        severity: Annotated[
+            NonconformitySeverity, strawberry.argument(description="How serious it is (default MAJOR)")
+        ] = NonconformitySeverity.MAJOR,
         root_cause: Annotated[str | None, strawberry.argument(description="The root cause, when known")] = None,
     ) -> Nonconformity:
         api = info.context.api(Role.editor)
@@ -160,7 +163,7 @@ class AIMSMutation:
         check_lengths(root_cause, FieldPath("rootCause"), problems)
         if problems:
             raise InvalidInputError(problems)
-        api.open_nonconformity(objective, id, on=parse_day(on, "on"), severity=severity, root_cause=root_cause)
+        api.open_nonconformity(objective, id, on=parse_day(on, "on"), severity=severity.value, root_cause=root_cause)
         return Nonconformity(data=one_record(api, "nonconformity", id, NonconformityData), api=api)
 
     @strawberry.mutation(

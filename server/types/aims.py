@@ -21,7 +21,7 @@ from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
-from grcgraph.server.types.enums import RiskStatus, RiskTreatment
+from grcgraph.server.types.enums import AssessmentDecision, ImpactArea, ObjectiveDirection, RiskStatus, RiskTreatment
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 from grcgraph.vocab import aims_terms
@@ -157,7 +157,7 @@ class Risk(Node):
 
 @strawberry.type(description="One impact an impact assessment found, with its severity, likelihood and mitigation")
 class Impact:
-    area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
+    area: ImpactArea = strawberry.field(description="What the impact touches")
     description: str = strawberry.field(description="What the impact is")
     severity: int = strawberry.field(description="Its severity on the workspace's scale")
     likelihood: int = strawberry.field(description="Its likelihood on the workspace's scale")
@@ -206,13 +206,15 @@ class ImpactAssessment(Node):
     @strawberry.field(description="The impacts found")
     def impacts(self) -> list[Impact]:
         return [
-            Impact(area=i.area, description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation)
+            Impact(
+                area=ImpactArea(i.area), description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation
+            )
             for i in self.data.impacts
         ]
 
-    @strawberry.field(description="approve, approve-with-conditions or reject; null: a draft")
-    def decision(self) -> str | None:
-        return self.data.decision
+    @strawberry.field(description="The decision on it; null: a draft")
+    def decision(self) -> AssessmentDecision | None:
+        return AssessmentDecision(self.data.decision) if self.data.decision else None
 
     @strawberry.field(description="draft, approve, approve-with-conditions or reject")
     def state(self) -> str:
@@ -284,9 +286,9 @@ class Objective(Node):
     def unit(self) -> str | None:
         return self.data.unit
 
-    @strawberry.field(description="higher or lower (is better)")
-    def direction(self) -> str:
-        return self.data.direction
+    @strawberry.field(description="Which way the metric is better")
+    def direction(self) -> ObjectiveDirection:
+        return ObjectiveDirection(self.data.direction)
 
     @strawberry.field(description="The value aimed for")
     def target(self) -> float:

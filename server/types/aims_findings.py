@@ -14,6 +14,7 @@ from grcgraph.model import Nonconformity as NonconformityData
 from grcgraph.model import Review as ReviewData
 from grcgraph.server.types.aims import RecordEvidence, as_evidence, requirements_of
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.enums import CorrectiveActionStatus, NonconformitySeverity, NonconformitySource, NonconformityStatus, ReviewKind
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 
@@ -27,9 +28,9 @@ class Review(Node):
     def node_key(self) -> str:
         return self.data.id
 
-    @strawberry.field(description="system, risk, impact-assessment or aims")
-    def kind(self) -> str:
-        return self.data.kind
+    @strawberry.field(description="What was reviewed: an AI system, a risk, an impact assessment, or the AIMS (a management review)")
+    def kind(self) -> ReviewKind:
+        return ReviewKind(self.data.kind)
 
     @strawberry.field(description="The id of what was reviewed; null for a management review")
     def subject(self) -> str | None:
@@ -85,9 +86,9 @@ class CorrectiveAction(Node):
     def due(self) -> dt.date:
         return self.data.due
 
-    @strawberry.field(description="planned, in-progress or done")
-    def status(self) -> str:
-        return self.data.status
+    @strawberry.field(description="Where the action stands")
+    def status(self) -> CorrectiveActionStatus:
+        return CorrectiveActionStatus(self.data.status)
 
     @strawberry.field(description="The verification's verdict, once verified")
     def effective(self) -> bool | None:
@@ -131,17 +132,17 @@ class Nonconformity(Node):
     def found_on(self) -> dt.date:
         return self.data.found_on
 
-    @strawberry.field(description="internal-audit, external-audit, incident, review, objective or complaint")
-    def source(self) -> str:
-        return self.data.source
+    @strawberry.field(description="Where it was found")
+    def source(self) -> NonconformitySource:
+        return NonconformitySource(self.data.source)
 
     @strawberry.field(description="The objective or review it came from")
     def source_ref(self) -> str | None:
         return self.data.source_ref
 
-    @strawberry.field(description="minor or major")
-    def severity(self) -> str:
-        return self.data.severity
+    @strawberry.field(description="How serious it is")
+    def severity(self) -> NonconformitySeverity:
+        return NonconformitySeverity(self.data.severity)
 
     @strawberry.field(description="The requirements not met")
     def requirements(self) -> list[Requirement]:
@@ -159,9 +160,9 @@ class Nonconformity(Node):
     def root_cause(self) -> str | None:
         return self.data.root_cause
 
-    @strawberry.field(description="open or closed")
-    def status(self) -> str:
-        return self.data.status
+    @strawberry.field(description="Whether it is open or closed")
+    def status(self) -> NonconformityStatus:
+        return NonconformityStatus(self.data.status)
 
     @strawberry.field(description="The day it was closed; null: open")
     def closed_on(self) -> dt.date | None:

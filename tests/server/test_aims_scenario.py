@@ -36,12 +36,12 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "3a": (
         'mutation { createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2028-01-06", assessor: "dpo@example.org", '
-        'intendedUse: "Scoring consumer credit applications", affected: ["applicants"], impacts: [{area: "fundamental-rights", '
+        'intendedUse: "Scoring consumer credit applications", affected: ["applicants"], impacts: [{area: FUNDAMENTAL_RIGHTS, '
         'description: "Unequal access to credit", severity: 4, likelihood: 2, mitigation: "Fairness tests"}]}) { id: localId state } }',
         {},
     ),
     "3b": (
-        'mutation { updateImpactAssessment(input: {id: "IA-1", decision: "approve", approver: "board@example.org", '
+        'mutation { updateImpactAssessment(input: {id: "IA-1", decision: APPROVE, approver: "board@example.org", '
         'decidedOn: "2028-01-08", nextReview: "2029-01-08"}) { state servesAsFria } }',
         {},
     ),
@@ -52,7 +52,7 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "6a": (
-        'mutation { createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", '
+        'mutation { createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: HIGHER, '
         'target: 0.9, threshold: 0.85, systems: ["credit"], requirements: ["iso42001:A.6.2.6"]}) { id: localId } }',
         {},
     ),
@@ -71,12 +71,12 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "8": (
         'mutation { createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on the 2027 data", '
-        'owner: "ml-lead@example.org", due: "2028-01-14", status: "done", effective: true, verifiedOn: "2028-01-14", '
+        'owner: "ml-lead@example.org", due: "2028-01-14", status: DONE, effective: true, verifiedOn: "2028-01-14", '
         'verifiedBy: "auditor@example.org"}) { state } }',
         {},
     ),
     "9": (
-        'mutation { createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2028-01-15", outcome: "AIMS effective", '
+        'mutation { createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2028-01-15", outcome: "AIMS effective", '
         'participants: ["ceo@example.org"], nextReview: "2029-01-15"}) { id: localId } }',
         {},
     ),
@@ -161,7 +161,7 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
             assert answer["updateImpactAssessment"] == {"state": "approve", "servesAsFria": True}
         if step == "7":
             nc = answer["openNonconformity"]
-            assert (nc["source"], nc["system"], [r["id"] for r in nc["requirements"]]) == ("objective", "credit", ["iso42001:A.6.2.6"])
+            assert (nc["source"], nc["system"], [r["id"] for r in nc["requirements"]]) == ("OBJECTIVE", "credit", ["iso42001:A.6.2.6"])
 
     # The explanation's first hop names the record.
     coverage = server.data(
@@ -211,7 +211,7 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     assert server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"] == before
 
     server.data(
-        'mutation { createObjective(input: {id: "lat", title: "Latency", metric: "p95", unit: "ms", direction: "lower", target: 200, threshold: 400}) { id: localId } }'
+        'mutation { createObjective(input: {id: "lat", title: "Latency", metric: "p95", unit: "ms", direction: LOWER, target: 200, threshold: 400}) { id: localId } }'
     )
     items = [{"objective": "lat", "value": 180, "at": "2028-02-01T02:00:00Z", "recordedBy": "ci"}]
     unknown = [*items, {"objective": "nope", "value": 0.9, "at": "2028-02-02T02:00:00Z", "recordedBy": "ci"}]
@@ -225,9 +225,9 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     assert server.data(batch, {"items": items})["recordMeasurements"]["count"] == 1
 
     server.data(
-        'mutation { createNonconformity(input: {id: "NC-9", title: "x", foundOn: "2028-01-02", source: "incident"}) { id: localId } }'
+        'mutation { createNonconformity(input: {id: "NC-9", title: "x", foundOn: "2028-01-02", source: INCIDENT}) { id: localId } }'
     )
-    server.data('mutation { updateNonconformity(input: {id: "NC-9", status: "closed", closedOn: "2028-01-03"}) { status } }')
+    server.data('mutation { updateNonconformity(input: {id: "NC-9", status: CLOSED, closedOn: "2028-01-03"}) { status } }')
     body = server.gql(
         'mutation { createCorrectiveAction(input: {id: "CA-9", nonconformity: "NC-9", title: "t", owner: "o", due: "2028-02-01"}) { id: localId } }'
     )

@@ -98,10 +98,10 @@ def test_every_aims_record_has_its_history() -> None:
           s: createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id: localId }
           r: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4}) { id: localId }
           i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2026-11-10", assessor: "dpo",
-            decision: "approve", approver: "board"}) { id: localId }
-          o: createObjective(input: {id: "acc", title: "Accuracy", metric: "accuracy", direction: "higher", target: 0.9,
+            decision: APPROVE, approver: "board"}) { id: localId }
+          o: createObjective(input: {id: "acc", title: "Accuracy", metric: "accuracy", direction: HIGHER, target: 0.9,
             threshold: 0.85}) { id: localId }
-          v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2026-11-20", outcome: "effective"}) { id: localId }
+          v: createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2026-11-20", outcome: "effective"}) { id: localId }
         }"""
         assert run(registry, writes)["errors"] == []
         assert run(registry, 'mutation { updateRisk(input: {id: "R-1", severity: 5}) { id: localId } }')["errors"] == []

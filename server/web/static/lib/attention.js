@@ -34,7 +34,7 @@ export const ATTENTION = [
   {
     id: "open-nonconformities",
     label: "Open nonconformities",
-    fields: 'openNonconformities: nonconformities(first: 1, status: "open") { totalCount }',
+    fields: 'openNonconformities: nonconformities(first: 1, status: OPEN) { totalCount }',
     count: (data) => data.openNonconformities.totalCount,
     link: () => href("aims"),
   },

@@ -49,7 +49,7 @@ export default function Records({ params }) {
   const risks = nodes(data.risks);
   const assessments = nodes(data.impactAssessments);
   const reviews = nodes(data.reviews);
-  const open = ncs.filter((n) => n.status === "open").length;
+  const open = ncs.filter((n) => n.status === "OPEN").length;
   return html`<div>
     <${PageHeader} title="AIMS records" subtitle=${`On ${on}: ${data.overdue.length} past their next review, ${open} open nonconformit${open === 1 ? "y" : "ies"}`} />
     <${Section} id="overdue-title" title="Past their next review" count=${data.overdue.length}>
@@ -63,7 +63,7 @@ export default function Records({ params }) {
       ${objectives.length ? html`<${Table} caption="Objectives" cls="objectives" heads=${["Objective", "Target / threshold", "Latest", "Status"]}
         rows=${objectives.map((o) => html`<tr data-objective=${o.id}>
           <td data-label="Objective"><strong>${o.title}</strong> <span class="muted small">${o.id} · ${o.metric}${o.systems.length ? ` · ${o.systems.join(", ")}` : ""}</span></td>
-          <td data-label="Target / threshold">${o.target} / ${o.threshold}${o.unit ? ` ${o.unit}` : ""} (${o.direction} is better)</td>
+          <td data-label="Target / threshold">${o.target} / ${o.threshold}${o.unit ? ` ${o.unit}` : ""} (${notation(o.direction)} is better)</td>
           <td data-label="Latest">${o.status.latestValue ?? "—"}</td>
           <td data-label="Status"><span class=${`status status-${o.status.status}`}>${o.status.status}</span>
             <div class="small muted">${o.status.reason}</div></td></tr>`)} />`
@@ -72,12 +72,12 @@ export default function Records({ params }) {
     <${Section} id="nonconformities-title" title="Nonconformities" count=${data.nonconformities.totalCount}>
       ${ncs.length ? html`<${Table} caption="Nonconformities" cls="nonconformities" heads=${["Nonconformity", "Found", "Not met", "Corrective actions", "Status"]}
         rows=${ncs.map((n) => html`<tr data-nonconformity=${n.id}>
-          <td data-label="Nonconformity"><strong>${n.title}</strong> <span class="muted small">${n.id} · ${n.severity}${n.system ? ` · ${n.system}` : ""}</span></td>
-          <td data-label="Found">${n.foundOn} <span class="muted small">${n.source}${n.sourceRef ? ` ${n.sourceRef}` : ""}</span></td>
+          <td data-label="Nonconformity"><strong>${n.title}</strong> <span class="muted small">${n.id} · ${notation(n.severity)}${n.system ? ` · ${n.system}` : ""}</span></td>
+          <td data-label="Found">${n.foundOn} <span class="muted small">${notation(n.source)}${n.sourceRef ? ` ${n.sourceRef}` : ""}</span></td>
           <td data-label="Not met">${n.requirements.map((r) => html`<div><${ReqLink} req=${r} /></div>`)}</td>
           <td data-label="Corrective actions">${n.correctiveActions.length ? n.correctiveActions.map((a) => html`<div>${a.id}: ${a.title}
             <span class="tag">${a.state}</span> <span class="muted small">due ${a.due}</span></div>`) : html`<span class="muted">none yet</span>`}</td>
-          <td data-label="Status"><span class=${`status status-nc-${n.status}`}>${n.status}</span></td></tr>`)} />`
+          <td data-label="Status"><span class=${`status status-nc-${notation(n.status)}`}>${notation(n.status)}</span></td></tr>`)} />`
         : html`<${Empty}>No nonconformity recorded.<//>`}
     <//>
     <${Section} id="risks-title" title="Risk register" count=${data.risks.totalCount}>
@@ -101,7 +101,7 @@ export default function Records({ params }) {
       ${reviews.length ? html`<${Table} caption="Reviews" cls="reviews" heads=${["Review", "Of", "Date", "Outcome", "Next review"]}
         rows=${reviews.map((r) => html`<tr data-review=${r.id}>
           <td data-label="Review"><strong>${r.id}</strong></td>
-          <td data-label="Of">${r.kind === "aims" ? "the AIMS (management review)" : `${r.kind} ${r.subject}`}</td>
+          <td data-label="Of">${r.kind === "AIMS" ? "the AIMS (management review)" : `${notation(r.kind)} ${r.subject}`}</td>
           <td data-label="Date">${r.reviewedOn}</td><td data-label="Outcome">${r.outcome}</td>
           <td data-label="Next review"><${Due} day=${r.nextReview} on=${on} /></td></tr>`)} />`
         : html`<${Empty}>No review yet.<//>`}
