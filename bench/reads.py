@@ -231,7 +231,7 @@ def over_http(data_dir: Path, label: str, ours: dict[str, Any], previous: float)
         row(f"server peak memory (VmHWM), {label}", server.peak_memory() / 2**20, None, "MiB", "-")
 
 
-CREATE = "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"
+CREATE = "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id: localId } }"
 
 
 def write_input(run: int) -> dict[str, Any]:

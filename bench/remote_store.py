@@ -33,15 +33,15 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 WORKSPACE = "bench"
-COVERAGE = """query($ids: [String!], $on: String) { coverage(evidenceIds: $ids, on: $on) {
-  requirement { id } coverage paths { evidenceId level stale link { extent assertedBy }
+COVERAGE = """query($ids: [String!], $on: Date) { coverage(evidenceIds: $ids, on: $on) {
+  requirement { id: localId } coverage paths { evidenceId level stale link { extent assertedBy }
   hops { subject predicate object rationale confidence mappingSet source comment } } } }"""
-GAPS = """query($on: String) { gaps(framework: "iso42001", on: $on, first: 100) {
-  edges { node { requirement { id } status evidence staleEvidence leaf } } summary { status count } } }"""
-LISTING = """{ evidenceList(first: 100) { edges { node { id validUntil links { requirement { id } extent }
-  coverage(on: "2027-06-01") { requirement { id } coverage } } } } }"""
-REQUIREMENT = """{ requirement(id: "A.6.2.8") { id title parents { id } children { id }
-  mappings { predicate object { id } } evidence { evidence { id } coverage } } }"""
+GAPS = """query($on: Date) { gaps(framework: "iso42001", on: $on, first: 100) {
+  edges { node { requirement { id: localId } status evidence staleEvidence leaf } } summary { status count } } }"""
+LISTING = """{ evidenceList(first: 100) { edges { node { id: localId validUntil links { requirement { id: localId } extent }
+  coverage(on: "2027-06-01") { requirement { id: localId } coverage } } } } }"""
+REQUIREMENT = """{ requirement(id: "A.6.2.8") { id: localId title parents { id: localId } children { id: localId }
+  mappings { predicate object { id: localId } } evidence { evidence { id: localId } coverage } } }"""
 
 
 def fill(store: GraphStore, size: int) -> GRCGraph:

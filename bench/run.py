@@ -45,15 +45,15 @@ FIGURES = ("cold-start", "import", "coverage", "gaps", "write", "throughput", "m
 WORKSPACE = "bench"
 HTTP_IMPORT_MAX = 10_000  # items in one importEvidence request in the benchmarks: a body of about 4 MB
 T = TypeVar("T")
-COVERAGE_QUERY = """query($ids: [String!], $on: String) { coverage(evidenceIds: $ids, on: $on) {
-  requirement { id } coverage paths { evidenceId level stale link { extent assertedBy }
+COVERAGE_QUERY = """query($ids: [String!], $on: Date) { coverage(evidenceIds: $ids, on: $on) {
+  requirement { id: localId } coverage paths { evidenceId level stale link { extent assertedBy }
   hops { subject predicate object rationale confidence mappingSet source comment } } } }"""
-GAPS_QUERY = """query($framework: String!, $on: String, $after: String) {
+GAPS_QUERY = """query($framework: String!, $on: Date, $after: String) {
   gaps(framework: $framework, on: $on, first: 100, after: $after) {
-  edges { node { requirement { id } status evidence staleEvidence leaf } }
+  edges { node { requirement { id: localId } status evidence staleEvidence leaf } }
   pageInfo { hasNextPage endCursor } summary { status count } } }"""
 FLOOR_QUERY = "{ viewer { workspace } }"
-WRITE_MUTATION = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"""
+WRITE_MUTATION = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id: localId } }"""
 
 
 @dataclass

@@ -46,9 +46,9 @@ from bench.server import Server, cli
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
 
-GAPS_PAGE = """query($on: String) { gaps(framework: "iso42001", on: $on, first: 100) { totalCount
-  edges { node { requirement { id } status evidence } } summary { status count } } }"""
-WRITE = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }"""
+GAPS_PAGE = """query($on: Date) { gaps(framework: "iso42001", on: $on, first: 100) { totalCount
+  edges { node { requirement { id: localId } status evidence } } summary { status count } } }"""
+WRITE = """mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { id: localId } }"""
 MIB = 2**20
 RESULTS = Path(__file__).resolve().parent / "results"
 BIG = "big"  # the million mode's workspace

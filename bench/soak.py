@@ -33,8 +33,10 @@ from bench.server import Server
 from bench.synthetic import generate
 from grcgraph.api import GRCGraph
 
-GAPS_PAGE = """query { gaps(framework: "iso42001", first: 50) { totalCount edges { node { requirement { id } status evidence } } } }"""
-REQUIREMENT = """query { requirement(id: "Art. 12(1)") { id title mappings { predicate object { id } } } }"""
+GAPS_PAGE = (
+    """query { gaps(framework: "iso42001", first: 50) { totalCount edges { node { requirement { id: localId } status evidence } } } }"""
+)
+REQUIREMENT = """query { requirement(id: "Art. 12(1)") { id: localId title mappings { predicate object { id: localId } } } }"""
 
 
 async def _client(

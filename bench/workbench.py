@@ -59,7 +59,9 @@ def check_register(page: Page, server: Server) -> None:
 
 
 def check_filtered(page: Page, server: Server) -> None:
-    answer = server.data('{ evidenceList(first: 50, kind: "policy", stale: true, owner: "ciso") { totalCount edges { node { id } } } }')
+    answer = server.data(
+        '{ evidenceList(first: 50, kind: "policy", stale: true, owner: "ciso") { totalCount edges { node { id: localId } } } }'
+    )
     edges = answer["evidenceList"]["edges"]
     if not edges:
         if page.locator(".register tbody tr").count() or "No evidence matches" not in _text(page, ".table-wrap"):
@@ -83,7 +85,7 @@ def check_gaps(page: Page, server: Server) -> None:
 
 
 def check_item(page: Page, server: Server) -> None:
-    rows = server.data('{ evidence(id: "ev-000001") { coverage { requirement { id } } } }')["evidence"]["coverage"]
+    rows = server.data('{ evidence(id: "ev-000001") { coverage { requirement { id: localId } } } }')["evidence"]["coverage"]
     shown = page.locator(".coverage-row").count()
     if shown != len(rows):
         raise MismatchError(f"the item's page shows {shown} covered requirements, the API {len(rows)}")
@@ -92,7 +94,7 @@ def check_item(page: Page, server: Server) -> None:
 def write_one(server: Server) -> None:
     """An edit through the API, so that the next page reads the register and gap reports after a write."""
     title = f"Edited {time.monotonic_ns()}"
-    server.data('mutation($t: String!) { updateEvidence(input: {id: "ev-000002", title: $t}) { id } }', {"t": title})
+    server.data('mutation($t: String!) { updateEvidence(input: {id: "ev-000002", title: $t}) { id: localId } }', {"t": title})
 
 
 PAGES = [

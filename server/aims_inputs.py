@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -26,6 +27,19 @@ from grcgraph.model import (
 )
 from grcgraph.server.arguments import camel, optional_day
 from grcgraph.server.inputs import given
+from grcgraph.server.scalars import DayText, InstantText
+from grcgraph.server.types.enums import (
+    AssessmentDecision,
+    CorrectiveActionStatus,
+    ImpactArea,
+    NonconformitySeverity,
+    NonconformitySource,
+    NonconformityStatus,
+    ObjectiveDirection,
+    ReviewKind,
+    RiskStatus,
+    RiskTreatment,
+)
 
 DATE = "YYYY-MM-DD"
 DATE_FIELDS = frozenset({"assessed_on", "next_review", "decided_on", "reviewed_on", "found_on", "closed_on", "due", "verified_on"})
@@ -36,132 +50,134 @@ def _day(description: str = DATE) -> Any:
     return strawberry.field(default=None, description=description)
 
 
-@strawberry.input
+@strawberry.input(description="A new risk of the register")
 class CreateRiskInput:
-    id: str
-    title: str
-    description: str | None = None
+    id: str = strawberry.field(description="The risk's id in the workspace (1-128 characters: letters, digits, . _ - /)")
+    title: str = strawberry.field(description="The risk in a line")
+    description: str | None = strawberry.field(default=None, description="Longer text on the risk")
     systems: list[str] = strawberry.field(default_factory=list, description="AI system ids of this workspace")
     gai_risk: str | None = strawberry.field(default=None, description="A NIST AI 600-1 risk by label: 'Confabulation'")
     likelihood: int | None = strawberry.field(default=None, description="1 to the workspace's risk scale (default 5)")
-    severity: int | None = None
-    residual_likelihood: int | None = None
-    residual_severity: int | None = None
-    treatment: str | None = strawberry.field(default=None, description="avoid, mitigate, transfer or accept")
+    severity: int | None = strawberry.field(default=None, description="1 to the workspace's risk scale")
+    residual_likelihood: int | None = strawberry.field(default=None, description="Likelihood after treatment, 1 to the risk scale")
+    residual_severity: int | None = strawberry.field(default=None, description="Severity after treatment, 1 to the risk scale")
+    treatment: RiskTreatment | None = strawberry.field(default=None, description="How the risk is treated")
     controls: list[str] = strawberry.field(default_factory=list, description="Requirements, any id form: A.6.2.8, 'Art. 9(2)'")
     evidence: list[str] = strawberry.field(default_factory=list, description="Evidence ids")
-    owner: str | None = None
-    status: str = strawberry.field(default="identified", description="identified, assessed, treated or closed")
-    assessed_on: str | None = _day()
-    next_review: str | None = _day()
+    owner: str | None = strawberry.field(default=None, description="The risk owner")
+    status: RiskStatus = strawberry.field(default=RiskStatus.IDENTIFIED, description="Where the risk stands (default IDENTIFIED)")
+    assessed_on: DayText | None = _day()
+    next_review: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateRiskInput:
-    id: str
-    title: str | None = UNSET
-    description: str | None = UNSET
-    systems: list[str] | None = UNSET
-    gai_risk: str | None = UNSET
-    likelihood: int | None = UNSET
-    severity: int | None = UNSET
-    residual_likelihood: int | None = UNSET
-    residual_severity: int | None = UNSET
-    treatment: str | None = UNSET
-    controls: list[str] | None = UNSET
-    evidence: list[str] | None = UNSET
-    owner: str | None = UNSET
-    status: str | None = UNSET
-    assessed_on: str | None = UNSET
-    next_review: str | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    title: str | None = strawberry.field(default=UNSET, description="The risk in a line")
+    description: str | None = strawberry.field(default=UNSET, description="Longer text on the risk")
+    systems: list[str] | None = strawberry.field(default=UNSET, description="AI system ids of this workspace")
+    gai_risk: str | None = strawberry.field(default=UNSET, description="A NIST AI 600-1 risk by label: 'Confabulation'")
+    likelihood: int | None = strawberry.field(default=UNSET, description="1 to the workspace's risk scale (default 5)")
+    severity: int | None = strawberry.field(default=UNSET, description="1 to the workspace's risk scale")
+    residual_likelihood: int | None = strawberry.field(default=UNSET, description="Likelihood after treatment, 1 to the risk scale")
+    residual_severity: int | None = strawberry.field(default=UNSET, description="Severity after treatment, 1 to the risk scale")
+    treatment: RiskTreatment | None = strawberry.field(default=UNSET, description="How the risk is treated")
+    controls: list[str] | None = strawberry.field(default=UNSET, description="Requirements, any id form: A.6.2.8, 'Art. 9(2)'")
+    evidence: list[str] | None = strawberry.field(default=UNSET, description="Evidence ids")
+    owner: str | None = strawberry.field(default=UNSET, description="The risk owner")
+    status: RiskStatus | None = strawberry.field(default=UNSET, description="Where the risk stands")
+    assessed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    next_review: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
-@strawberry.input
+@strawberry.input(description="One impact found by an impact assessment")
 class ImpactItemInput:
-    area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
-    description: str
-    severity: int
-    likelihood: int
-    mitigation: str | None = None
+    area: ImpactArea = strawberry.field(description="What the impact touches")
+    description: str = strawberry.field(description="What the impact is")
+    severity: int = strawberry.field(description="1 to the workspace's risk scale")
+    likelihood: int = strawberry.field(description="1 to the workspace's risk scale")
+    mitigation: str | None = strawberry.field(default=None, description="How it is mitigated")
 
 
-@strawberry.input
+@strawberry.input(description="A new impact assessment of an AI system")
 class CreateImpactAssessmentInput:
-    id: str
-    system: str
-    assessed_on: str = strawberry.field(description=DATE)
-    assessor: str
-    title: str | None = None
-    intended_use: str | None = None
-    foreseeable_misuse: str | None = None
+    id: str = strawberry.field(description="The assessment's id in the workspace")
+    system: str = strawberry.field(description="The AI system assessed, by id")
+    assessed_on: DayText = strawberry.field(description=DATE)
+    assessor: str = strawberry.field(description="Who made the assessment")
+    title: str | None = strawberry.field(default=None, description="Its title")
+    intended_use: str | None = strawberry.field(default=None, description="The system's intended use as assessed")
+    foreseeable_misuse: str | None = strawberry.field(default=None, description="Reasonably foreseeable misuse considered")
     affected: list[str] = strawberry.field(default_factory=list, description="Individuals and groups affected")
-    impacts: list[ImpactItemInput] = strawberry.field(default_factory=list)
-    decision: str | None = strawberry.field(default=None, description="approve, approve-with-conditions or reject; null: a draft")
-    approver: str | None = None
-    decided_on: str | None = _day()
-    conditions: str | None = None
-    next_review: str | None = _day()
+    impacts: list[ImpactItemInput] = strawberry.field(default_factory=list, description="The impacts found")
+    decision: AssessmentDecision | None = strawberry.field(default=None, description="The decision; null: a draft")
+    approver: str | None = strawberry.field(default=None, description="Who decided (needed with a decision)")
+    decided_on: DayText | None = _day()
+    conditions: str | None = strawberry.field(default=None, description="The conditions of an approve-with-conditions decision")
+    next_review: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateImpactAssessmentInput:
-    id: str
-    system: str | None = UNSET
-    assessed_on: str | None = UNSET
-    assessor: str | None = UNSET
-    title: str | None = UNSET
-    intended_use: str | None = UNSET
-    foreseeable_misuse: str | None = UNSET
-    affected: list[str] | None = UNSET
-    impacts: list[ImpactItemInput] | None = UNSET
-    decision: str | None = UNSET
-    approver: str | None = UNSET
-    decided_on: str | None = UNSET
-    conditions: str | None = UNSET
-    next_review: str | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    system: str | None = strawberry.field(default=UNSET, description="The AI system assessed, by id")
+    assessed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    assessor: str | None = strawberry.field(default=UNSET, description="Who made the assessment")
+    title: str | None = strawberry.field(default=UNSET, description="Its title")
+    intended_use: str | None = strawberry.field(default=UNSET, description="The system's intended use as assessed")
+    foreseeable_misuse: str | None = strawberry.field(default=UNSET, description="Reasonably foreseeable misuse considered")
+    affected: list[str] | None = strawberry.field(default=UNSET, description="Individuals and groups affected")
+    impacts: list[ImpactItemInput] | None = strawberry.field(default=UNSET, description="The impacts found")
+    decision: AssessmentDecision | None = strawberry.field(default=UNSET, description="The decision; null: a draft")
+    approver: str | None = strawberry.field(default=UNSET, description="Who decided (needed with a decision)")
+    decided_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    conditions: str | None = strawberry.field(default=UNSET, description="The conditions of an approve-with-conditions decision")
+    next_review: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
-@strawberry.input
+@strawberry.input(description="A new measurable objective")
 class CreateObjectiveInput:
-    id: str
-    title: str
-    metric: str
-    direction: str = strawberry.field(description="higher or lower (is better)")
-    target: float
+    id: str = strawberry.field(description="The objective's id in the workspace")
+    title: str = strawberry.field(description="The objective in a line")
+    metric: str = strawberry.field(description="What is measured (accuracy, false-positive rate, ...)")
+    direction: ObjectiveDirection = strawberry.field(description="Which way the metric is better")
+    target: float = strawberry.field(description="The value aimed for")
     threshold: float = strawberry.field(
         description="Past it the objective is breached: a floor where higher is better, a ceiling where lower is"
     )
-    unit: str | None = None
-    systems: list[str] = strawberry.field(default_factory=list)
+    unit: str | None = strawberry.field(default=None, description="The metric's unit")
+    systems: list[str] = strawberry.field(default_factory=list, description="AI system ids it is for")
     requirements: list[str] = strawberry.field(default_factory=list, description="Requirements it serves, any id form")
-    owner: str | None = None
-    description: str | None = None
+    owner: str | None = strawberry.field(default=None, description="Who is responsible for it")
+    description: str | None = strawberry.field(default=None, description="Longer text on the objective")
     stale_after_days: int | None = strawberry.field(default=None, description="null: the workspace's setting")
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateObjectiveInput:
-    id: str
-    title: str | None = UNSET
-    metric: str | None = UNSET
-    direction: str | None = UNSET
-    target: float | None = UNSET
-    threshold: float | None = UNSET
-    unit: str | None = UNSET
-    systems: list[str] | None = UNSET
-    requirements: list[str] | None = UNSET
-    owner: str | None = UNSET
-    description: str | None = UNSET
-    stale_after_days: int | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    title: str | None = strawberry.field(default=UNSET, description="The objective in a line")
+    metric: str | None = strawberry.field(default=UNSET, description="What is measured (accuracy, false-positive rate, ...)")
+    direction: ObjectiveDirection | None = strawberry.field(default=UNSET, description="Which way the metric is better")
+    target: float | None = strawberry.field(default=UNSET, description="The value aimed for")
+    threshold: float | None = strawberry.field(
+        default=UNSET, description="Past it the objective is breached: a floor where higher is better, a ceiling where lower is"
+    )
+    unit: str | None = strawberry.field(default=UNSET, description="The metric's unit")
+    systems: list[str] | None = strawberry.field(default=UNSET, description="AI system ids it is for")
+    requirements: list[str] | None = strawberry.field(default=UNSET, description="Requirements it serves, any id form")
+    owner: str | None = strawberry.field(default=UNSET, description="Who is responsible for it")
+    description: str | None = strawberry.field(default=UNSET, description="Longer text on the objective")
+    stale_after_days: int | None = strawberry.field(default=UNSET, description="null: the workspace's setting")
 
 
-@strawberry.input
+@strawberry.input(description="One measured value of an objective")
 class MeasurementItemInput:
-    objective: str
-    value: float
-    at: str = strawberry.field(description="ISO 8601 date and time: 2026-11-03T02:00:00Z (UTC when it has no offset)")
+    objective: str = strawberry.field(description="The objective's id")
+    value: float = strawberry.field(description="The value, in the objective's unit")
+    at: InstantText = strawberry.field(description="ISO 8601 date and time: 2026-11-03T02:00:00Z (UTC when it has no offset)")
     recorded_by: str = strawberry.field(description="Who or what recorded it: a person, a CI job")
-    source: str | None = None
+    source: str | None = strawberry.field(default=None, description="Where the value comes from (a report, a dashboard)")
 
 
 def _measurement_from_input(input_type: type[MeasurementItemInput], value: Mapping[str, Any], _context: object) -> MeasurementItemInput:
@@ -175,90 +191,95 @@ def _measurement_from_input(input_type: type[MeasurementItemInput], value: Mappi
 MeasurementItemInput.__strawberry_definition__.from_input = _measurement_from_input  # type: ignore[attr-defined]
 
 
-@strawberry.input
+@strawberry.input(description="A new review")
 class CreateReviewInput:
-    id: str
-    kind: str = strawberry.field(description="system, risk, impact-assessment or aims (a management review)")
-    reviewed_on: str = strawberry.field(description=DATE)
-    outcome: str
+    id: str = strawberry.field(description="The review's id in the workspace")
+    kind: ReviewKind = strawberry.field(description="What was reviewed (AIMS: a management review)")
+    reviewed_on: DayText = strawberry.field(description=DATE)
+    outcome: str = strawberry.field(description="What the review concluded")
     subject: str | None = strawberry.field(default=None, description="The id of what was reviewed; none for a management review")
-    participants: list[str] = strawberry.field(default_factory=list)
-    actions: list[str] = strawberry.field(default_factory=list)
-    next_review: str | None = _day(
+    participants: list[str] = strawberry.field(default_factory=list, description="Who took part")
+    actions: list[str] = strawberry.field(default_factory=list, description="Actions the review decided")
+    next_review: DayText | None = _day(
         "YYYY-MM-DD; for a review of a system, risk or impact assessment it also becomes that record's next review"
     )
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateReviewInput:
-    id: str
-    kind: str | None = UNSET
-    reviewed_on: str | None = UNSET
-    outcome: str | None = UNSET
-    subject: str | None = UNSET
-    participants: list[str] | None = UNSET
-    actions: list[str] | None = UNSET
-    next_review: str | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    kind: ReviewKind | None = strawberry.field(default=UNSET, description="What was reviewed (AIMS: a management review)")
+    reviewed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    outcome: str | None = strawberry.field(default=UNSET, description="What the review concluded")
+    subject: str | None = strawberry.field(default=UNSET, description="The id of what was reviewed; none for a management review")
+    participants: list[str] | None = strawberry.field(default=UNSET, description="Who took part")
+    actions: list[str] | None = strawberry.field(default=UNSET, description="Actions the review decided")
+    next_review: DayText | None = strawberry.field(
+        default=UNSET,
+        description="YYYY-MM-DD; for a review of a system, risk or impact assessment it also becomes that record's next review",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new nonconformity")
 class CreateNonconformityInput:
-    id: str
-    title: str
-    found_on: str = strawberry.field(description=DATE)
-    source: str = strawberry.field(description="internal-audit, external-audit, incident, review, objective or complaint")
-    severity: str = strawberry.field(default="minor", description="minor or major")
+    id: str = strawberry.field(description="The nonconformity's id in the workspace")
+    title: str = strawberry.field(description="What went wrong, in a line")
+    found_on: DayText = strawberry.field(description=DATE)
+    source: NonconformitySource = strawberry.field(description="Where it was found")
+    severity: NonconformitySeverity = strawberry.field(default=NonconformitySeverity.MINOR, description="How serious it is (default MINOR)")
     source_ref: str | None = strawberry.field(default=None, description="The objective or review it came from")
     requirements: list[str] = strawberry.field(default_factory=list, description="Requirements not met, any id form")
-    system: str | None = None
-    description: str | None = None
-    root_cause: str | None = None
-    status: str = strawberry.field(default="open", description="open or closed")
-    closed_on: str | None = _day()
+    system: str | None = strawberry.field(default=None, description="The AI system it concerns, by id")
+    description: str | None = strawberry.field(default=None, description="Longer text")
+    root_cause: str | None = strawberry.field(default=None, description="The root cause, when known")
+    status: NonconformityStatus = strawberry.field(default=NonconformityStatus.OPEN, description="Open (the default) or closed")
+    closed_on: DayText | None = _day()
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; lists, when given, replace")
 class UpdateNonconformityInput:
-    id: str
-    title: str | None = UNSET
-    found_on: str | None = UNSET
-    source: str | None = UNSET
-    severity: str | None = UNSET
-    source_ref: str | None = UNSET
-    requirements: list[str] | None = UNSET
-    system: str | None = UNSET
-    description: str | None = UNSET
-    root_cause: str | None = UNSET
-    status: str | None = UNSET
-    closed_on: str | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    title: str | None = strawberry.field(default=UNSET, description="What went wrong, in a line")
+    found_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    source: NonconformitySource | None = strawberry.field(default=UNSET, description="Where it was found")
+    severity: NonconformitySeverity | None = strawberry.field(default=UNSET, description="How serious it is")
+    source_ref: str | None = strawberry.field(default=UNSET, description="The objective or review it came from")
+    requirements: list[str] | None = strawberry.field(default=UNSET, description="Requirements not met, any id form")
+    system: str | None = strawberry.field(default=UNSET, description="The AI system it concerns, by id")
+    description: str | None = strawberry.field(default=UNSET, description="Longer text")
+    root_cause: str | None = strawberry.field(default=UNSET, description="The root cause, when known")
+    status: NonconformityStatus | None = strawberry.field(default=UNSET, description="Open or closed")
+    closed_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
 
 
-@strawberry.input
+@strawberry.input(description="A new corrective action on an open nonconformity")
 class CreateCorrectiveActionInput:
-    id: str
-    nonconformity: str
-    title: str
-    owner: str
-    due: str = strawberry.field(description=DATE)
-    status: str = strawberry.field(default="planned", description="planned, in-progress or done")
+    id: str = strawberry.field(description="The action's id in the workspace")
+    nonconformity: str = strawberry.field(description="The nonconformity's id")
+    title: str = strawberry.field(description="The action in a line")
+    owner: str = strawberry.field(description="Who carries it out")
+    due: DayText = strawberry.field(description=DATE)
+    status: CorrectiveActionStatus = strawberry.field(
+        default=CorrectiveActionStatus.PLANNED, description="Where it stands (default PLANNED)"
+    )
     effective: bool | None = strawberry.field(default=None, description="The verification's verdict, once done and verified")
-    verified_on: str | None = _day()
-    verified_by: str | None = None
-    verification: str | None = None
+    verified_on: DayText | None = _day()
+    verified_by: str | None = strawberry.field(default=None, description="Who verified it")
+    verification: str | None = strawberry.field(default=None, description="How it was verified")
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field")
 class UpdateCorrectiveActionInput:
-    id: str
-    nonconformity: str | None = UNSET
-    title: str | None = UNSET
-    owner: str | None = UNSET
-    due: str | None = UNSET
-    status: str | None = UNSET
-    effective: bool | None = UNSET
-    verified_on: str | None = UNSET
-    verified_by: str | None = UNSET
-    verification: str | None = UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    nonconformity: str | None = strawberry.field(default=UNSET, description="The nonconformity's id")
+    title: str | None = strawberry.field(default=UNSET, description="The action in a line")
+    owner: str | None = strawberry.field(default=UNSET, description="Who carries it out")
+    due: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    status: CorrectiveActionStatus | None = strawberry.field(default=UNSET, description="Where it stands")
+    effective: bool | None = strawberry.field(default=UNSET, description="The verification's verdict, once done and verified")
+    verified_on: DayText | None = strawberry.field(default=UNSET, description="YYYY-MM-DD")
+    verified_by: str | None = strawberry.field(default=UNSET, description="Who verified it")
+    verification: str | None = strawberry.field(default=UNSET, description="How it was verified")
 
 
 CreateInput = (
@@ -284,7 +305,9 @@ def _value(name: str, value: Any, path: FieldPath, problems: list[Problem]) -> A
     if name in DATE_FIELDS:
         return optional_day(value, path / camel(name), problems)
     if name == "impacts" and value is not None:
-        return [ImpactInput(i.area, i.description, i.severity, i.likelihood, i.mitigation) for i in value]
+        return [ImpactInput(i.area.value, i.description, i.severity, i.likelihood, i.mitigation) for i in value]
+    if isinstance(value, Enum):
+        return value.value  # the engine takes the notation
     return list(value) if isinstance(value, list | tuple) else value
 
 

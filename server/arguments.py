@@ -15,6 +15,7 @@ from grcgraph.api.history import instant
 from grcgraph.dates import parse_date
 from grcgraph.model import FieldPath, Problem
 from grcgraph.server.error_format import ApiError, invalid
+from grcgraph.server.scalars import InstantText
 from grcgraph.server.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ MAX_CHAIN = 4
 
 
 AsOf = Annotated[
-    str | None,
+    InstantText | None,
     strawberry.argument(
         description="Answer from the workspace as its history says it was at this instant (ISO 8601, e.g. 2026-10-01T00:00:00Z; "
         "a date alone is its end); `on` defaults to its date"

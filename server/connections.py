@@ -28,67 +28,69 @@ def decode_cursor(kind: str, cursor: str) -> str:
     return text[len(kind) + 1 :]
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its connection, and the cursors to read on")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when more items follow this page")
+    has_previous_page: bool = strawberry.field(description="True when items come before this page")
+    start_cursor: str | None = strawberry.field(description="Cursor of the page's first item; null for an empty page")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item: pass it as `after` for the next page; null for an empty page"
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A requirement with its cursor")
 class RequirementEdge:
-    node: Requirement
-    cursor: str
+    node: Requirement = strawberry.field(description="The requirement")
+    cursor: str = strawberry.field(description="Opaque cursor of this item: pass it as `after` to read on from it")
 
 
-@strawberry.type
+@strawberry.type(description="A page of requirements, in document order")
 class RequirementConnection:
-    edges: list[RequirementEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[RequirementEdge] = strawberry.field(description="The requirements of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of requirements over every page (after the filters)")
 
 
-@strawberry.type
+@strawberry.type(description="An evidence item with its cursor")
 class EvidenceEdge:
-    node: Evidence
-    cursor: str
+    node: Evidence = strawberry.field(description="The evidence item")
+    cursor: str = strawberry.field(description="Opaque cursor of this item: pass it as `after` to read on from it")
 
 
-@strawberry.type
+@strawberry.type(description="A page of the evidence register, by id")
 class EvidenceConnection:
-    edges: list[EvidenceEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[EvidenceEdge] = strawberry.field(description="The items of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of items over every page (after the filters)")
 
 
-@strawberry.type
+@strawberry.type(description="A mapping row with its cursor")
 class MappingEdge:
-    node: Mapping
-    cursor: str
+    node: Mapping = strawberry.field(description="The mapping row")
+    cursor: str = strawberry.field(description="Opaque cursor of this item: pass it as `after` to read on from it")
 
 
-@strawberry.type
+@strawberry.type(description="A page of mapping rows")
 class MappingConnection:
-    edges: list[MappingEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[MappingEdge] = strawberry.field(description="The rows of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of rows over every page")
 
 
-@strawberry.type
+@strawberry.type(description="A gap row with its cursor")
 class GapEdge:
-    node: GapRow
-    cursor: str
+    node: GapRow = strawberry.field(description="The gap row")
+    cursor: str = strawberry.field(description="Opaque cursor of this row: pass it as `after` to read on from it")
 
 
 @strawberry.type(description="A gap report: one row per requirement of the framework, in document order, a page at a time")
 class GapConnection:
-    framework: str
-    system: str | None
-    on: dt.date
-    edges: list[GapEdge]
-    page_info: PageInfo
-    total_count: int
+    framework: str = strawberry.field(description="Prefix of the framework reported on")
+    system: str | None = strawberry.field(description="AI system id the report is for; null: the organisation as a whole")
+    on: dt.date = strawberry.field(description="The day the report is computed for")
+    edges: list[GapEdge] = strawberry.field(description="The rows of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of rows over every page (after the status filter)")
     summary: list[StatusCount] = strawberry.field(
         description="Counts per status over every assessable requirement of the framework (not only this page)"
     )

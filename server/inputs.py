@@ -13,6 +13,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.errors import NotFoundError
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, FieldPath, Problem
 from grcgraph.server.arguments import camel, check_lengths, optional_day
+from grcgraph.server.scalars import DayText, InstantText
 from grcgraph.server.types.core import Evidence
 from grcgraph.server.types.records import AISystem
 
@@ -21,13 +22,13 @@ EVIDENCE_TEXT = ("title", "kind", "description", "owner", "location", "sha256")
 SYSTEM_FIELDS = ("name", "roles", "category", "generative", "owner", "purpose", "data_used")
 
 
-@strawberry.input
+@strawberry.input(description="A link from evidence to a requirement, as createEvidence, importEvidence and linkEvidence take it")
 class LinkInput:
     requirement: str = strawberry.field(description="Any id form: A.6.2.8, iso42001:A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")
-    asserted_by: str
-    extent: str = "full"
-    system: str | None = None
-    asserted_at: str | None = strawberry.field(
+    asserted_by: str = strawberry.field(description="Who makes the claim (an e-mail address or a name)")
+    extent: str = strawberry.field(default="full", description="full (the default) or partial")
+    system: str | None = strawberry.field(default=None, description="The AI system id the link is for; null: every system")
+    asserted_at: InstantText | None = strawberry.field(
         default=None, description="When it was asserted, ISO 8601 (2026-01-15T09:30:00+00:00; UTC without an offset); default: when stored"
     )
     framework: str | None = strawberry.field(
@@ -35,18 +36,20 @@ class LinkInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A new evidence item with its links")
 class CreateEvidenceInput:
-    id: str
-    title: str
-    kind: str
-    description: str | None = None
-    owner: str | None = None
-    location: str | None = None
-    sha256: str | None = None
-    collected_on: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
-    valid_until: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
-    links: list[LinkInput] = strawberry.field(default_factory=list)
+    id: str = strawberry.field(description="The item's id in the workspace (1-128 characters: letters, digits, . _ - /)")
+    title: str = strawberry.field(description="What the evidence is, in a line (1 to 500 characters)")
+    kind: str = strawberry.field(
+        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other"
+    )
+    description: str | None = strawberry.field(default=None, description="Longer text on the evidence")
+    owner: str | None = strawberry.field(default=None, description="Who is responsible for it (200 characters at most)")
+    location: str | None = strawberry.field(default=None, description="Where it is kept: a URL or a path")
+    sha256: str | None = strawberry.field(default=None, description="SHA-256 of the evidence file, 64 hex digits")
+    collected_on: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    valid_until: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    links: list[LinkInput] = strawberry.field(default_factory=list, description="The requirements it satisfies")
 
 
 def _evidence_from_input(input_type: type[CreateEvidenceInput], value: Mapping[str, Any], _context: object) -> CreateEvidenceInput:
@@ -83,42 +86,57 @@ CreateEvidenceInput.__strawberry_definition__.from_input = _evidence_from_input 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field; links, when given, replace all links")
 class UpdateEvidenceInput:
-    id: str
-    title: str | None = strawberry.UNSET
-    kind: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
-    location: str | None = strawberry.UNSET
-    sha256: str | None = strawberry.UNSET
-    collected_on: str | None = strawberry.UNSET
-    valid_until: str | None = strawberry.UNSET
-    links: list[LinkInput] | None = strawberry.UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="What the evidence is, in a line (1 to 500 characters)")
+    kind: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other",
+    )
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="Longer text on the evidence")
+    owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it (200 characters at most)")
+    location: str | None = strawberry.field(default=strawberry.UNSET, description="Where it is kept: a URL or a path")
+    sha256: str | None = strawberry.field(default=strawberry.UNSET, description="SHA-256 of the evidence file, 64 hex digits")
+    collected_on: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
+    valid_until: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
+    links: list[LinkInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replace every link with these; left out: the links are kept"
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new AI system of the inventory")
 class CreateSystemInput:
-    id: str
-    name: str
-    roles: list[str]
-    category: str
-    generative: bool = False
-    owner: str | None = None
-    purpose: str | None = None
-    data_used: str | None = None
-    next_review: str | None = strawberry.field(default=None, description="YYYY-MM-DD")
+    id: str = strawberry.field(description="The system's id in the workspace (1-128 characters: letters, digits, . _ - /)")
+    name: str = strawberry.field(description="The system's name")
+    roles: list[str] = strawberry.field(
+        description="The organisation's operator roles for it: provider, deployer, importer, distributor, authorised-representative, product-manufacturer"
+    )
+    category: str = strawberry.field(
+        description="Its EU AI Act category: prohibited, high-risk-annex-i, high-risk-annex-i-b, high-risk-annex-iii, transparency, gpai, gpai-systemic or minimal"
+    )
+    generative: bool = strawberry.field(default=False, description="True for a generative AI system (default false)")
+    owner: str | None = strawberry.field(default=None, description="Who is responsible for it")
+    purpose: str | None = strawberry.field(default=None, description="Its intended purpose")
+    data_used: str | None = strawberry.field(default=None, description="The data it uses")
+    next_review: DayText | None = strawberry.field(default=None, description="YYYY-MM-DD")
 
 
 @strawberry.input(description="Fields left out keep their value; null clears an optional field")
 class UpdateSystemInput:
-    id: str
-    name: str | None = strawberry.UNSET
-    roles: list[str] | None = strawberry.UNSET
-    category: str | None = strawberry.UNSET
-    generative: bool | None = strawberry.UNSET
-    owner: str | None = strawberry.UNSET
-    purpose: str | None = strawberry.UNSET
-    data_used: str | None = strawberry.UNSET
-    next_review: str | None = strawberry.UNSET
+    id: str = strawberry.field(description="The id of the record to change")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="The system's name")
+    roles: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The organisation's operator roles for it: provider, deployer, importer, distributor, authorised-representative, product-manufacturer",
+    )
+    category: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Its EU AI Act category: prohibited, high-risk-annex-i, high-risk-annex-i-b, high-risk-annex-iii, transparency, gpai, gpai-systemic or minimal",
+    )
+    generative: bool | None = strawberry.field(default=strawberry.UNSET, description="True for a generative AI system (default false)")
+    owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it")
+    purpose: str | None = strawberry.field(default=strawberry.UNSET, description="Its intended purpose")
+    data_used: str | None = strawberry.field(default=strawberry.UNSET, description="The data it uses")
+    next_review: DayText | None = strawberry.field(default=strawberry.UNSET, description="YYYY-MM-DD")
 
 
 def given(value: object) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
-from typing import ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import strawberry
 
@@ -39,6 +39,7 @@ from grcgraph.server.inputs import (
     system_changes,
 )
 from grcgraph.server.query import managed_workspace, token_of
+from grcgraph.server.scalars import InstantText
 from grcgraph.server.types.core import Evidence, Requirement
 from grcgraph.server.types.records import AISystem, EvidenceImport, NewToken, SoAEntry, Token
 
@@ -70,7 +71,9 @@ def in_write_thread(resolver: Callable[P, T]) -> Callable[P, Awaitable[T]]:
 class Mutation:
     @strawberry.mutation(description="Store new evidence with its links; INVALID_INPUT when the id is taken")
     @in_write_thread
-    def create_evidence(self, info: Info, input: CreateEvidenceInput) -> Evidence:
+    def create_evidence(
+        self, info: Info, input: Annotated[CreateEvidenceInput, strawberry.argument(description="The new item with its links")]
+    ) -> Evidence:
         api = info.context.api(Role.editor)
         problems: list[Problem] = []
         if api.has_evidence(input.id):
@@ -84,13 +87,22 @@ class Mutation:
         "1,000,000 bytes by default: about 2,000 items) bounds a batch"
     )
     @in_write_thread
-    def import_evidence(self, info: Info, items: list[CreateEvidenceInput]) -> EvidenceImport:
+    def import_evidence(
+        self,
+        info: Info,
+        items: Annotated[
+            list[CreateEvidenceInput],
+            strawberry.argument(description="The items, each as in createEvidence; an id already stored is replaced"),
+        ],
+    ) -> EvidenceImport:
         ids = import_evidence(info.context.api(Role.editor), items)
         return EvidenceImport(count=len(ids), ids=ids)
 
     @strawberry.mutation(description="Change evidence; fields left out keep their value, links left out are kept")
     @in_write_thread
-    def update_evidence(self, info: Info, input: UpdateEvidenceInput) -> Evidence:
+    def update_evidence(
+        self, info: Info, input: Annotated[UpdateEvidenceInput, strawberry.argument(description="The item's id and the fields to change")]
+    ) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, input.id, INPUT / "id")
         problems: list[Problem] = []
@@ -102,7 +114,7 @@ class Mutation:
 
     @strawberry.mutation(description="Delete evidence and its links; answers the id deleted")
     @in_write_thread
-    def delete_evidence(self, info: Info, id: str) -> str:
+    def delete_evidence(self, info: Info, id: Annotated[str, strawberry.argument(description="The evidence item's id")]) -> str:
         api = info.context.api(Role.editor)
         known_evidence(api, id)
         api.delete_evidence(id)
@@ -110,7 +122,15 @@ class Mutation:
 
     @strawberry.mutation(description="Add or replace links from evidence to requirements")
     @in_write_thread
-    def link_evidence(self, info: Info, evidence_id: str, links: list[LinkInput]) -> Evidence:
+    def link_evidence(
+        self,
+        info: Info,
+        evidence_id: Annotated[str, strawberry.argument(description="The evidence item's id")],
+        links: Annotated[
+            list[LinkInput],
+            strawberry.argument(description="The links to add; one to the same requirement and system replaces the stored one"),
+        ],
+    ) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, evidence_id, FieldPath("evidenceId"))
         problems: list[Problem] = []
@@ -123,7 +143,13 @@ class Mutation:
 
     @strawberry.mutation(description="Remove one link (for one system, or the system-less link when system is null)")
     @in_write_thread
-    def unlink_evidence(self, info: Info, evidence_id: str, requirement: str, system: str | None = None) -> Evidence:
+    def unlink_evidence(
+        self,
+        info: Info,
+        evidence_id: Annotated[str, strawberry.argument(description="The evidence item's id")],
+        requirement: Annotated[str, strawberry.argument(description="The requirement of the link, any id form")],
+        system: Annotated[str | None, strawberry.argument(description="The AI system of the link; null: the link for every system")] = None,
+    ) -> Evidence:
         api = info.context.api(Role.editor)
         known_evidence(api, evidence_id, FieldPath("evidenceId"))
         if len(requirement) > 200:
@@ -135,7 +161,9 @@ class Mutation:
 
     @strawberry.mutation(description="Add an AI system to the inventory; INVALID_INPUT when the id is taken")
     @in_write_thread
-    def create_system(self, info: Info, input: CreateSystemInput) -> AISystem:
+    def create_system(
+        self, info: Info, input: Annotated[CreateSystemInput, strawberry.argument(description="The new AI system")]
+    ) -> AISystem:
         api = info.context.api(Role.editor)
         problems: list[Problem] = []
         if api.has_system(input.id):
@@ -155,7 +183,9 @@ class Mutation:
 
     @strawberry.mutation(description="Change an AI system; fields left out keep their value")
     @in_write_thread
-    def update_system(self, info: Info, input: UpdateSystemInput) -> AISystem:
+    def update_system(
+        self, info: Info, input: Annotated[UpdateSystemInput, strawberry.argument(description="The system's id and the fields to change")]
+    ) -> AISystem:
         api = info.context.api(Role.editor)
         known_system(api, input.id, INPUT / "id")
         problems: list[Problem] = []
@@ -165,7 +195,13 @@ class Mutation:
 
     @strawberry.mutation(description="Include or exclude an ISO/IEC 42001 or 27001 Annex A control, with the justification")
     @in_write_thread
-    def set_applicability(self, info: Info, control: str, included: bool, reason: str) -> SoAEntry:
+    def set_applicability(
+        self,
+        info: Info,
+        control: Annotated[str, strawberry.argument(description="The Annex A control, any id form: A.10.4, iso27001:A.5.1")],
+        included: Annotated[bool, strawberry.argument(description="true: included; false: excluded")],
+        reason: Annotated[str, strawberry.argument(description="The justification, as the SoA shows it")],
+    ) -> SoAEntry:
         api = info.context.api(Role.editor)
         problems: list[Problem] = []
         check_lengths(reason, FieldPath("reason"), problems)
@@ -180,7 +216,25 @@ class Mutation:
         description="Make an API token (admin: for its own workspace, the default; operator: for any), at most admin; "
         "`expires` an ISO 8601 date-time with a time zone. The secret is in the answer, this once only"
     )
-    def create_token(self, info: Info, role: str, workspace: str | None = None, expires: str | None = None) -> NewToken:
+    def create_token(
+        self,
+        info: Info,
+        role: Annotated[
+            str,
+            strawberry.argument(
+                description="The new token's role: reader, editor or admin (operator tokens come from the command line only)"
+            ),
+        ],
+        workspace: Annotated[
+            str | None, strawberry.argument(description="The workspace it is for (an operator's choice); null: the caller's own")
+        ] = None,
+        expires: Annotated[
+            InstantText | None,
+            strawberry.argument(
+                description="When it stops working: an ISO 8601 instant with a time zone (2027-01-31T00:00:00Z); null: never"
+            ),
+        ] = None,
+    ) -> NewToken:
         principal = info.context.require(Role.admin)
         target = managed_workspace(info, workspace) or principal.workspace
         if role[:20] == Role.operator.name:
@@ -192,7 +246,9 @@ class Mutation:
         description="Revoke an API token by id (admin: of its own workspace; operator: any): refused from the next request on; "
         "the record stays, flagged with who revoked it and when"
     )
-    def revoke_token(self, info: Info, id: str) -> Token:
+    def revoke_token(
+        self, info: Info, id: Annotated[str, strawberry.argument(description="The token's public id (16 hex digits)")]
+    ) -> Token:
         principal = info.context.require(Role.admin)
         base = info.context.registry.base
         record = base.token(id[:100])  # NotFoundError for what is not a token id

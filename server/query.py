@@ -29,8 +29,9 @@ from grcgraph.server.context import Info
 from grcgraph.server.error_format import ApiError, invalid
 from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.server.inputs import known_evidence, known_system
+from grcgraph.server.scalars import DayText, instant_of, optional_instant
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
-from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, KindCount, SoARow, StatusCount, Token, Viewer
+from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, SoARow, StatusCount, Token, Viewer
 from grcgraph.vocab.terms import KIND_ORDER
 
 
@@ -43,25 +44,17 @@ class Query:
         assert principal is not None
         return Viewer(workspace=principal.workspace, role=principal.role.name, token_id=principal.token_id)
 
-    @strawberry.field
+    @strawberry.field(description="Every framework version in the reference graph, with its requirement counts per kind")
     def frameworks(self, info: Info) -> list[Framework]:
         api = info.context.api()
-        return [
-            Framework(
-                prefix=v.prefix,
-                name=v.framework,
-                version=v.version,
-                title=v.title,
-                scheme=v.scheme,
-                rights=v.rights,
-                requirement_count=v.total,
-                counts=[KindCount(kind=k, count=n) for k, n in v.counts.items()],
-            )
-            for v in api.framework_versions()
-        ]
+        return [Framework.of(v) for v in api.framework_versions()]
 
     @strawberry.field(description="One requirement by any id form: 'A.6.2.8', 'iso42001:A.6.2.8', 'Art. 12(1)', 'GOVERN 1.1'")
-    def requirement(self, info: Info, id: str) -> Requirement:
+    def requirement(
+        self,
+        info: Info,
+        id: Annotated[str, strawberry.argument(description="The requirement's id in any form users type (200 characters at most)")],
+    ) -> Requirement:
         api = info.context.api()
         if len(id) > 200:
             raise invalid("id", "is longer than 200 characters")
@@ -71,11 +64,34 @@ class Query:
     def requirements(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
-        framework: str | None = None,
-        kind: str | None = None,
-        text: str | None = None,
-        first: int = 20,
-        after: str | None = None,
+        framework: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this framework's requirements: a prefix (iso42001) or a name ('ISO/IEC 42001'); null: every framework"
+            ),
+        ] = None,
+        kind: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only requirements of this kind (Clause, Control, Article, Paragraph, Subcategory, ...); null: every kind"
+            ),
+        ] = None,
+        text: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only requirements whose id, title or text contains this (1 to 200 characters, any case); null: no text filter"
+            ),
+        ] = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE, 100 by default); more is INVALID_INPUT naming the limit"
+            ),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
     ) -> RequirementConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -100,7 +116,22 @@ class Query:
         description="Mappings between two frameworks (all sets, both directions), read from `from` towards `to`, a page at a time"
     )
     def mappings(
-        self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str, first: int = 20, after: str | None = None
+        self,
+        info: Info,
+        from_: Annotated[
+            str, strawberry.argument(name="from", description="The framework the rows are read from: a prefix (nistairmf) or a name")
+        ],
+        to: Annotated[str, strawberry.argument(description="The framework the rows lead to: a prefix (euaiact) or a name")],
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE, 100 by default); more is INVALID_INPUT naming the limit"
+            ),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
     ) -> MappingConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -115,8 +146,8 @@ class Query:
         edges = [MappingEdge(node=Mapping(data=found[i], api=api), cursor=encode_cursor("mapping", keys[i])) for i in chosen]
         return MappingConnection(edges=edges, page_info=page_info, total_count=len(found))
 
-    @strawberry.field
-    async def evidence(self, info: Info, id: str) -> Evidence:
+    @strawberry.field(description="One evidence item of the caller's workspace; NOT_FOUND when there is none with this id")
+    async def evidence(self, info: Info, id: Annotated[str, strawberry.argument(description="The evidence item's id")]) -> Evidence:
         api = info.context.api()
         api.check_id(id)
         item = await info.context.loaders.evidence.load(id[:200])
@@ -131,13 +162,31 @@ class Query:
     async def evidence_list(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
-        text: str | None = None,
-        kind: str | None = None,
-        owner: str | None = None,
-        stale: bool | None = None,
-        on: str | None = None,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE, 100 by default); more is INVALID_INPUT naming the limit"
+            ),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
+        text: Annotated[
+            str | None, strawberry.argument(description="Only items whose id or title contains this (any case); null: no text filter")
+        ] = None,
+        kind: Annotated[
+            str | None,
+            strawberry.argument(description="Only items of this evidence kind (policy, procedure, record, ...); null: every kind"),
+        ] = None,
+        owner: Annotated[
+            str | None, strawberry.argument(description="Only items whose owner contains this (any case); null: no owner filter")
+        ] = None,
+        stale: Annotated[
+            bool | None,
+            strawberry.argument(description="true: only items whose valid-until date is before `on`; false: only the others; null: both"),
+        ] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> EvidenceConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
@@ -156,10 +205,20 @@ class Query:
     def coverage(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
-        evidence_ids: list[str] | None = None,
-        frameworks: list[str] | None = None,
-        on: str | None = None,
-        chain_length: int = 1,
+        evidence_ids: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Evidence ids (or AIMS record keys, kind/id) to compute from; null: all of the workspace's evidence and records"
+            ),
+        ] = None,
+        frameworks: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Framework prefixes or names to limit the rows to; null or empty: every framework"),
+        ] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        chain_length: Annotated[
+            int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
+        ] = 1,
         as_of: AsOf = None,
     ) -> list[CoverageRow]:
         api, day = as_of_view(info.context.api(), as_of, on)
@@ -180,15 +239,40 @@ class Query:
     def gaps(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
-        framework: str,
-        system: str | None = None,
-        on: str | None = None,
-        chain_length: int = 1,
-        first: int = 20,
-        after: str | None = None,
-        status: list[str] | None = None,
-        order_by: str = "document",
-        descending: bool = False,
+        framework: Annotated[str, strawberry.argument(description="The framework to report on: a prefix (iso42001) or a name")],
+        system: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Report for this AI system (its links, and the EU AI Act provisions its role and category bring); null: the organisation"
+            ),
+        ] = None,
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+        chain_length: Annotated[
+            int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
+        ] = 1,
+        first: Annotated[
+            int,
+            strawberry.argument(
+                description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE, 100 by default); more is INVALID_INPUT naming the limit"
+            ),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
+        status: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Only rows with one of these statuses (covered, partial, related, stale, uncovered, not applicable); null: every row"
+            ),
+        ] = None,
+        order_by: Annotated[
+            str,
+            strawberry.argument(
+                description="Row order: document (the framework's own), status, requirement, title or evidence (the number of items)"
+            ),
+        ] = "document",
+        descending: Annotated[bool, strawberry.argument(description="Reverse the order")] = False,
         as_of: AsOf = None,
     ) -> GapConnection:
         api, day = as_of_view(info.context.api(), as_of, on)
@@ -225,7 +309,12 @@ class Query:
         )
 
     @strawberry.field(description="EU AI Act provisions binding the organisation for an AI system, and from when")
-    def applicable(self, info: Info, system: str, on: str | None = None) -> list[ApplicableProvision]:
+    def applicable(
+        self,
+        info: Info,
+        system: Annotated[str, strawberry.argument(description="The AI system's id")],
+        on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
+    ) -> list[ApplicableProvision]:
         api = info.context.api()
         day = parse_day(on, "on")
         known_system(api, system, FieldPath("system"))
@@ -251,23 +340,22 @@ class Query:
         description="API tokens, revoked ones too: an admin sees its own workspace's, an operator every workspace's "
         "(or `workspace`'s); never secrets or hashes"
     )
-    def tokens(self, info: Info, workspace: str | None = None) -> list[Token]:
+    def tokens(
+        self,
+        info: Info,
+        workspace: Annotated[
+            str | None,
+            strawberry.argument(
+                description="An operator's filter: only this workspace's tokens; an admin may name only its own; null: every workspace the caller manages"
+            ),
+        ] = None,
+    ) -> list[Token]:
         return [token_of(record) for record in info.context.registry.base.tokens(managed_workspace(info, workspace))]
 
     @strawberry.field(description="ISO/IEC 42001 and 27001 Annex A controls: included or excluded, why, and the evidence behind each")
     def statement_of_applicability(self, info: Info, as_of: AsOf = None) -> list[SoARow]:
         api, day = as_of_view(info.context.api(), as_of, None)
-        return [
-            SoARow(
-                framework=r.framework,
-                control=Requirement(ref=r.control, api=api),
-                included=r.included,
-                justification=r.justification,
-                status=r.status,
-                evidence=list(r.evidence),
-            )
-            for r in api.soa_rows(on=day)
-        ]
+        return [SoARow.of(r, api) for r in api.soa_rows(on=day)]
 
 
 def token_of(record: TokenRecord) -> Token:
@@ -275,13 +363,13 @@ def token_of(record: TokenRecord) -> Token:
         id=record.id,
         workspace=record.workspace,
         role=record.role.name,
-        created=record.created,
+        created=instant_of(record.created),
         revoked=record.revoked,
-        expires=record.expires,
-        last_used=record.last_used,
+        expires=optional_instant(record.expires),
+        last_used=optional_instant(record.last_used),
         created_by=record.created_by,
         revoked_by=record.revoked_by,
-        revoked_at=record.revoked_at,
+        revoked_at=optional_instant(record.revoked_at),
     )
 
 

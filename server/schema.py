@@ -15,21 +15,31 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from grcgraph.errors import StoreUnavailableError
-from grcgraph.server.aims import AIMSMutation, AIMSQuery
+from grcgraph.server.aims import AIMSQuery
+from grcgraph.server.aims_mutation import AIMSMutation
 from grcgraph.server.error_format import expected
 from grcgraph.server.guards import guard_extension
 from grcgraph.server.mutation import Mutation
+from grcgraph.server.node import NodeQuery
 from grcgraph.server.query import Query
 from grcgraph.server.response_cache import MarkQueries
+from grcgraph.server.scalars import SCALARS
 from grcgraph.server.settings import Settings
 
 # The root types, one class per concept, merged in this order (a concept adds its class here).
-QUERIES: tuple[type, ...] = (Query, AIMSQuery)
+QUERIES: tuple[type, ...] = (Query, AIMSQuery, NodeQuery)
 MUTATIONS: tuple[type, ...] = (Mutation, AIMSMutation)
+QUERY_DESCRIPTION = (
+    "What a token may read: the reference graph (frameworks, requirements, mappings, dates of application) and its own "
+    "workspace (evidence, AI systems, SoA, AIMS records, coverage and gap reports); every field needs the reader role"
+)
+MUTATION_DESCRIPTION = (
+    "Writes to the caller's workspace (editor role; tokens: admin): each one whole or not at all, every problem of its input "
+    "reported in one INVALID_INPUT answer at its path"
+)
 
 log = logging.getLogger("grcgraph.server")
 
@@ -53,9 +63,9 @@ def build_schema(settings: Settings | None = None) -> Schema:
         extensions.append(DisableIntrospection)
     if settings.response_cache_mb:
         extensions.append(MarkQueries)
-    config = StrawberryConfig(disable_field_suggestions=not settings.introspection)
-    query = QUERIES[0] if len(QUERIES) == 1 else merge_types("Query", QUERIES)
-    mutation = MUTATIONS[0] if len(MUTATIONS) == 1 else merge_types("Mutation", MUTATIONS)
+    config = StrawberryConfig(disable_field_suggestions=not settings.introspection, scalar_map=SCALARS)
+    query = strawberry.type(type("Query", QUERIES, {}), description=QUERY_DESCRIPTION)
+    mutation = strawberry.type(type("Mutation", MUTATIONS, {}), description=MUTATION_DESCRIPTION)
     return Schema(query=query, mutation=mutation, extensions=extensions, config=config)
 
 

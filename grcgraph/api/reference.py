@@ -120,6 +120,10 @@ class ReferenceAPI(Parts):
         """Every mapping between two frameworks (every set, both directions), read from `source` to `target`."""
         return self.mapping_index.between(source, target)
 
+    def mapping(self, iri: str) -> Mapping | None:
+        """One mapping row by its IRI, read from its subject as the set states it; None when there is none."""
+        return next((m for m in self.mapping_index.all if m.iri == iri), None)
+
     def mappings_of(self, iri: str) -> list[Mapping]:
         """Every mapping to or from one requirement, read from its side."""
         return self.mapping_index.for_requirement(iri)

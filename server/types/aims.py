@@ -7,7 +7,7 @@ from one generic `Connection`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -19,31 +19,34 @@ from grcgraph.model import Risk as RiskData
 from grcgraph.server.arguments import page, parse_day
 from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
+from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.enums import AssessmentDecision, ImpactArea, ObjectiveDirection, RiskStatus, RiskTreatment
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 from grcgraph.vocab import aims_terms
 
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="One node of a page with its cursor")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The item")
+    cursor: str = strawberry.field(description="Opaque cursor of this item: pass it as `after` to read on from it")
 
 
-@strawberry.type
+@strawberry.type(description="A page of items (Relay connection), with the total over every page")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them")
+    total_count: int = strawberry.field(description="Number of items over every page (after the filters)")
 
 
 @strawberry.type(description="One requirement a record evidences, how fully, and for which AI system (null: for every one)")
 class RecordLink:
-    requirement: Requirement
-    extent: str
-    system: str | None
+    requirement: Requirement = strawberry.field(description="The requirement evidenced")
+    extent: str = strawberry.field(description="full or partial")
+    system: str | None = strawberry.field(description="AI system id it evidences the requirement for; null: every system")
 
 
 @strawberry.type(description="A record as evidence: where evidence ids stand (gap rows, coverage paths) it is named by `key`")
@@ -71,20 +74,19 @@ def requirements_of(api: GRCGraph, iris: tuple[str, ...]) -> list[Requirement]:
 
 
 @strawberry.type(description="An entry of the AI risk register (ISO/IEC 42001 6.1.2-6.1.3, 8.2-8.3; EU AI Act Art. 9)")
-class Risk:
+class Risk(Node):
     data: strawberry.Private[RiskData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("risk", lambda root: root.data.id)
 
-    @strawberry.field
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="The risk in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="Longer text on the risk; null: none")
     def description(self) -> str | None:
         return self.data.description
 
@@ -100,7 +102,7 @@ class Risk:
     def likelihood(self) -> int | None:
         return self.data.likelihood
 
-    @strawberry.field
+    @strawberry.field(description="How severe its consequence would be, on the workspace's scale; null: not assessed")
     def severity(self) -> int | None:
         return self.data.severity
 
@@ -108,11 +110,11 @@ class Risk:
     def inherent_level(self) -> int | None:
         return self.data.inherent_level
 
-    @strawberry.field
+    @strawberry.field(description="Likelihood after treatment, on the workspace's scale; null: not assessed")
     def residual_likelihood(self) -> int | None:
         return self.data.residual_likelihood
 
-    @strawberry.field
+    @strawberry.field(description="Severity after treatment, on the workspace's scale; null: not assessed")
     def residual_severity(self) -> int | None:
         return self.data.residual_severity
 
@@ -120,9 +122,9 @@ class Risk:
     def residual_level(self) -> int | None:
         return self.data.residual_level
 
-    @strawberry.field(description="avoid, mitigate, transfer or accept")
-    def treatment(self) -> str | None:
-        return self.data.treatment
+    @strawberry.field(description="How the risk is treated; null: not decided yet")
+    def treatment(self) -> RiskTreatment | None:
+        return RiskTreatment(self.data.treatment) if self.data.treatment else None
 
     @strawberry.field(description="The controls chosen")
     def controls(self) -> list[Requirement]:
@@ -132,49 +134,48 @@ class Risk:
     def evidence(self) -> list[str]:
         return list(self.data.evidence)
 
-    @strawberry.field
+    @strawberry.field(description="The risk owner; null: none")
     def owner(self) -> str | None:
         return self.data.owner
 
-    @strawberry.field(description="identified, assessed, treated or closed")
-    def status(self) -> str:
-        return self.data.status
+    @strawberry.field(description="Where the risk stands in the register")
+    def status(self) -> RiskStatus:
+        return RiskStatus(self.data.status)
 
-    @strawberry.field
+    @strawberry.field(description="The day it was last assessed; null: not yet")
     def assessed_on(self) -> dt.date | None:
         return self.data.assessed_on
 
-    @strawberry.field
+    @strawberry.field(description="The day it is next due for review; null: none set")
     def next_review(self) -> dt.date | None:
         return self.data.next_review
 
-    @strawberry.field
+    @strawberry.field(description="The risk as evidence: what it evidences and until when")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "risk", self.data.id)
 
 
-@strawberry.type
+@strawberry.type(description="One impact an impact assessment found, with its severity, likelihood and mitigation")
 class Impact:
-    area: str = strawberry.field(description="fundamental-rights, health-and-safety, environment or society")
-    description: str
-    severity: int
-    likelihood: int
-    mitigation: str | None
+    area: ImpactArea = strawberry.field(description="What the impact touches")
+    description: str = strawberry.field(description="What the impact is")
+    severity: int = strawberry.field(description="Its severity on the workspace's scale")
+    likelihood: int = strawberry.field(description="Its likelihood on the workspace's scale")
+    mitigation: str | None = strawberry.field(description="How it is mitigated; null: not recorded")
 
 
 @strawberry.type(
     description="An AI system impact assessment (ISO/IEC 42001 6.1.4, 8.4, A.5); the FRIA of EU AI Act Art. 27 where it serves as one"
 )
-class ImpactAssessment:
+class ImpactAssessment(Node):
     data: strawberry.Private[AssessmentData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("impact-assessment", lambda root: root.data.id)
 
-    @strawberry.field
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="Its title; null: none")
     def title(self) -> str | None:
         return self.data.title
 
@@ -182,19 +183,19 @@ class ImpactAssessment:
     def system(self) -> str:
         return self.data.system
 
-    @strawberry.field
+    @strawberry.field(description="The day the assessment was made")
     def assessed_on(self) -> dt.date:
         return self.data.assessed_on
 
-    @strawberry.field
+    @strawberry.field(description="Who made it")
     def assessor(self) -> str:
         return self.data.assessor
 
-    @strawberry.field
+    @strawberry.field(description="The system's intended use as assessed; null: not recorded")
     def intended_use(self) -> str | None:
         return self.data.intended_use
 
-    @strawberry.field
+    @strawberry.field(description="Reasonably foreseeable misuse considered; null: not recorded")
     def foreseeable_misuse(self) -> str | None:
         return self.data.foreseeable_misuse
 
@@ -202,34 +203,36 @@ class ImpactAssessment:
     def affected(self) -> list[str]:
         return list(self.data.affected)
 
-    @strawberry.field
+    @strawberry.field(description="The impacts found")
     def impacts(self) -> list[Impact]:
         return [
-            Impact(area=i.area, description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation)
+            Impact(
+                area=ImpactArea(i.area), description=i.description, severity=i.severity, likelihood=i.likelihood, mitigation=i.mitigation
+            )
             for i in self.data.impacts
         ]
 
-    @strawberry.field(description="approve, approve-with-conditions or reject; null: a draft")
-    def decision(self) -> str | None:
-        return self.data.decision
+    @strawberry.field(description="The decision on it; null: a draft")
+    def decision(self) -> AssessmentDecision | None:
+        return AssessmentDecision(self.data.decision) if self.data.decision else None
 
     @strawberry.field(description="draft, approve, approve-with-conditions or reject")
     def state(self) -> str:
         return self.data.state
 
-    @strawberry.field
+    @strawberry.field(description="Who decided on it; null: undecided")
     def approver(self) -> str | None:
         return self.data.approver
 
-    @strawberry.field
+    @strawberry.field(description="The day of the decision; null: undecided")
     def decided_on(self) -> dt.date | None:
         return self.data.decided_on
 
-    @strawberry.field
+    @strawberry.field(description="The conditions of an approve-with-conditions decision; null: none")
     def conditions(self) -> str | None:
         return self.data.conditions
 
-    @strawberry.field
+    @strawberry.field(description="The day it is next due for review; null: none set")
     def next_review(self) -> dt.date | None:
         return self.data.next_review
 
@@ -239,56 +242,55 @@ class ImpactAssessment:
     def serves_as_fria(self) -> bool:
         return self.api.serves_as_fria(self.data)
 
-    @strawberry.field
+    @strawberry.field(description="The assessment as evidence (a draft or a rejected one evidences nothing)")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "impact-assessment", self.data.id)
 
 
-@strawberry.type
+@strawberry.type(description="One measured value of an objective's metric")
 class Measurement:
-    at: dt.datetime
-    value: float
-    source: str | None
-    recorded_by: str
+    at: dt.datetime = strawberry.field(description="When it was measured (ISO 8601 instant)")
+    value: float = strawberry.field(description="The value, in the objective's unit")
+    source: str | None = strawberry.field(description="Where the value comes from (a report, a dashboard); null: not recorded")
+    recorded_by: str = strawberry.field(description="Who or what recorded it: a person, a CI job")
 
 
 @strawberry.type(description="An objective's state on a date, from its series of measurements")
 class ObjectiveStatus:
     status: str = strawberry.field(description=", ".join(OBJECTIVE_STATUSES))
-    reason: str
-    measurements: int
-    latest_value: float | None
-    latest_at: dt.datetime | None
+    reason: str = strawberry.field(description="Why it has this status, in a sentence")
+    measurements: int = strawberry.field(description="Number of measurements up to the day asked")
+    latest_value: float | None = strawberry.field(description="The latest measured value; null: none yet")
+    latest_at: dt.datetime | None = strawberry.field(description="When the latest value was measured; null: none yet")
     slope_per_day: float | None = strawberry.field(description="Of a least-squares line through the latest measurements")
 
 
 @strawberry.type(description="A measurable AI objective (ISO/IEC 42001 6.2, 9.1; NIST AI RMF MEASURE)")
-class Objective:
+class Objective(Node):
     data: strawberry.Private[ObjectiveData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("objective", lambda root: root.data.id)
 
-    @strawberry.field
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="The objective in a line")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(description="What is measured (accuracy, false-positive rate, ...)")
     def metric(self) -> str:
         return self.data.metric
 
-    @strawberry.field
+    @strawberry.field(description="The metric's unit; null: none (a ratio)")
     def unit(self) -> str | None:
         return self.data.unit
 
-    @strawberry.field(description="higher or lower (is better)")
-    def direction(self) -> str:
-        return self.data.direction
+    @strawberry.field(description="Which way the metric is better")
+    def direction(self) -> ObjectiveDirection:
+        return ObjectiveDirection(self.data.direction)
 
-    @strawberry.field
+    @strawberry.field(description="The value aimed for")
     def target(self) -> float:
         return self.data.target
 
@@ -304,11 +306,11 @@ class Objective:
     def requirements(self) -> list[Requirement]:
         return requirements_of(self.api, self.data.requirements)
 
-    @strawberry.field
+    @strawberry.field(description="Who is responsible for it; null: none")
     def owner(self) -> str | None:
         return self.data.owner
 
-    @strawberry.field
+    @strawberry.field(description="Longer text on the objective; null: none")
     def description(self) -> str | None:
         return self.data.description
 
@@ -317,7 +319,9 @@ class Objective:
         return self.data.stale_after_days
 
     @strawberry.field(description="met, at-risk, breached or no-recent-data on `on` (YYYY-MM-DD, default today)")
-    def status(self, on: str | None = None) -> ObjectiveStatus:
+    def status(
+        self, on: Annotated[DayText | None, strawberry.argument(description="The day to judge on (YYYY-MM-DD, default today)")] = None
+    ) -> ObjectiveStatus:
         s = self.api.objective_status(self.data.id, on=parse_day(on, "on"))
         return ObjectiveStatus(
             status=s.status,
@@ -329,7 +333,18 @@ class Objective:
         )
 
     @strawberry.field(description="Its measurements in time order, a page at a time")
-    def measurements(self, info: Info, first: int = 100, after: str | None = None) -> Connection[Measurement]:
+    def measurements(
+        self,
+        info: Info,
+        first: Annotated[
+            int,
+            strawberry.argument(description="Page size: 0 up to the server's page limit (GRCGRAPH_MAX_PAGE_SIZE); more is INVALID_INPUT"),
+        ] = 100,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Read on from this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
+        ] = None,
+    ) -> Connection[Measurement]:
         size = page(info.context.settings, first)
         series = self.api.measurement_list(self.data.id)
         keys = [m.at.isoformat() for m in series]
@@ -344,6 +359,6 @@ class Objective:
         ]
         return Connection(edges=edges, page_info=page_info, total_count=len(keys))
 
-    @strawberry.field
+    @strawberry.field(description="The objective as evidence: its status makes it count, or not")
     def as_evidence(self) -> RecordEvidence:
         return as_evidence(self.api, "objective", self.data.id)

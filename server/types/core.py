@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -19,23 +20,27 @@ from grcgraph.model import Requirement as RequirementDetail
 from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
+from grcgraph.server.scalars import DayText, instant_of
 from grcgraph.server.types.history import HistoryEntry, history_field
+from grcgraph.server.types.node import Node
 from grcgraph.vocab.terms import AI_CATEGORIES
 
 
 @strawberry.type(description="A date of application an amendment replaced")
 class ReplacedDate:
-    applies_from: dt.date
-    source: str
+    applies_from: dt.date = strawberry.field(description="The date of application as it stood before the amendment (YYYY-MM-DD)")
+    source: str = strawberry.field(description="The legal act that set the replaced date")
 
 
 @strawberry.type(description="When a provision, or a part of it, applies: for every AI system or for one category")
 class DateOfApplication:
-    applies_from: dt.date
+    applies_from: dt.date = strawberry.field(description="The day from which the provision, or `part` of it, applies (YYYY-MM-DD)")
     category: str | None = strawberry.field(description="AI-system category (e.g. high-risk-annex-iii); null: every AI system")
-    part: str | None
-    source: str
-    note: str | None
+    part: str | None = strawberry.field(
+        description="The part of the provision this date is for (e.g. 'point (a)'); null: the whole provision"
+    )
+    source: str = strawberry.field(description="The legal act that sets this date (EU AI Act Art. 113, or the amending regulation)")
+    note: str | None = strawberry.field(description="A remark on the date, such as the condition it depends on; null: none")
     replaced: list[ReplacedDate] = strawberry.field(description="Earlier dates this one replaced, most recent first")
 
 
@@ -43,7 +48,7 @@ CATEGORY_LABELS = {str(iri): notation for notation, iri in AI_CATEGORIES.items()
 
 
 @strawberry.type(description="A clause, control, article, paragraph, function, category, subcategory or action of a framework.")
-class Requirement:
+class Requirement(Node):
     ref: strawberry.Private[RequirementRef]
     api: strawberry.Private[GRCGraph]
     cache: strawberry.Private[dict[str, RequirementDetail]] = dataclasses.field(default_factory=dict)
@@ -53,23 +58,26 @@ class Requirement:
             self.cache["detail"] = self.api.requirement(self.ref.iri)
         return self.cache["detail"]
 
-    @strawberry.field(description="CURIE, e.g. iso42001:A.6.2.8")
-    def id(self) -> str:
+    in_workspace = False
+
+    def node_key(self) -> str:
         return self.ref.curie
 
-    @strawberry.field
+    @strawberry.field(description="The requirement's IRI in the grcgraph namespace")
     def iri(self) -> str:
         return self.ref.iri
 
-    @strawberry.field
+    @strawberry.field(description="The id as the framework writes it, without prefix: A.6.2.8, Art. 12(1), GOVERN 1.1")
     def notation(self) -> str:
         return self.ref.notation
 
-    @strawberry.field
+    @strawberry.field(description="The requirement's title as the framework gives it")
     def title(self) -> str:
         return self.ref.title
 
-    @strawberry.field
+    @strawberry.field(
+        description="Requirement class (grc:Clause, grc:Control, grc:Article, ...) by its local name: Clause, ControlArea, Control, ControlEnhancement, Chapter, Section, Article, Paragraph, Annex, Function, Category, Subcategory or GenAIAction"
+    )
     def kind(self) -> str:
         return self.ref.kind
 
@@ -85,15 +93,15 @@ class Requirement:
     def text(self) -> str | None:
         return self._detail().text
 
-    @strawberry.field
+    @strawberry.field(description="Where the official text can be read; null when the framework gives none")
     def url(self) -> str | None:
         return self._detail().url
 
-    @strawberry.field
+    @strawberry.field(description="Where the catalog entry comes from (the publication it was read from)")
     def source(self) -> str:
         return self._detail().source
 
-    @strawberry.field
+    @strawberry.field(description="The licence or rights statement of the framework's text")
     def rights(self) -> str:
         return self._detail().rights
 
@@ -101,7 +109,7 @@ class Requirement:
     def parents(self) -> list[Requirement]:
         return [Requirement(ref=r, api=self.api) for r in self._detail().ancestors]
 
-    @strawberry.field
+    @strawberry.field(description="Requirements directly under this one, in document order")
     def children(self) -> list[Requirement]:
         return [Requirement(ref=r, api=self.api) for r in self._detail().children]
 
@@ -127,7 +135,19 @@ class Requirement:
         description="Evidence of the caller's workspace covering this requirement, directly or through mappings: the items of its "
         "first 20 coverage paths"
     )
-    async def evidence(self, info: Info, on: str | None = None, chain_length: int = 1) -> list[CoveringEvidence]:
+    async def evidence(
+        self,
+        info: Info,
+        on: Annotated[
+            DayText | None,
+            strawberry.argument(
+                description="The day the coverage is computed for (YYYY-MM-DD, default today): evidence past its valid-until date is stale"
+            ),
+        ] = None,
+        chain_length: Annotated[
+            int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
+        ] = 1,
+    ) -> list[CoveringEvidence]:
         entry = info.context.covered(parse_day(on, "on"), chain(chain_length)).get(self.ref.iri)
         if entry is None:
             return []
@@ -155,16 +175,19 @@ class Requirement:
         return result
 
 
-@strawberry.type
-class Mapping:
+@strawberry.type(
+    description="One row of a mapping set (SSSOM): a typed, justified relationship between two requirements (NIST IR 8477), read from `subject`"
+)
+class Mapping(Node):
     data: strawberry.Private[MappingData]
     api: strawberry.Private[GRCGraph]
 
-    @strawberry.field
-    def id(self) -> str:
+    in_workspace = False
+
+    def node_key(self) -> str:
         return self.data.iri
 
-    @strawberry.field
+    @strawberry.field(description="The requirement the mapping is read from")
     def subject(self) -> Requirement:
         return Requirement(ref=self.data.subject, api=self.api)
 
@@ -176,15 +199,15 @@ class Mapping:
     def object(self) -> Requirement | None:
         return Requirement(ref=self.data.object, api=self.api) if self.data.object else None
 
-    @strawberry.field
+    @strawberry.field(description="Why the relationship holds, as the mapping set's authors wrote it; null: none given")
     def rationale(self) -> str | None:
         return self.data.rationale
 
-    @strawberry.field
+    @strawberry.field(description="The authors' confidence in the row, 0 to 1 (SSSOM confidence); null: not stated")
     def confidence(self) -> float | None:
         return float(self.data.confidence) if self.data.confidence else None
 
-    @strawberry.field
+    @strawberry.field(description="How the row was made (SSSOM mapping_justification, e.g. semapv:ManualMappingCuration)")
     def justification(self) -> str:
         return self.data.justification
 
@@ -192,11 +215,11 @@ class Mapping:
     def source(self) -> str:
         return self.data.set_title
 
-    @strawberry.field
+    @strawberry.field(description="The mapping set's id (SSSOM mapping_set_id IRI)")
     def mapping_set(self) -> str:
         return self.data.mapping_set
 
-    @strawberry.field
+    @strawberry.field(description="A remark on the row from the mapping set; null: none")
     def comment(self) -> str | None:
         return self.data.comment
 
@@ -204,21 +227,21 @@ class Mapping:
     def inverted(self) -> bool:
         return self.data.inverted
 
-    @strawberry.field
+    @strawberry.field(description="Who made the row (SSSOM creator_id: ORCID or organisation IRIs)")
     def creators(self) -> list[str]:
         return list(self.data.creators)
 
 
-@strawberry.type
+@strawberry.type(description="A claim that a piece of evidence satisfies a requirement, fully or partly, by whom and when")
 class EvidenceLink:
     data: strawberry.Private[LinkData]
     api: strawberry.Private[GRCGraph]
 
-    @strawberry.field
+    @strawberry.field(description="The id of the evidence item the link belongs to")
     def evidence_id(self) -> str:
         return self.data.evidence
 
-    @strawberry.field
+    @strawberry.field(description="The requirement the evidence is said to satisfy")
     def requirement(self) -> Requirement:
         return Requirement(ref=self.api.ref(self.data.requirement), api=self.api)
 
@@ -226,86 +249,102 @@ class EvidenceLink:
     def extent(self) -> str:
         return self.data.extent
 
-    @strawberry.field
+    @strawberry.field(description="Who made the claim (an e-mail address or a name)")
     def asserted_by(self) -> str:
         return self.data.asserted_by
 
-    @strawberry.field
-    def asserted_at(self) -> str:
-        return self.data.asserted_at
+    @strawberry.field(description="When the claim was made (ISO 8601 instant)")
+    def asserted_at(self) -> dt.datetime:
+        return instant_of(self.data.asserted_at)
 
     @strawberry.field(description="AI system the link is for; null: every system")
     def system(self) -> str | None:
         return self.data.system
 
 
-@strawberry.type
-class Evidence:
+@strawberry.type(
+    description="An item of the workspace's evidence register (a policy, a log, a test result, ...) with its links to requirements"
+)
+class Evidence(Node):
     data: strawberry.Private[EvidenceData]
     api: strawberry.Private[GRCGraph]
     history: list[HistoryEntry] = history_field("evidence", lambda root: root.data.id)
 
-    @strawberry.field
-    def id(self) -> str:
+    def node_key(self) -> str:
         return self.data.id
 
-    @strawberry.field
+    @strawberry.field(description="What the evidence is, in a line (1 to 500 characters)")
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field
+    @strawberry.field(
+        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other"
+    )
     def kind(self) -> str:
         return self.data.kind
 
-    @strawberry.field
+    @strawberry.field(description="Longer text on the evidence; null: none")
     def description(self) -> str | None:
         return self.data.description
 
-    @strawberry.field
+    @strawberry.field(description="Who is responsible for it (an e-mail address or a team); null: none")
     def owner(self) -> str | None:
         return self.data.owner
 
-    @strawberry.field
+    @strawberry.field(description="Where the evidence is kept: a URL or a path; null: not recorded")
     def location(self) -> str | None:
         return self.data.location
 
-    @strawberry.field
+    @strawberry.field(description="SHA-256 of the evidence file (64 hex digits), checked by `grcgraph audit verify`; null: none")
     def sha256(self) -> str | None:
         return self.data.sha256
 
-    @strawberry.field
+    @strawberry.field(description="The day the evidence was collected; null: not recorded")
     def collected_on(self) -> dt.date | None:
         return self.data.collected_on
 
-    @strawberry.field
+    @strawberry.field(description="The last day the evidence counts; after it, it is stale; null: no expiry")
     def valid_until(self) -> dt.date | None:
         return self.data.valid_until
 
-    @strawberry.field
+    @strawberry.field(description="The requirements the item is linked to, with extent, who asserted each and when")
     async def links(self, info: Info) -> list[EvidenceLink]:
         return [EvidenceLink(data=link, api=self.api) for link in await info.context.loaders.links.load(self.data.id)]
 
     @strawberry.field(description="What this evidence covers on its own, in every framework or those named, with every path")
     async def coverage(
-        self, info: Info, frameworks: list[str] | None = None, on: str | None = None, chain_length: int = 1
+        self,
+        info: Info,
+        frameworks: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Framework prefixes or names to limit the rows to (iso42001, 'EU AI Act', ...); null or empty: every framework"
+            ),
+        ] = None,
+        on: Annotated[
+            DayText | None, strawberry.argument(description="The day the coverage is computed for (YYYY-MM-DD, default today)")
+        ] = None,
+        chain_length: Annotated[
+            int, strawberry.argument(description="How many mappings a coverage path may follow, 0 to 4 (0: direct links only; default 1)")
+        ] = 1,
     ) -> list[CoverageRow]:
         wanted = framework_prefixes(self.api, frameworks)
         covered = await info.context.loaders.coverage.load((self.data.id, parse_day(on, "on"), chain(chain_length)))
         return coverage_rows(self.api, covered, wanted)
 
 
-@strawberry.type
+@strawberry.type(description="One mapping followed on a coverage path, from `subject` to `object`")
 class Hop:
-    subject: str
-    predicate: str
-    object: str
-    rationale: str | None
-    confidence: float | None
-    mapping: str
-    mapping_set: str
-    source: str
-    comment: str | None
-    inverted: bool
+    subject: str = strawberry.field(description="CURIE of the requirement the hop starts from")
+    predicate: str = strawberry.field(description="The IR 8477 relationship followed, as read from `subject`")
+    object: str = strawberry.field(description="CURIE of the requirement the hop reaches")
+    rationale: str | None = strawberry.field(description="Why the mapping holds; null: none given")
+    confidence: float | None = strawberry.field(description="The mapping's confidence, 0 to 1; null: not stated")
+    mapping: str = strawberry.field(description="IRI of the mapping row followed")
+    mapping_set: str = strawberry.field(description="Id of the mapping set the row belongs to")
+    source: str = strawberry.field(description="Title of the mapping set")
+    comment: str | None = strawberry.field(description="The row's comment; null: none")
+    inverted: bool = strawberry.field(description="True when the row was stated from the other end and is followed backwards")
 
     @classmethod
     def of(cls, hop: HopData) -> Hop:
@@ -314,15 +353,15 @@ class Hop:
 
 @strawberry.type(description="One explanation: the evidence link, then each mapping followed")
 class CoveragePath:
-    evidence_id: str
+    evidence_id: str = strawberry.field(description="The evidence id (or AIMS record key, kind/id) the path starts from")
     origin: str = strawberry.field(
         description="What the path starts from: the evidence id, or the AIMS record's label ('impact assessment IA-3 of system credit, approved 2026-11-03')"
     )
-    level: str
-    stale: bool
-    inferred: bool
-    link: EvidenceLink
-    hops: list[Hop]
+    level: str = strawberry.field(description="How fully the path covers its requirement: covered, partial or related")
+    stale: bool = strawberry.field(description="True when the evidence is past its valid-until date on the day asked")
+    inferred: bool = strawberry.field(description="True when the path follows a mapping rather than a direct link")
+    link: EvidenceLink = strawberry.field(description="The evidence link the path starts with")
+    hops: list[Hop] = strawberry.field(description="The mappings followed after the link, in order; empty for a direct link")
 
     @classmethod
     def of(cls, path: PathData, api: GRCGraph) -> CoveragePath:
@@ -337,23 +376,25 @@ class CoveragePath:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An evidence item covering a requirement, how fully, and the paths that explain it")
 class CoveringEvidence:
-    evidence: Evidence
-    coverage: str
-    direct: bool
-    inferred: bool
-    stale: bool
-    paths: list[CoveragePath]
+    evidence: Evidence = strawberry.field(description="The evidence item")
+    coverage: str = strawberry.field(
+        description="The best level over its fresh paths: covered, partial or related; stale when every path is stale"
+    )
+    direct: bool = strawberry.field(description="True when one of its fresh paths is a direct link")
+    inferred: bool = strawberry.field(description="True when every fresh path follows a mapping")
+    stale: bool = strawberry.field(description="True when every path is past the evidence's valid-until date")
+    paths: list[CoveragePath] = strawberry.field(description="Its paths to the requirement")
 
 
-@strawberry.type
+@strawberry.type(description="A requirement reached by evidence, with its coverage and the paths that explain it")
 class CoverageRow:
-    requirement: Requirement
+    requirement: Requirement = strawberry.field(description="The requirement reached")
     coverage: str = strawberry.field(description="covered, partial, related, stale or uncovered")
-    direct: bool
-    inferred: bool
-    evidence: list[str]
+    direct: bool = strawberry.field(description="True when some evidence is linked to the requirement itself")
+    inferred: bool = strawberry.field(description="True when the coverage comes only through mappings")
+    evidence: list[str] = strawberry.field(description="Ids of the evidence (and AIMS record keys) behind the coverage")
     paths: list[CoveragePath] = strawberry.field(description="The first 20 paths to the requirement (the coverage counts every path)")
 
 

@@ -3,6 +3,7 @@ type adds in one line, `history: list[HistoryEntry] = history_field("evidence", 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,22 +12,25 @@ import strawberry
 from grcgraph.model import HistoryEntry as EntryData
 from grcgraph.model import RecordChange as ChangeData
 from grcgraph.server.context import Info
+from grcgraph.server.scalars import instant_of
 
 
 @strawberry.type(description="A property of a record and its values (IRIs, or literals by their lexical form)")
 class PropertyValues:
-    name: str
-    values: list[str]
+    name: str = strawberry.field(description="The property's local name in the grcgraph vocabulary (title, validUntil, ...)")
+    values: list[str] = strawberry.field(description="Its values, sorted")
 
 
 @strawberry.type(description="One record's values before and after a write (empty lists when it did not exist)")
 class RecordChange:
-    record: str
-    kind: str
-    id: str
+    record: str = strawberry.field(description="IRI of the record changed")
+    kind: str = strawberry.field(
+        description="The record's kind: evidence, link, system, soa, risk, impact-assessment, objective, measurement, review, nonconformity, corrective-action, settings or token"
+    )
+    id: str = strawberry.field(description="The record's id in its workspace")
     operation: str = strawberry.field(description="created, changed or deleted")
-    before: list[PropertyValues]
-    after: list[PropertyValues]
+    before: list[PropertyValues] = strawberry.field(description="Its values before the write; empty when it was created")
+    after: list[PropertyValues] = strawberry.field(description="Its values after the write; empty when it was deleted")
 
     @classmethod
     def of(cls, change: ChangeData) -> RecordChange:
@@ -45,19 +49,19 @@ class RecordChange:
 
 @strawberry.type(description="One write in the workspace's hash-chained history (a PROV-O activity): when, by whom, what it changed")
 class HistoryEntry:
-    sequence: int
-    time: str
+    sequence: int = strawberry.field(description="Its position in the workspace's history, from 1")
+    time: dt.datetime = strawberry.field(description="When the write was made (UTC)")
     agent: str = strawberry.field(description="token:<id> for a write through the API, user:<name> for the command line")
-    operation: str
+    operation: str = strawberry.field(description="The write's operation, e.g. createEvidence, importEvidence, updateRisk")
     hash: str = strawberry.field(description="SHA-256 of the entry, covering the previous entry's hash")
-    previous_hash: str
-    changes: list[RecordChange]
+    previous_hash: str = strawberry.field(description="The hash of the entry before it (64 zeros for the first)")
+    changes: list[RecordChange] = strawberry.field(description="The records the write changed, with their values before and after")
 
     @classmethod
     def of(cls, entry: EntryData) -> HistoryEntry:
         return cls(
             sequence=entry.sequence,
-            time=entry.time,
+            time=instant_of(entry.time),
             agent=entry.agent,
             operation=entry.operation,
             hash=entry.hash,

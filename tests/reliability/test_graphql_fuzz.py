@@ -4,6 +4,7 @@ status, never a 5xx, never a stack trace, and the server keeps answering."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,10 @@ from repo import ROOT
 from servers import ApiServer, cli
 
 SDL = (ROOT / "server/schema.graphql").read_text(encoding="utf-8")
-SCALARS = {"Date": st.dates().map(lambda day: __import__("graphql").StringValueNode(value=day.isoformat()))}
+SCALARS = {
+    "Date": st.dates().map(lambda day: __import__("graphql").StringValueNode(value=day.isoformat())),
+    "DateTime": st.datetimes(timezones=st.just(dt.UTC)).map(lambda moment: __import__("graphql").StringValueNode(value=moment.isoformat())),
+}
 CASES = 700  # per test: 3 tests, 2,100 cases
 TRACES = ("Traceback (most recent call last)", '.py", line ', "site-packages/")
 seen: dict[str, int] = {}

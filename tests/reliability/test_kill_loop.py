@@ -14,7 +14,7 @@ import httpx
 from servers import ApiServer, cli
 
 KILLS = 20
-CREATE = 'mutation($id: String!) { createEvidence(input: {id: $id, title: $id, kind: "log", links: [{requirement: "A.6.2.8", assertedBy: "ops"}]}) { id } }'
+CREATE = 'mutation($id: String!) { createEvidence(input: {id: $id, title: $id, kind: "log", links: [{requirement: "A.6.2.8", assertedBy: "ops"}]}) { id: localId } }'
 
 
 def writer(server: ApiServer, prefix: str, acknowledged: list[str], stop: threading.Event) -> None:
@@ -33,7 +33,7 @@ def writer(server: ApiServer, prefix: str, acknowledged: list[str], stop: thread
                 acknowledged.append(item)
 
 
-PAGE = "query($after: String) { evidenceList(first: 100, after: $after) { edges { node { id title links { requirement { id } } } } pageInfo { hasNextPage endCursor } } }"
+PAGE = "query($after: String) { evidenceList(first: 100, after: $after) { edges { node { id: localId title links { requirement { id: localId } } } } pageInfo { hasNextPage endCursor } } }"
 
 
 def stored_items(server: ApiServer) -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -19,41 +19,41 @@ ON = "2028-01-15"
 NON_UNCOVERED = ["covered", "partial", "related", "stale", "not applicable"]
 GAPS = """query($framework: String!, $status: [String!], $after: String) {
   gaps(framework: $framework, system: "credit", on: "2028-01-15", first: 100, after: $after, status: $status) {
-    edges { node { requirement { id } status evidence staleEvidence } } pageInfo { hasNextPage endCursor } } }"""
+    edges { node { requirement { id: localId } status evidence staleEvidence } } pageInfo { hasNextPage endCursor } } }"""
 
 STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     "1": (
         'mutation { createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], '
-        'category: "high-risk-annex-iii", nextReview: "2028-06-30"}) { id } }',
+        'category: "high-risk-annex-iii", nextReview: "2028-06-30"}) { id: localId } }',
         {},
     ),
     "2": (
         'mutation { createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], '
-        'gaiRisk: "Harmful Bias and Homogenization", likelihood: 4, severity: 4, status: "treated", treatment: "mitigate", '
+        'gaiRisk: "Harmful Bias and Homogenization", likelihood: 4, severity: 4, status: TREATED, treatment: MITIGATE, '
         'residualLikelihood: 2, residualSeverity: 3, controls: ["iso42001:A.7.4"], assessedOn: "2028-01-05", nextReview: "2028-07-01"}) '
-        "{ id inherentLevel residualLevel } }",
+        "{ id: localId inherentLevel residualLevel } }",
         {},
     ),
     "3a": (
         'mutation { createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2028-01-06", assessor: "dpo@example.org", '
-        'intendedUse: "Scoring consumer credit applications", affected: ["applicants"], impacts: [{area: "fundamental-rights", '
-        'description: "Unequal access to credit", severity: 4, likelihood: 2, mitigation: "Fairness tests"}]}) { id state } }',
+        'intendedUse: "Scoring consumer credit applications", affected: ["applicants"], impacts: [{area: FUNDAMENTAL_RIGHTS, '
+        'description: "Unequal access to credit", severity: 4, likelihood: 2, mitigation: "Fairness tests"}]}) { id: localId state } }',
         {},
     ),
     "3b": (
-        'mutation { updateImpactAssessment(input: {id: "IA-1", decision: "approve", approver: "board@example.org", '
+        'mutation { updateImpactAssessment(input: {id: "IA-1", decision: APPROVE, approver: "board@example.org", '
         'decidedOn: "2028-01-08", nextReview: "2029-01-08"}) { state servesAsFria } }',
         {},
     ),
     "4": ('mutation { setApplicability(control: "iso42001:A.10.4", included: false, reason: "No customers of AI") { included } }', {}),
     "5": (
         'mutation { createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: "configuration", '
-        'links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id } }',
+        'links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }',
         {},
     ),
     "6a": (
-        'mutation { createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", '
-        'target: 0.9, threshold: 0.85, systems: ["credit"], requirements: ["iso42001:A.6.2.6"]}) { id } }',
+        'mutation { createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: HIGHER, '
+        'target: 0.9, threshold: 0.85, systems: ["credit"], requirements: ["iso42001:A.6.2.6"]}) { id: localId } }',
         {},
     ),
     "6b": (
@@ -65,16 +65,19 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
             ]
         },
     ),
-    "7": ('mutation { openNonconformity(objective: "acc", id: "NC-1", on: "2028-01-13") { id source system requirements { id } } }', {}),
+    "7": (
+        'mutation { openNonconformity(objective: "acc", id: "NC-1", on: "2028-01-13") { id: localId source system requirements { id: localId } } }',
+        {},
+    ),
     "8": (
         'mutation { createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on the 2027 data", '
-        'owner: "ml-lead@example.org", due: "2028-01-14", status: "done", effective: true, verifiedOn: "2028-01-14", '
+        'owner: "ml-lead@example.org", due: "2028-01-14", status: DONE, effective: true, verifiedOn: "2028-01-14", '
         'verifiedBy: "auditor@example.org"}) { state } }',
         {},
     ),
     "9": (
-        'mutation { createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2028-01-15", outcome: "AIMS effective", '
-        'participants: ["ceo@example.org"], nextReview: "2029-01-15"}) { id } }',
+        'mutation { createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2028-01-15", outcome: "AIMS effective", '
+        'participants: ["ceo@example.org"], nextReview: "2029-01-15"}) { id: localId } }',
         {},
     ),
 }
@@ -158,12 +161,12 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
             assert answer["updateImpactAssessment"] == {"state": "approve", "servesAsFria": True}
         if step == "7":
             nc = answer["openNonconformity"]
-            assert (nc["source"], nc["system"], [r["id"] for r in nc["requirements"]]) == ("objective", "credit", ["iso42001:A.6.2.6"])
+            assert (nc["source"], nc["system"], [r["id"] for r in nc["requirements"]]) == ("OBJECTIVE", "credit", ["iso42001:A.6.2.6"])
 
     # The explanation's first hop names the record.
     coverage = server.data(
         '{ coverage(evidenceIds: ["impact-assessment/IA-1"], frameworks: ["euaiact"], on: "2028-01-15") '
-        "{ requirement { id } coverage paths { origin evidenceId } } }",
+        "{ requirement { id: localId } coverage paths { origin evidenceId } } }",
         token="reader",
     )["coverage"]
     art27 = next(row for row in coverage if row["requirement"]["id"] == "euaiact:art-27-1")
@@ -194,11 +197,12 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
 def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiServer) -> None:
     # another workspace's system
     server.data(
-        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: ["provider"], category: "transparency"}) { id } }', token="other"
+        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: ["provider"], category: "transparency"}) { id: localId } }',
+        token="other",
     )
     before = server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"]
     body = server.gql(
-        'mutation { createRisk(input: {id: "R-9", title: "Leak", likelihood: 6, severity: 2, status: "assessed", systems: ["bot"]}) { id } }'
+        'mutation { createRisk(input: {id: "R-9", title: "Leak", likelihood: 6, severity: 2, status: ASSESSED, systems: ["bot"]}) { id: localId } }'
     )
     problems = {p["field"]: p["message"] for p in body["errors"][0]["extensions"]["problems"]}
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
@@ -207,7 +211,7 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     assert server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"] == before
 
     server.data(
-        'mutation { createObjective(input: {id: "lat", title: "Latency", metric: "p95", unit: "ms", direction: "lower", target: 200, threshold: 400}) { id } }'
+        'mutation { createObjective(input: {id: "lat", title: "Latency", metric: "p95", unit: "ms", direction: LOWER, target: 200, threshold: 400}) { id: localId } }'
     )
     items = [{"objective": "lat", "value": 180, "at": "2028-02-01T02:00:00Z", "recordedBy": "ci"}]
     unknown = [*items, {"objective": "nope", "value": 0.9, "at": "2028-02-02T02:00:00Z", "recordedBy": "ci"}]
@@ -220,10 +224,12 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
     assert total["totalCount"] == 0  # nothing of the refused batches
     assert server.data(batch, {"items": items})["recordMeasurements"]["count"] == 1
 
-    server.data('mutation { createNonconformity(input: {id: "NC-9", title: "x", foundOn: "2028-01-02", source: "incident"}) { id } }')
-    server.data('mutation { updateNonconformity(input: {id: "NC-9", status: "closed", closedOn: "2028-01-03"}) { status } }')
+    server.data(
+        'mutation { createNonconformity(input: {id: "NC-9", title: "x", foundOn: "2028-01-02", source: INCIDENT}) { id: localId } }'
+    )
+    server.data('mutation { updateNonconformity(input: {id: "NC-9", status: CLOSED, closedOn: "2028-01-03"}) { status } }')
     body = server.gql(
-        'mutation { createCorrectiveAction(input: {id: "CA-9", nonconformity: "NC-9", title: "t", owner: "o", due: "2028-02-01"}) { id } }'
+        'mutation { createCorrectiveAction(input: {id: "CA-9", nonconformity: "NC-9", title: "t", owner: "o", due: "2028-02-01"}) { id: localId } }'
     )
     assert "was closed on 2028-01-03" in body["errors"][0]["extensions"]["problems"][0]["message"]
     assert body["errors"][0]["extensions"]["problems"][0]["field"] == "input.nonconformity"
@@ -237,5 +243,5 @@ def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiSe
         "riskScale": 5,
         "staleAfterDays": 30,
     }
-    refused = server.gql('mutation { createRisk(input: {id: "R-8", title: "t"}) { id } }', token="reader")
+    refused = server.gql('mutation { createRisk(input: {id: "R-8", title: "t"}) { id: localId } }', token="reader")
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

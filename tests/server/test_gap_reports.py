@@ -19,7 +19,7 @@ from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 
 PAGE = """query($after: String) { gaps(framework: "iso42001", on: "2026-11-22", first: 40, after: $after) {
-  totalCount edges { node { requirement { id } status evidence } } pageInfo { hasNextPage endCursor } summary { status count } } }"""
+  totalCount edges { node { requirement { id: localId } status evidence } } pageInfo { hasNextPage endCursor } summary { status count } } }"""
 
 
 def read_all(registry: Registry, workspace: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -34,9 +34,9 @@ with warnings.catch_warnings():
 
     from grcgraph.server.app import create_app
 
-LISTING = """query($n: Int!) { evidenceList(first: $n) { totalCount edges { node { id title validUntil
-    links { requirement { id } extent system }
-    coverage(on: "2027-06-01") { requirement { id } coverage direct } } } } }"""
+LISTING = """query($n: Int!) { evidenceList(first: $n) { totalCount edges { node { id: localId title validUntil
+    links { requirement { id: localId } extent system }
+    coverage(on: "2027-06-01") { requirement { id: localId } coverage direct } } } } }"""
 
 
 def client(store: GraphStore, workspace: str, **options: Any) -> TestClient:
@@ -90,11 +90,11 @@ def test_batching_over_http(store: GraphStore) -> None:
 def test_one_evidence_item_and_a_missing_one(store: GraphStore) -> None:
     fill(store, "batch-one", 3)
     http = client(store, "batch-one")
-    found = http.post("/graphql", json={"query": '{ evidence(id: "ev-001") { id links { requirement { id } } } }'}).json()
+    found = http.post("/graphql", json={"query": '{ evidence(id: "ev-001") { id: localId links { requirement { id: localId } } } }'}).json()
     assert found["data"]["evidence"]["id"] == "ev-001"
-    missing = http.post("/graphql", json={"query": '{ evidence(id: "no-such-id") { id } }'}).json()
+    missing = http.post("/graphql", json={"query": '{ evidence(id: "no-such-id") { id: localId } }'}).json()
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    not_an_id = http.post("/graphql", json={"query": '{ evidence(id: "no such id") { id } }'}).json()
+    not_an_id = http.post("/graphql", json={"query": '{ evidence(id: "no such id") { id: localId } }'}).json()
     assert not_an_id["errors"][0]["extensions"]["code"] == "INVALID_INPUT", "the id rule, not 'not found'"
 
 
@@ -106,10 +106,10 @@ def cost(query: str, variables: dict[str, Any] | None = None) -> int:
 def test_cost_rules() -> None:
     assert cost("{ frameworks { prefix name } }") == 1 + LIST_SIZE * 2
     # a connection multiplies what is under `edges` by `first`, not totalCount or pageInfo
-    assert cost("{ requirements(first: 50) { totalCount edges { node { id } } } }") == 1 + 1 + (1 + 50 * (1 + 1))
-    assert cost("{ requirements { edges { node { id } } } }") == 2 + 20 * 2, "the argument's default page size"
-    assert cost("query($n: Int!) { requirements(first: $n) { edges { node { id } } } }", {"n": 7}) == 2 + 7 * 2
-    assert cost("query($n: Int = 3) { requirements(first: $n) { edges { node { id } } } }") == 2 + 3 * 2
+    assert cost("{ requirements(first: 50) { totalCount edges { node { id: localId } } } }") == 1 + 1 + (1 + 50 * (1 + 1))
+    assert cost("{ requirements { edges { node { id: localId } } } }") == 2 + 20 * 2, "the argument's default page size"
+    assert cost("query($n: Int!) { requirements(first: $n) { edges { node { id: localId } } } }", {"n": 7}) == 2 + 7 * 2
+    assert cost("query($n: Int = 3) { requirements(first: $n) { edges { node { id: localId } } } }") == 2 + 3 * 2
     nested = "{ coverage { paths { hops { predicate } } } }"
     assert cost(nested) == 1 + LIST_SIZE * (1 + LIST_SIZE * (1 + LIST_SIZE * 1)), "nested lists multiply"
     spread = "query { ...F } fragment F on Query { frameworks { prefix } }"
@@ -118,7 +118,7 @@ def test_cost_rules() -> None:
 
 def test_cost_limit_refuses_before_touching_the_store(store: GraphStore) -> None:
     fill(store, "cost", 2)
-    query = "query($n: Int!) { requirements(first: $n) { edges { node { id } } } }"  # costs 2 + 2n
+    query = "query($n: Int!) { requirements(first: $n) { edges { node { id: localId } } } }"  # costs 2 + 2n
     http = client(store, "cost", max_query_cost=102)
     just_under = http.post("/graphql", json={"query": query, "variables": {"n": 50}}).json()
     assert len(just_under["data"]["requirements"]["edges"]) == 50
@@ -225,7 +225,7 @@ def test_a_write_in_progress_does_not_hold_up_other_requests(store: GraphStore, 
 
     items = [{"id": f"t-{n}", "title": f"Item {n}", "kind": "record"} for n in range(3)]
     importing_query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
-    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: "record"}) { id } }'
+    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: "record"}) { id: localId } }'
 
     async def scenario() -> None:
         importing = asyncio.create_task(
@@ -291,8 +291,8 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
 
 # --- every field of an evidence file through GraphQL ------------------------------------------------
 EVERY_FIELD = """mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"""
-READ_BACK = """{ evidence(id: "every") { id title kind description owner location sha256 collectedOn validUntil
-    links { requirement { id } extent assertedBy assertedAt system } } }"""
+READ_BACK = """{ evidence(id: "every") { id: localId title kind description owner location sha256 collectedOn validUntil
+    links { requirement { id: localId } extent assertedBy assertedAt system } } }"""
 
 
 def as_editor(store: GraphStore, workspace: str, query: str, variables: dict[str, Any] | None = None) -> Any:
@@ -332,7 +332,7 @@ def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphSt
             "requirement": {"id": "iso27001:A.5.2"},
             "extent": "partial",
             "assertedBy": "ciso@example.org",
-            "assertedAt": "2026-01-16T09:30:00Z",
+            "assertedAt": "2026-01-16T09:30:00+00:00",  # a DateTime: ISO 8601 with its offset
             "system": "credit",
         }
     ]

@@ -30,13 +30,13 @@ def test_history_fields_agents_and_as_of() -> None:
         registry = Registry(graph)
         create = (
             'mutation { createEvidence(input: {id: "policy", title: "AI policy", kind: "policy", '
-            'links: [{requirement: "A.2.2", assertedBy: "ciso"}]}) { id } }'
+            'links: [{requirement: "A.2.2", assertedBy: "ciso"}]}) { id: localId } }'
         )
         assert run(registry, create)["errors"] == []
         assert (
             run(
                 registry,
-                'mutation { createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id } }',
+                'mutation { createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id: localId } }',
             )["errors"]
             == []
         )
@@ -54,29 +54,31 @@ def test_history_fields_agents_and_as_of() -> None:
         cut = dt.datetime.now(dt.UTC).isoformat()
         time.sleep(0.01)
         assert run(registry, 'mutation { deleteEvidence(id: "policy") }')["errors"] == []
-        found = run(registry, "{ systems { id history { sequence agent operation } } }", Role.reader)
+        found = run(registry, "{ systems { id: localId history { sequence agent operation } } }", Role.reader)
         (system,) = found["data"]["systems"]
         assert system["history"] == [{"sequence": 2, "agent": f"token:{TOKEN}", "operation": "put_system"}]
-        soa = run(registry, "{ statementOfApplicability { control { id } history { operation } } }", Role.reader)["data"]
+        soa = run(registry, "{ statementOfApplicability { control { id: localId } history { operation } } }", Role.reader)["data"]
         assert [r["history"] for r in soa["statementOfApplicability"] if r["control"]["id"] == "iso42001:A.10.4"] == [
             [{"operation": "set_applicability"}]
         ]
         then = run(
             registry,
-            f'{{ evidence(id: "policy") {{ id }} gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id }} status }} }} }} }}',
+            f'{{ evidence(id: "policy") {{ id: localId }} gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id: localId }} status }} }} }} }}',
             Role.reader,
         )
         assert then["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # gone now
         past = run(
             registry,
-            f'{{ gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id }} status }} }} }} }}',
+            f'{{ gaps(framework: "iso42001", asOf: "{cut}", first: 100) {{ edges {{ node {{ requirement {{ id: localId }} status }} }} }} }}',
             Role.reader,
         )
         statuses = {e["node"]["requirement"]["id"]: e["node"]["status"] for e in past["data"]["gaps"]["edges"]}
         assert statuses["iso42001:A.2.2"] == "covered"
-        now = run(registry, '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id } status } } } }', Role.reader)
+        now = run(
+            registry, '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status } } } }', Role.reader
+        )
         assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "uncovered"
-        assert run(registry, f'{{ coverage(asOf: "{cut}") {{ requirement {{ id }} }} }}', Role.reader)["data"]["coverage"]
+        assert run(registry, f'{{ coverage(asOf: "{cut}") {{ requirement {{ id: localId }} }} }}', Role.reader)["data"]["coverage"]
         assert (
             run(registry, '{ statementOfApplicability(asOf: "2000-01-01") { included } }', Role.reader)["data"]["statementOfApplicability"][
                 0
@@ -93,16 +95,16 @@ def test_every_aims_record_has_its_history() -> None:
     with GRCGraph.open(workspace="acme") as graph:
         registry = Registry(graph)
         writes = """mutation {
-          s: createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id }
-          r: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4}) { id }
+          s: createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id: localId }
+          r: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4}) { id: localId }
           i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2026-11-10", assessor: "dpo",
-            decision: "approve", approver: "board"}) { id }
-          o: createObjective(input: {id: "acc", title: "Accuracy", metric: "accuracy", direction: "higher", target: 0.9,
-            threshold: 0.85}) { id }
-          v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2026-11-20", outcome: "effective"}) { id }
+            decision: APPROVE, approver: "board"}) { id: localId }
+          o: createObjective(input: {id: "acc", title: "Accuracy", metric: "accuracy", direction: HIGHER, target: 0.9,
+            threshold: 0.85}) { id: localId }
+          v: createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2026-11-20", outcome: "effective"}) { id: localId }
         }"""
         assert run(registry, writes)["errors"] == []
-        assert run(registry, 'mutation { updateRisk(input: {id: "R-1", severity: 5}) { id } }')["errors"] == []
+        assert run(registry, 'mutation { updateRisk(input: {id: "R-1", severity: 5}) { id: localId } }')["errors"] == []
         found = run(
             registry,
             """{ risk(id: "R-1") { history { operation agent changes { before { name values } after { name values } } } } impactAssessment(id: "IA-1") { history { operation } }

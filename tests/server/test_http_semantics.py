@@ -145,14 +145,17 @@ def as_editor(store: GraphStore, query: str, variables: dict[str, Any]) -> list[
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ('mutation($i: String!) { createEvidence(input: {id: $i, title: "t", kind: "policy"}) { id } }', "input.id"),
-        ('mutation($i: String!) { updateEvidence(input: {id: $i, title: "t"}) { id } }', "input.id"),
+        ('mutation($i: String!) { createEvidence(input: {id: $i, title: "t", kind: "policy"}) { id: localId } }', "input.id"),
+        ('mutation($i: String!) { updateEvidence(input: {id: $i, title: "t"}) { id: localId } }', "input.id"),
         ("mutation($i: String!) { deleteEvidence(id: $i) }", "id"),
-        ("query($i: String!) { evidence(id: $i) { id } }", "id"),
-        ('mutation($i: String!) { linkEvidence(evidenceId: $i, links: [{requirement: "A.5.2", assertedBy: "x"}]) { id } }', "evidenceId"),
+        ("query($i: String!) { evidence(id: $i) { id: localId } }", "id"),
+        (
+            'mutation($i: String!) { linkEvidence(evidenceId: $i, links: [{requirement: "A.5.2", assertedBy: "x"}]) { id: localId } }',
+            "evidenceId",
+        ),
         (
             'mutation($i: String!) { createSystem(input: {id: $i, name: "n", roles: ["provider"], category: "minimal-risk", '
-            "generative: false}) { id } }",
+            "generative: false}) { id: localId } }",
             "input.id",
         ),
         ("query($i: String!) { applicable(system: $i) { basis } }", "system"),

@@ -24,10 +24,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from grcgraph.server.app import create_app
 
-REPORT = (
-    '{ gaps(framework: "iso42001", on: "2026-11-22", first: 100) { totalCount edges { node { requirement { id } status evidence } } } }'
-)
-REGISTER = "{ evidenceList(first: 50) { totalCount edges { node { id } } } }"
+REPORT = '{ gaps(framework: "iso42001", on: "2026-11-22", first: 100) { totalCount edges { node { requirement { id: localId } status evidence } } } }'
+REGISTER = "{ evidenceList(first: 50) { totalCount edges { node { id: localId } } } }"
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def registry(store: GraphStore) -> Registry:
     return Registry(api)
 
 
-LIST = 'query($v: Boolean, $t: String, $k: String, $o: String) { evidenceList(first: 100, text: $t, kind: $k, owner: $o, stale: $v, on: "2027-06-01") { totalCount edges { node { id } } } }'
+LIST = 'query($v: Boolean, $t: String, $k: String, $o: String) { evidenceList(first: 100, text: $t, kind: $k, owner: $o, stale: $v, on: "2027-06-01") { totalCount edges { node { id: localId } } } }'
 
 
 def ids(registry: Registry, **variables: Any) -> list[str]:
@@ -68,7 +68,7 @@ def test_each_filter_and_their_combination(registry: Registry) -> None:
 
 
 def test_pages_follow_the_filter(registry: Registry) -> None:
-    query = 'query($a: String) { evidenceList(first: 2, after: $a, stale: true, on: "2027-06-01") { totalCount edges { node { id } } pageInfo { endCursor hasNextPage } } }'
+    query = 'query($a: String) { evidenceList(first: 2, after: $a, stale: true, on: "2027-06-01") { totalCount edges { node { id: localId } } pageInfo { endCursor hasNextPage } } }'
     seen, after = [], None
     while True:
         page = run(registry, "filters", query, {"a": after})["data"]["evidenceList"]
@@ -91,7 +91,7 @@ def test_bad_filters_are_field_errors(registry: Registry) -> None:
 
 
 GAPS = """query($s: [String!], $o: String!, $d: Boolean!, $a: String) { gaps(framework: "iso42001", on: "2026-06-01", first: 100,
-    status: $s, orderBy: $o, descending: $d, after: $a) { totalCount summary { status count } edges { node { requirement { id notation } status evidence } }
+    status: $s, orderBy: $o, descending: $d, after: $a) { totalCount summary { status count } edges { node { requirement { id: localId notation } status evidence } }
     pageInfo { endCursor hasNextPage } } }"""
 
 

@@ -27,7 +27,7 @@ with warnings.catch_warnings():
 
     from grcgraph.server.app import create_app
 
-COVERAGE = '{ coverage(evidenceIds: ["ev-001"], on: "2026-11-22") { requirement { id } coverage } }'
+COVERAGE = '{ coverage(evidenceIds: ["ev-001"], on: "2026-11-22") { requirement { id: localId } coverage } }'
 COUNT = "{ evidenceList { totalCount } viewer { workspace role tokenId } }"
 
 
@@ -66,7 +66,7 @@ def test_a_repeated_question_is_answered_from_the_cache_until_a_write(store: Gra
     assert client.cache.stored == 1 and client.cache.hits == 1, "kept the second time, answered from the cache the third"
 
     # A write through the server: the next answer is the new one, at once.
-    link = 'mutation { linkEvidence(evidenceId: "ev-001", links: [{requirement: "A.10.4", assertedBy: "auditor"}]) { id } }'
+    link = 'mutation { linkEvidence(evidenceId: "ev-001", links: [{requirement: "A.10.4", assertedBy: "auditor"}]) { id: localId } }'
     assert "errors" not in client.post(editor, link)
     after = client.post(editor, COVERAGE)
     assert "iso42001:A.10.4" in covered(after) and "iso42001:A.10.4" not in covered(answers[0])
@@ -122,8 +122,8 @@ def test_mutations_errors_and_admin_answers_are_never_kept(store: GraphStore, wo
     editor = auth.create_token(store, workspace, "editor")
     admin = auth.create_token(store, workspace, "admin")
     client = Client(store)
-    soa = 'mutation { setApplicability(control: "A.10.4", included: true, reason: "Needed") { control { id } } }'
-    missing = '{ evidence(id: "no-such-item") { id } }'
+    soa = 'mutation { setApplicability(control: "A.10.4", included: true, reason: "Needed") { control { id: localId } } }'
+    missing = '{ evidence(id: "no-such-item") { id: localId } }'
     for _ in range(3):
         assert "errors" not in client.post(editor, soa)
         assert client.post(editor, missing)["errors"][0]["extensions"]["code"] == "NOT_FOUND"

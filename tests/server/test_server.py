@@ -94,24 +94,24 @@ def test_frameworks(server: Server) -> None:
     ],
 )
 def test_requirement_id_forms(server: Server, given: str, curie: str) -> None:
-    found = server.data("query($id: String!) { requirement(id: $id) { id title kind } }", {"id": given}, token="reader")
+    found = server.data("query($id: String!) { requirement(id: $id) { id: localId title kind } }", {"id": given}, token="reader")
     assert found["requirement"]["id"] == curie
 
 
 def test_requirement_relations_and_mappings(server: Server) -> None:
     req = server.data(
-        """{ requirement(id: "Art. 12(1)") { id text parents { id } children { id }
-             mappings { predicate inverted rationale confidence source comment object { id } subject { id } } } }"""
+        """{ requirement(id: "Art. 12(1)") { id: localId text parents { id: localId } children { id: localId }
+             mappings { predicate inverted rationale confidence source comment object { id: localId } subject { id: localId } } } }"""
     )["requirement"]
     assert [p["id"] for p in req["parents"]][-1] == "euaiact:art-12"
     assert "log" in req["text"].lower()
     assert req["mappings"], "Art. 12(1) is mapped from ISO/IEC 42001 and NIST"
     assert all(m["subject"]["id"] == "euaiact:art-12-1" for m in req["mappings"])
     assert any(m["inverted"] for m in req["mappings"]), "rows stated from the other end are read from this side"
-    article = server.data('{ requirement(id: "Art. 12") { children { id } } }')["requirement"]
+    article = server.data('{ requirement(id: "Art. 12") { children { id: localId } } }')["requirement"]
     assert "euaiact:art-12-1" in [c["id"] for c in article["children"]]
     query = """query($after: String) { mappings(from: "iso42001", to: "euaiact", first: 100, after: $after) {
-        totalCount edges { cursor node { id predicate subject { id } object { id } } } pageInfo { hasNextPage endCursor } } }"""
+        totalCount edges { cursor node { id: localId predicate subject { id: localId } object { id: localId } } } pageInfo { hasNextPage endCursor } } }"""
     between: list[dict[str, Any]] = []
     after = None
     while True:
@@ -129,7 +129,7 @@ def test_requirement_relations_and_mappings(server: Server) -> None:
 
 def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
     query = """query($after: String) { requirements(framework: "euaiact", kind: "Article", first: 50, after: $after) {
-        totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
+        totalCount edges { cursor node { id: localId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
     seen: list[str] = []
     after = None
     pages = 0
@@ -151,18 +151,20 @@ def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
     assert error(too_many)["extensions"]["problems"] == [{"field": "first", "message": "must be at most 100 (the page limit)"}]
     assert error(server.gql("{ requirements(first: 1000) { totalCount } }"))["extensions"]["code"] == "INVALID_INPUT"
     assert code(server.gql('{ requirements(first: 5, after: "bm90LWEtY3Vyc29y") { totalCount } }')) == "INVALID_INPUT"
-    text = server.data('{ requirements(framework: "euaiact", text: "record-keeping", first: 100) { totalCount edges { node { id } } } }')
+    text = server.data(
+        '{ requirements(framework: "euaiact", text: "record-keeping", first: 100) { totalCount edges { node { id: localId } } } }'
+    )
     assert text["requirements"]["totalCount"] >= 1
 
 
 # --- mutations, coverage, gaps ------------------------------------------------------------------
 def test_every_mutation_and_the_reports(server: Server) -> None:
     every_mutation_and_the_reports(server)
-    assert server.data("{ systems { id } }")["systems"] == [{"id": "credit"}], "the scenario's writes stay"
+    assert server.data("{ systems { id: localId } }")["systems"] == [{"id": "credit"}], "the scenario's writes stay"
 
 
 # --- errors ---------------------------------------------------------------------------------------
-CREATE = "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { id title description } }"
+CREATE = "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { id: localId title description } }"
 
 
 def problems(body: dict[str, Any]) -> dict[str, str]:
@@ -171,10 +173,10 @@ def problems(body: dict[str, Any]) -> dict[str, str]:
 
 
 def test_unknown_ids_are_not_found(server: Server) -> None:
-    assert code(server.gql('{ requirement(id: "A.99.9") { id } }')) == "NOT_FOUND"
-    assert code(server.gql('{ evidence(id: "no-such-evidence") { id } }')) == "NOT_FOUND"
+    assert code(server.gql('{ requirement(id: "A.99.9") { id: localId } }')) == "NOT_FOUND"
+    assert code(server.gql('{ evidence(id: "no-such-evidence") { id: localId } }')) == "NOT_FOUND"
     assert code(server.gql('{ applicable(system: "no-such-system") { basis } }')) == "NOT_FOUND"
-    ambiguous = server.gql('{ requirement(id: "4.1") { id } }')
+    ambiguous = server.gql('{ requirement(id: "4.1") { id: localId } }')
     assert code(ambiguous) == "INVALID_INPUT"
     assert "iso42001:4.1" in error(ambiguous)["extensions"]["candidates"]
 
@@ -204,7 +206,7 @@ def test_bad_input_names_the_field(server: Server, item: dict[str, Any], field: 
     found = problems(server.gql(CREATE, {"i": item}))
     assert field in found, found
     assert words in found[field]
-    assert code(server.gql('{ evidence(id: "e1") { id } }')) == "NOT_FOUND", "nothing was stored"
+    assert code(server.gql('{ evidence(id: "e1") { id: localId } }')) == "NOT_FOUND", "nothing was stored"
 
 
 def test_every_problem_of_one_input_in_one_answer(server: Server) -> None:
@@ -220,7 +222,7 @@ def test_every_problem_of_one_input_in_one_answer(server: Server) -> None:
     }
     found = problems(server.gql(CREATE, {"i": item}))
     assert {"input.title", "input.kind", "input.sha256", "input.collectedOn", "input.links[0].requirement"} <= set(found), found
-    assert code(server.gql('{ evidence(id: "e1") { id } }')) == "NOT_FOUND", "nothing was stored"
+    assert code(server.gql('{ evidence(id: "e1") { id: localId } }')) == "NOT_FOUND", "nothing was stored"
 
 
 IMPORT = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count ids } }"
@@ -235,7 +237,7 @@ def item(n: int | str, **fields: Any) -> dict[str, Any]:
 def test_import_evidence_stores_a_batch_all_or_none(server: Server) -> None:
     stored = server.data(IMPORT, {"items": [item(1), item(2, collectedOn="2026-01-15"), item(3)]})["importEvidence"]
     assert stored == {"count": 3, "ids": ["imp-1", "imp-2", "imp-3"]}
-    two = server.data('{ evidence(id: "imp-2") { title collectedOn links { requirement { id } extent assertedBy } } }')["evidence"]
+    two = server.data('{ evidence(id: "imp-2") { title collectedOn links { requirement { id: localId } extent assertedBy } } }')["evidence"]
     assert two == {
         "title": "Imported 2",
         "collectedOn": "2026-01-15",
@@ -258,7 +260,7 @@ def test_import_evidence_stores_a_batch_all_or_none(server: Server) -> None:
     assert "is 10001 characters long" in found["items[5].owner"]
     assert "duplicate id 'imp-4'" in found["items[3].id"]
     for missing in ("imp-4", "imp-5", "imp-6"):
-        assert code(server.gql(f'{{ evidence(id: "{missing}") {{ id }} }}')) == "NOT_FOUND", "nothing was stored"
+        assert code(server.gql(f'{{ evidence(id: "{missing}") {{ id: localId }} }}')) == "NOT_FOUND", "nothing was stored"
     assert server.data('{ evidence(id: "imp-1") { title } }')["evidence"]["title"] == "Renamed"
     assert server.data(IMPORT, {"items": []})["importEvidence"] == {"count": 0, "ids": []}
     assert code(server.gql(IMPORT, {"items": [item(7)]}, token="reader")) == "FORBIDDEN"
@@ -272,9 +274,11 @@ def test_import_evidence_of_a_thousand_items_goes_to_the_bulk_loader(server: Ser
     assert server.data(IMPORT, {"items": items})["importEvidence"]["count"] == 1000
     assert not (server.data_dir / "bulk-load-journal.json").exists()
     assert server.data('{ evidence(id: "imp-bulk-0999") { links { extent } } }')["evidence"]["links"] == [{"extent": "partial"}]
-    covering = server.data('{ requirement(id: "A.6.2.8") { evidence(chainLength: 0) { evidence { id } } } }')["requirement"]["evidence"]
+    covering = server.data('{ requirement(id: "A.6.2.8") { evidence(chainLength: 0) { evidence { id: localId } } } }')["requirement"][
+        "evidence"
+    ]
     assert any(row["evidence"]["id"].startswith("imp-bulk-") for row in covering), "the link index saw the load"
-    rows = server.data('{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id } status evidence } } } }')
+    rows = server.data('{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status evidence } } } }')
     row = next(e["node"] for e in rows["gaps"]["edges"] if e["node"]["requirement"]["id"] == "iso42001:A.6.2.8")
     assert row["status"] in ("partial", "covered") and any(e.startswith("imp-bulk-") for e in row["evidence"]), row
     assert server.data("{ evidenceList(first: 1) { totalCount } }")["evidenceList"]["totalCount"] >= 1000
@@ -294,8 +298,10 @@ def test_sparql_fragments_in_text_fields_are_stored_as_text(server: Server) -> N
     stored = server.data(CREATE, {"i": {"id": "nasty", "title": nasty, "kind": "policy", "description": '""" } ; DROP ALL ; """'}})
     assert stored["createEvidence"]["title"] == nasty
     assert stored["createEvidence"]["description"] == '""" } ; DROP ALL ; """'
-    assert server.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8", "the reference graph is intact"
-    assert code(server.gql('{ requirement(id: "A.2.2 } ; DROP ALL") { id } }')) in ("NOT_FOUND", "INVALID_INPUT")
+    assert server.data('{ requirement(id: "A.6.2.8") { id: localId } }')["requirement"]["id"] == "iso42001:A.6.2.8", (
+        "the reference graph is intact"
+    )
+    assert code(server.gql('{ requirement(id: "A.2.2 } ; DROP ALL") { id: localId } }')) in ("NOT_FOUND", "INVALID_INPUT")
     server.data('mutation { deleteEvidence(id: "nasty") }')
 
 
@@ -313,12 +319,12 @@ def test_access_rules(server: Server) -> None:
 
     assert server.data("{ viewer { workspace role } }", token="reader")["viewer"] == {"workspace": "acme", "role": "reader"}
     assert server.data("{ frameworks { prefix } }", token="reader")["frameworks"]
-    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: "policy"}) { id } }', token="reader")
+    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: "policy"}) { id: localId } }', token="reader")
     assert code(write) == "FORBIDDEN"
     assert write["data"] is None
 
-    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: "policy"}) { id } }')
-    theirs = server.gql('{ evidence(id: "acme-secret") { id title } }', token="other")
+    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: "policy"}) { id: localId } }')
+    theirs = server.gql('{ evidence(id: "acme-secret") { id: localId title } }', token="other")
     assert code(theirs) == "NOT_FOUND"
     assert theirs["data"] is None
     assert "Acme only" not in str(theirs)
@@ -327,7 +333,7 @@ def test_access_rules(server: Server) -> None:
     assert (
         code(
             server.gql(
-                'mutation { linkEvidence(evidenceId: "acme-secret", links: [{requirement: "A.2.2", assertedBy: "x"}]) { id } }',
+                'mutation { linkEvidence(evidenceId: "acme-secret", links: [{requirement: "A.2.2", assertedBy: "x"}]) { id: localId } }',
                 token="other",
             )
         )
@@ -478,7 +484,7 @@ def test_sparql_select_and_refusals(server: Server) -> None:
 # --- persistence (runs last: restarts the server) ---------------------------------------------------
 def test_persistence_across_restart_and_revocation(server: Server) -> None:
     server.data(
-        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: "record", validUntil: "2030-12-31"}) { id } }'
+        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: "record", validUntil: "2030-12-31"}) { id: localId } }'
     )
     server.stop()
     reader_id = server.tokens["reader"].split("_")[1]
@@ -486,7 +492,7 @@ def test_persistence_across_restart_and_revocation(server: Server) -> None:
     server.start()
     kept = server.data('{ evidence(id: "kept") { title validUntil } }')["evidence"]
     assert kept == {"title": "Survives a restart", "validUntil": "2030-12-31"}
-    assert server.data("{ systems { id purpose } }")["systems"] == [{"id": "credit", "purpose": "Loan decisions"}]
+    assert server.data("{ systems { id: localId purpose } }")["systems"] == [{"id": "credit", "purpose": "Loan decisions"}]
     assert code(server.gql("{ frameworks { prefix } }", token="reader")) == "UNAUTHENTICATED", "a revoked token is refused"
 
 
@@ -525,7 +531,7 @@ def test_read_only_local_mode(store: GraphStore) -> None:
     read = client.post("/graphql", json={"query": "{ viewer { workspace role tokenId } frameworks { prefix } }"}).json()
     assert read["data"]["viewer"] == {"workspace": "local-ro", "role": "reader", "tokenId": None}
     write = client.post(
-        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: "policy"}) { id } }'}
+        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: "policy"}) { id: localId } }'}
     ).json()
     assert code(write) == "FORBIDDEN"
     assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json() == {"head": {}, "boolean": True}
@@ -560,7 +566,7 @@ def test_reading_commands_run_beside_the_server_and_see_its_acknowledged_writes(
     the store-held message, and writes nothing."""
     server.data(
         'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: "record",'
-        ' links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id } }'
+        ' links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }'
     )
     assert "iso42001" in cli("frameworks", data_dir=server.data_dir)
     # The server publishes what it wrote within a quarter of a second (a busy machine: a few tries).
@@ -573,5 +579,5 @@ def test_reading_commands_run_beside_the_server_and_see_its_acknowledged_writes(
     file.write_text("Title,Kind,Owner,Requirements\nMore,record,o@example.org,A.6.2.8\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="another grcgraph process, such as `grcgraph serve`, is using it, and this command writes"):
         cli("evidence", "import", str(file), "--workspace", "acme", data_dir=server.data_dir)
-    ids = [e["node"]["id"] for e in server.data("{ evidenceList(first: 100) { edges { node { id } } } }")["evidenceList"]["edges"]]
+    ids = [e["node"]["id"] for e in server.data("{ evidenceList(first: 100) { edges { node { id: localId } } } }")["evidenceList"]["edges"]]
     assert "beside" in ids and "more" not in ids

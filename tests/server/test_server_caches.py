@@ -24,8 +24,8 @@ with warnings.catch_warnings():
 
     from grcgraph.server.app import create_app
 
-PAGE = "query($n: Int!) { requirements(first: $n) { edges { node { id } } } }"  # costs 2 + 2n
-DEEP = "{ evidenceList { edges { node { links { requirement { id } } } } } }"
+PAGE = "query($n: Int!) { requirements(first: $n) { edges { node { id: localId } } } }"  # costs 2 + 2n
+DEEP = "{ evidenceList { edges { node { links { requirement { id: localId } } } } } }"
 VIEWER = "{ viewer { workspace role } }"
 
 

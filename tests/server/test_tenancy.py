@@ -15,7 +15,7 @@ import pytest
 from servers import ApiServer, cli
 
 TOKENS = "query($w: String) { tokens(workspace: $w) { id workspace role created createdBy expires lastUsed revoked revokedBy revokedAt } }"
-CREATE = "mutation($w: String, $r: String!, $e: String) { createToken(workspace: $w, role: $r, expires: $e) { id workspace role token } }"
+CREATE = "mutation($w: String, $r: String!, $e: DateTime) { createToken(workspace: $w, role: $r, expires: $e) { id workspace role token } }"
 REVOKE = "mutation($id: String!) { revokeToken(id: $id) { id workspace revoked revokedBy revokedAt } }"
 
 

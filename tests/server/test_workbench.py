@@ -70,9 +70,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     with ApiServer("--data-dir", str(data), tokens=tokens) as running:
         running.data(
             """mutation { a: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider"],
-              category: "high-risk-annex-iii", owner: "risk@example.org", nextReview: "2020-06-30"}) { id }
+              category: "high-risk-annex-iii", owner: "risk@example.org", nextReview: "2020-06-30"}) { id: localId }
               b: createSystem(input: {id: "chat", name: "Customer chatbot", roles: ["deployer"], category: "transparency",
-              generative: true, nextReview: "2099-01-01"}) { id } }"""
+              generative: true, nextReview: "2099-01-01"}) { id: localId } }"""
         )
         yield running
 
@@ -219,7 +219,7 @@ def test_create_and_edit_evidence_with_a_field_error(chromium: Browser, server: 
     expect(id_field.locator(".field-error")).to_be_visible()
     expect(id_field.locator("input")).to_have_attribute("aria-invalid", "true")
     expect(id_field.locator("input")).to_be_focused()
-    assert "A.6.2.6" not in json.dumps(server.data('{ evidenceList(text: "runbook") { edges { node { id } } } }'))
+    assert "A.6.2.6" not in json.dumps(server.data('{ evidenceList(text: "runbook") { edges { node { id: localId } } } }'))
 
     page.get_by_label("Id *", exact=True).fill("ir-runbook")
     page.get_by_label("Valid until", exact=True).fill("2031-03-31")
@@ -237,7 +237,7 @@ def test_create_and_edit_evidence_with_a_field_error(chromium: Browser, server: 
     history = page.locator(".history")
     expect(history.locator(".history-list > li")).to_have_count(2)
     expect(history.locator(".history-list > li").first).to_contain_text("Incident response runbook → Incident response runbook, version 2")
-    stored = server.data('{ evidence(id: "ir-runbook") { title owner validUntil links { requirement { id } } } }')["evidence"]
+    stored = server.data('{ evidence(id: "ir-runbook") { title owner validUntil links { requirement { id: localId } } } }')["evidence"]
     assert stored == {
         "title": "Incident response runbook, version 2",
         "owner": "soc@example.org",
@@ -264,7 +264,7 @@ def test_create_and_edit_evidence_with_a_field_error(chromium: Browser, server: 
     editor.get_by_label("Reason", exact=True).fill("Covered by the group policy review")
     editor.get_by_role("button", name="Save").click()
     expect(page.locator('tr[data-control="iso42001:A.2.4"]')).to_contain_text("Excluded")
-    rows = server.data("{ statementOfApplicability { control { id } included justification } }")["statementOfApplicability"]
+    rows = server.data("{ statementOfApplicability { control { id: localId } included justification } }")["statementOfApplicability"]
     assert {"control": {"id": "iso42001:A.2.4"}, "included": False, "justification": "Covered by the group policy review"} in rows
 
 
@@ -281,7 +281,7 @@ def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server:
     page.get_by_role("button", name="Add the system").click()
     roles = page.locator('.roles-fieldset[data-field="roles"]')
     expect(roles.locator(".field-error")).to_be_visible()
-    assert "triage" not in json.dumps(server.data("{ systems { id } }"))
+    assert "triage" not in json.dumps(server.data("{ systems { id: localId } }"))
 
     page.get_by_label("deployer", exact=True).check()
     page.get_by_label("Owner", exact=True).fill("claims@example.org")
@@ -297,7 +297,9 @@ def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server:
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator("table.systems")).to_contain_text("Claims triage assistant")
     stored = [
-        s for s in server.data("{ systems { id name roles category generative owner nextReview } }")["systems"] if s["id"] == "triage"
+        s
+        for s in server.data("{ systems { id: localId name roles category generative owner nextReview } }")["systems"]
+        if s["id"] == "triage"
     ]
     assert stored == [
         {

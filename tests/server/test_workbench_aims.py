@@ -26,17 +26,17 @@ UNLABELLED = """() => {
   return bad;
 }"""
 RECORDS = """mutation($items: [MeasurementItemInput!]!) {
-  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], category: "high-risk-annex-iii", nextReview: "2027-12-31"}) { id }
-  r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], likelihood: 4, severity: 4, status: "treated",
-    treatment: "mitigate", residualLikelihood: 2, residualSeverity: 3, assessedOn: "2027-06-01", nextReview: "2027-12-01"}) { id }
-  i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2027-12-10", assessor: "dpo", decision: "approve",
-    approver: "board", nextReview: "2028-12-10"}) { id }
-  o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", target: 0.9, threshold: 0.85,
-    systems: ["credit"], requirements: ["iso42001:A.6.2.6"]}) { id }
+  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], category: "high-risk-annex-iii", nextReview: "2027-12-31"}) { id: localId }
+  r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], likelihood: 4, severity: 4, status: TREATED,
+    treatment: MITIGATE, residualLikelihood: 2, residualSeverity: 3, assessedOn: "2027-06-01", nextReview: "2027-12-01"}) { id: localId }
+  i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2027-12-10", assessor: "dpo", decision: APPROVE,
+    approver: "board", nextReview: "2028-12-10"}) { id: localId }
+  o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: HIGHER, target: 0.9, threshold: 0.85,
+    systems: ["credit"], requirements: ["iso42001:A.6.2.6"]}) { id: localId }
   m: recordMeasurements(items: $items) { count }
-  n: openNonconformity(objective: "acc", id: "NC-1", on: "2028-01-13") { id }
-  a: createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on recent data", owner: "ml", due: "2028-02-01"}) { id }
-  v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2027-01-10", outcome: "AIMS effective", nextReview: "2028-01-10"}) { id }
+  n: openNonconformity(objective: "acc", id: "NC-1", on: "2028-01-13") { id: localId }
+  a: createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on recent data", owner: "ml", due: "2028-02-01"}) { id: localId }
+  v: createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2027-01-10", outcome: "AIMS effective", nextReview: "2028-01-10"}) { id: localId }
 }"""
 ITEMS = [{"objective": "acc", "value": v, "at": f"2028-01-{d}T02:00:00Z", "recordedBy": "ci"} for d, v in (("11", 0.92), ("12", 0.84))]
 

@@ -183,7 +183,7 @@ def shared(engine: StoreServer) -> Iterator[tuple[ApiServer, ApiServer]]:
 def test_queries_over_the_remote_store(shared: tuple[ApiServer, ApiServer]) -> None:
     api, _ = shared
     assert httpx.get(f"{api.url}/readyz").json() == {"status": "ready"}
-    assert api.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8"
+    assert api.data('{ requirement(id: "A.6.2.8") { id: localId } }')["requirement"]["id"] == "iso42001:A.6.2.8"
     frameworks = {f["prefix"] for f in api.data("{ frameworks { prefix } }")["frameworks"]}
     assert {"iso42001", "euaiact"} <= frameworks
     text = api.data('{ requirements(framework: "euaiact", text: "record-keeping", first: 10) { totalCount } }')
@@ -203,9 +203,9 @@ def test_every_mutation_on_the_remote_store(shared: tuple[ApiServer, ApiServer],
 
 def test_servers_share_writes_and_tokens(shared: tuple[ApiServer, ApiServer], engine: StoreServer) -> None:
     first, second = shared
-    first.data('mutation { createEvidence(input: {id: "shared-1", title: "Made on the first", kind: "policy"}) { id } }')
+    first.data('mutation { createEvidence(input: {id: "shared-1", title: "Made on the first", kind: "policy"}) { id: localId } }')
     assert second.data('{ evidence(id: "shared-1") { title } }')["evidence"]["title"] == "Made on the first"
-    second.data('mutation { updateEvidence(input: {id: "shared-1", owner: "Second"}) { id } }')
+    second.data('mutation { updateEvidence(input: {id: "shared-1", owner: "Second"}) { id: localId } }')
     assert first.data('{ evidence(id: "shared-1") { owner } }')["evidence"]["owner"] == "Second"
     # a token made through one server works on the other; revoked through the other, refused by both
     made = first.data('mutation { createToken(workspace: "acme", role: "reader") { id token } }', token="admin")["createToken"]
@@ -222,7 +222,7 @@ def test_servers_share_writes_and_tokens(shared: tuple[ApiServer, ApiServer], en
 
 def test_gap_reports_follow_writes_made_through_another_server(shared: tuple[ApiServer, ApiServer]) -> None:
     first, second = shared
-    query = '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id } status evidence } } } }'
+    query = '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status evidence } } } }'
 
     def status_of_a628(server: ApiServer) -> tuple[str, list[str]]:
         rows = [e["node"] for e in server.data(query)["gaps"]["edges"] if e["node"]["requirement"]["id"] == "iso42001:A.6.2.8"]
@@ -231,7 +231,7 @@ def test_gap_reports_follow_writes_made_through_another_server(shared: tuple[Api
     before = status_of_a628(second)  # a report the second server may keep
     first.data(
         'mutation { createEvidence(input: {id: "gap-probe", title: "Probe", kind: "policy", '
-        'links: [{requirement: "A.6.2.8", assertedBy: "auditor"}]}) { id } }'
+        'links: [{requirement: "A.6.2.8", assertedBy: "auditor"}]}) { id: localId } }'
     )
     after = status_of_a628(second)
     assert "gap-probe" in after[1] and "gap-probe" not in before[1]
@@ -251,14 +251,16 @@ def test_injection_shaped_values_round_trip(shared: tuple[ApiServer, ApiServer])
         assert other.data(f'{{ evidence(id: "hostile-{n}") {{ title description }} }}')["evidence"] == {"title": line, "description": text}
         found = api.data("query($t: String!) { requirements(text: $t, first: 5) { totalCount } }", {"t": text})
         assert found["requirements"]["totalCount"] == 0
-    assert api.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8", "the reference graph is intact"
+    assert api.data('{ requirement(id: "A.6.2.8") { id: localId } }')["requirement"]["id"] == "iso42001:A.6.2.8", (
+        "the reference graph is intact"
+    )
     for n in range(len(HOSTILE)):
         api.data(f'mutation {{ deleteEvidence(id: "hostile-{n}") }}')
 
 
 def test_restart_of_api_servers_keeps_everything(shared: tuple[ApiServer, ApiServer]) -> None:
     first, second = shared
-    first.data('mutation { createEvidence(input: {id: "durable", title: "Kept", kind: "policy"}) { id } }')
+    first.data('mutation { createEvidence(input: {id: "durable", title: "Kept", kind: "policy"}) { id: localId } }')
     first.stop()
     second.stop()
     first.start()
@@ -275,7 +277,7 @@ def test_store_down_answers_503_and_store_unavailable(shared: tuple[ApiServer, A
         assert ready.status_code == 503
         assert ready.json()["status"] == "store unavailable"
         assert httpx.get(f"{api.url}/healthz").status_code == 200, "the process itself is alive"
-        body = api.gql('{ evidence(id: "x") { id } }')
+        body = api.gql('{ evidence(id: "x") { id: localId } }')
         errors: list[dict[str, Any]] = body["errors"]
         assert errors[0]["extensions"]["code"] == "STORE_UNAVAILABLE"
         assert "Traceback" not in str(body) and engine.url not in str(body)
@@ -290,7 +292,7 @@ def test_store_down_answers_503_and_store_unavailable(shared: tuple[ApiServer, A
     finally:
         engine.start()
     assert httpx.get(f"{api.url}/readyz", timeout=30).status_code == 200
-    assert api.data('{ requirement(id: "A.6.2.8") { id } }')["requirement"]["id"] == "iso42001:A.6.2.8"
+    assert api.data('{ requirement(id: "A.6.2.8") { id: localId } }')["requirement"]["id"] == "iso42001:A.6.2.8"
 
 
 def test_reports_cost_a_bounded_number_of_store_requests(engine: StoreServer) -> None:

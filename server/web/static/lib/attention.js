@@ -6,7 +6,7 @@ export const ATTENTION = [
   {
     id: "overdue-reviews",
     label: "AI systems past their next review",
-    fields: "systems { id nextReview }",
+    fields: "systems { id: localId nextReview }",
     count: (data, on) => data.systems.filter((s) => s.nextReview && s.nextReview < on).length,
     link: () => href("systems"),
   },
@@ -34,12 +34,12 @@ export const ATTENTION = [
   {
     id: "open-nonconformities",
     label: "Open nonconformities",
-    fields: 'openNonconformities: nonconformities(first: 1, status: "open") { totalCount }',
+    fields: 'openNonconformities: nonconformities(first: 1, status: OPEN) { totalCount }',
     count: (data) => data.openNonconformities.totalCount,
     link: () => href("aims"),
   },
 ];
 
 export function attentionQuery() {
-  return `query Attention($on: String) { ${ATTENTION.map((a) => a.fields).join(" ")} }`;
+  return `query Attention($on: Date) { ${ATTENTION.map((a) => a.fields).join(" ")} }`;
 }

@@ -5,20 +5,22 @@ import { html } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, Empty, ReqLink, useQuery, today, formatDate } from "../lib/ui.js";
 
-const RECORDS = `query Records($on: String) {
+const RECORDS = `query Records($on: Date) {
   overdue(on: $on) { kind id title nextReview daysOverdue }
-  objectives(first: 50) { totalCount edges { node { id title metric unit direction target threshold systems
+  objectives(first: 50) { totalCount edges { node { id: localId title metric unit direction target threshold systems
     status(on: $on) { status reason latestValue } } } }
-  nonconformities(first: 50) { totalCount edges { node { id title foundOn source sourceRef system severity status
-    requirements { id notation title framework }
-    correctiveActions { id title owner due state } } } }
-  risks(first: 50) { totalCount edges { node { id title systems gaiRisk inherentLevel residualLevel treatment status nextReview } } }
-  impactAssessments(first: 50) { totalCount edges { node { id system assessedOn state servesAsFria nextReview } } }
-  reviews(first: 50) { totalCount edges { node { id kind subject reviewedOn outcome nextReview } } }
+  nonconformities(first: 50) { totalCount edges { node { id: localId title foundOn source sourceRef system severity status
+    requirements { id: localId notation title framework }
+    correctiveActions { id: localId title owner due state } } } }
+  risks(first: 50) { totalCount edges { node { id: localId title systems gaiRisk inherentLevel residualLevel treatment status nextReview } } }
+  impactAssessments(first: 50) { totalCount edges { node { id: localId system assessedOn state servesAsFria nextReview } } }
+  reviews(first: 50) { totalCount edges { node { id: localId kind subject reviewedOn outcome nextReview } } }
 }`;
 
 const nodes = (connection) => connection.edges.map((e) => e.node);
 const late = (day, on) => day && day < on;
+// An enum value as the vocabulary writes it: TREATED -> treated, IN_PROGRESS -> in-progress.
+const notation = (value) => (value ? value.toLowerCase().replace(/_/g, "-") : "—");
 
 function Table({ caption, heads, rows, cls }) {
   return html`<div class="table-wrap"><table class=${`data ${cls}`}>
@@ -47,7 +49,7 @@ export default function Records({ params }) {
   const risks = nodes(data.risks);
   const assessments = nodes(data.impactAssessments);
   const reviews = nodes(data.reviews);
-  const open = ncs.filter((n) => n.status === "open").length;
+  const open = ncs.filter((n) => n.status === "OPEN").length;
   return html`<div>
     <${PageHeader} title="AIMS records" subtitle=${`On ${on}: ${data.overdue.length} past their next review, ${open} open nonconformit${open === 1 ? "y" : "ies"}`} />
     <${Section} id="overdue-title" title="Past their next review" count=${data.overdue.length}>
@@ -61,7 +63,7 @@ export default function Records({ params }) {
       ${objectives.length ? html`<${Table} caption="Objectives" cls="objectives" heads=${["Objective", "Target / threshold", "Latest", "Status"]}
         rows=${objectives.map((o) => html`<tr data-objective=${o.id}>
           <td data-label="Objective"><strong>${o.title}</strong> <span class="muted small">${o.id} · ${o.metric}${o.systems.length ? ` · ${o.systems.join(", ")}` : ""}</span></td>
-          <td data-label="Target / threshold">${o.target} / ${o.threshold}${o.unit ? ` ${o.unit}` : ""} (${o.direction} is better)</td>
+          <td data-label="Target / threshold">${o.target} / ${o.threshold}${o.unit ? ` ${o.unit}` : ""} (${notation(o.direction)} is better)</td>
           <td data-label="Latest">${o.status.latestValue ?? "—"}</td>
           <td data-label="Status"><span class=${`status status-${o.status.status}`}>${o.status.status}</span>
             <div class="small muted">${o.status.reason}</div></td></tr>`)} />`
@@ -70,12 +72,12 @@ export default function Records({ params }) {
     <${Section} id="nonconformities-title" title="Nonconformities" count=${data.nonconformities.totalCount}>
       ${ncs.length ? html`<${Table} caption="Nonconformities" cls="nonconformities" heads=${["Nonconformity", "Found", "Not met", "Corrective actions", "Status"]}
         rows=${ncs.map((n) => html`<tr data-nonconformity=${n.id}>
-          <td data-label="Nonconformity"><strong>${n.title}</strong> <span class="muted small">${n.id} · ${n.severity}${n.system ? ` · ${n.system}` : ""}</span></td>
-          <td data-label="Found">${n.foundOn} <span class="muted small">${n.source}${n.sourceRef ? ` ${n.sourceRef}` : ""}</span></td>
+          <td data-label="Nonconformity"><strong>${n.title}</strong> <span class="muted small">${n.id} · ${notation(n.severity)}${n.system ? ` · ${n.system}` : ""}</span></td>
+          <td data-label="Found">${n.foundOn} <span class="muted small">${notation(n.source)}${n.sourceRef ? ` ${n.sourceRef}` : ""}</span></td>
           <td data-label="Not met">${n.requirements.map((r) => html`<div><${ReqLink} req=${r} /></div>`)}</td>
           <td data-label="Corrective actions">${n.correctiveActions.length ? n.correctiveActions.map((a) => html`<div>${a.id}: ${a.title}
             <span class="tag">${a.state}</span> <span class="muted small">due ${a.due}</span></div>`) : html`<span class="muted">none yet</span>`}</td>
-          <td data-label="Status"><span class=${`status status-nc-${n.status}`}>${n.status}</span></td></tr>`)} />`
+          <td data-label="Status"><span class=${`status status-nc-${notation(n.status)}`}>${notation(n.status)}</span></td></tr>`)} />`
         : html`<${Empty}>No nonconformity recorded.<//>`}
     <//>
     <${Section} id="risks-title" title="Risk register" count=${data.risks.totalCount}>
@@ -83,7 +85,7 @@ export default function Records({ params }) {
         rows=${risks.map((r) => html`<tr data-risk=${r.id}>
           <td data-label="Risk"><strong>${r.title}</strong> <span class="muted small">${r.id}${r.systems.length ? ` · ${r.systems.join(", ")}` : ""}${r.gaiRisk ? ` · ${r.gaiRisk}` : ""}</span></td>
           <td data-label="Level">${r.inherentLevel ?? "—"} → ${r.residualLevel ?? "—"}</td>
-          <td data-label="Treatment">${r.treatment || "—"}</td><td data-label="Status">${r.status}</td>
+          <td data-label="Treatment">${notation(r.treatment)}</td><td data-label="Status">${notation(r.status)}</td>
           <td data-label="Next review"><${Due} day=${r.nextReview} on=${on} /></td></tr>`)} />`
         : html`<${Empty}>No risk in the register yet.<//>`}
     <//>
@@ -99,7 +101,7 @@ export default function Records({ params }) {
       ${reviews.length ? html`<${Table} caption="Reviews" cls="reviews" heads=${["Review", "Of", "Date", "Outcome", "Next review"]}
         rows=${reviews.map((r) => html`<tr data-review=${r.id}>
           <td data-label="Review"><strong>${r.id}</strong></td>
-          <td data-label="Of">${r.kind === "aims" ? "the AIMS (management review)" : `${r.kind} ${r.subject}`}</td>
+          <td data-label="Of">${r.kind === "AIMS" ? "the AIMS (management review)" : `${notation(r.kind)} ${r.subject}`}</td>
           <td data-label="Date">${r.reviewedOn}</td><td data-label="Outcome">${r.outcome}</td>
           <td data-label="Next review"><${Due} day=${r.nextReview} on=${on} /></td></tr>`)} />`
         : html`<${Empty}>No review yet.<//>`}

@@ -4,9 +4,9 @@ import { html } from "../lib/html.js";
 import { go } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, SelectField, TextField, ReqLink, Empty, useQuery, today } from "../lib/ui.js";
 
-const SYSTEMS = "{ systems { id name roles category } }";
-const APPLICABLE = `query Applicable($system: String!, $on: String) { applicable(system: $system, on: $on) {
-  requirement { id notation title framework } basis roles conditional note appliesFrom inForce dateSource } }`;
+const SYSTEMS = "{ systems { id: localId name roles category } }";
+const APPLICABLE = `query Applicable($system: String!, $on: Date) { applicable(system: $system, on: $on) {
+  requirement { id: localId notation title framework } basis roles conditional note appliesFrom inForce dateSource } }`;
 
 function Timeline({ system, on }) {
   const { data, error, loading } = useQuery(APPLICABLE, { system, on }, `${system}|${on}`);

@@ -7,9 +7,9 @@ import { go, href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, TextField, TextArea, SelectField } from "../lib/ui.js";
 import { EVIDENCE_KINDS, EXTENTS } from "../lib/terms.js";
 
-const ITEM = `query Item($id: String!) { evidence(id: $id) { id title kind description owner location sha256 collectedOn validUntil
-  links { extent assertedBy system requirement { id } } } }`;
-const SYSTEMS = "{ systems { id name } }";
+const ITEM = `query Item($id: String!) { evidence(id: $id) { id: localId title kind description owner location sha256 collectedOn validUntil
+  links { extent assertedBy system requirement { id: localId } } } }`;
+const SYSTEMS = "{ systems { id: localId name } }";
 const FIELDS = ["id", "title", "kind", "description", "owner", "location", "sha256", "collectedOn", "validUntil"];
 const BLANK = { id: "", title: "", kind: "policy", description: "", owner: "", location: "", sha256: "", collectedOn: "", validUntil: "", links: [] };
 
@@ -62,8 +62,8 @@ export default function EvidenceEdit({ arg }) {
       .map((l) => ({ requirement: l.requirement.trim(), extent: l.extent, assertedBy: l.assertedBy, system: l.system || null }));
     try {
       const mutation = editing
-        ? "mutation Update($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { id } }"
-        : "mutation Create($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }";
+        ? "mutation Update($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { id: localId } }"
+        : "mutation Create($input: CreateEvidenceInput!) { createEvidence(input: $input) { id: localId } }";
       const data = await gql(mutation, { input });
       go("evidence", (editing ? data.updateEvidence : data.createEvidence).id);
     } catch (error) {

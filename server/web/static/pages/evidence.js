@@ -10,15 +10,15 @@ import {
 import { EVIDENCE_KINDS, EXTENTS } from "../lib/terms.js";
 
 const SIZE = 50;
-const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: String, $owner: String, $stale: Boolean, $on: String) {
+const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: String, $owner: String, $stale: Boolean, $on: Date) {
   evidenceList(first: $first, after: $after, text: $text, kind: $kind, owner: $owner, stale: $stale, on: $on) { totalCount
-    edges { node { id title kind owner collectedOn validUntil links { requirement { id } } } } pageInfo { hasNextPage endCursor } } }`;
-const ITEM = `query Item($id: String!) { evidence(id: $id) { id title kind description owner location sha256 collectedOn validUntil
-  links { extent assertedBy assertedAt system requirement { id notation title framework } } } systems { id name } }`;
-const ROWS = `query Rows($id: String!, $on: String) { evidence(id: $id) { id coverage(on: $on) {
-  requirement { id notation title framework } coverage direct inferred } } }`;
-const PATHS = `query Paths($id: String!, $on: String) { evidence(id: $id) { id coverage(on: $on) { requirement { id }
-  paths { evidenceId level stale inferred link { extent assertedBy system requirement { id notation title framework } }
+    edges { node { id: localId title kind owner collectedOn validUntil links { requirement { id: localId } } } } pageInfo { hasNextPage endCursor } } }`;
+const ITEM = `query Item($id: String!) { evidence(id: $id) { id: localId title kind description owner location sha256 collectedOn validUntil
+  links { extent assertedBy assertedAt system requirement { id: localId notation title framework } } } systems { id: localId name } }`;
+const ROWS = `query Rows($id: String!, $on: Date) { evidence(id: $id) { id: localId coverage(on: $on) {
+  requirement { id: localId notation title framework } coverage direct inferred } } }`;
+const PATHS = `query Paths($id: String!, $on: Date) { evidence(id: $id) { id: localId coverage(on: $on) { requirement { id: localId }
+  paths { evidenceId level stale inferred link { extent assertedBy system requirement { id: localId notation title framework } }
     hops { subject predicate object rationale confidence source comment inverted } } } } }`;
 const FRAMEWORK_NAMES = { iso42001: "ISO/IEC 42001", iso27001: "ISO/IEC 27001", euaiact: "EU AI Act", nistairmf: "NIST AI RMF", nistgai: "NIST AI 600-1" };
 
@@ -128,7 +128,7 @@ function LinkForm({ id, systems, onDone }) {
     setErrors({});
     setFailure(null);
     try {
-      await gql(`mutation Link($id: String!, $links: [LinkInput!]!) { linkEvidence(evidenceId: $id, links: $links) { id } }`, {
+      await gql(`mutation Link($id: String!, $links: [LinkInput!]!) { linkEvidence(evidenceId: $id, links: $links) { id: localId } }`, {
         id,
         links: [{ requirement: form.requirement, extent: form.extent, assertedBy: form.assertedBy, system: form.system || null }],
       });
@@ -172,7 +172,7 @@ function Item({ id }) {
   async function unlink(link) {
     setFailure(null);
     try {
-      await gql(`mutation Unlink($id: String!, $req: String!, $system: String) { unlinkEvidence(evidenceId: $id, requirement: $req, system: $system) { id } }`, {
+      await gql(`mutation Unlink($id: String!, $req: String!, $system: String) { unlinkEvidence(evidenceId: $id, requirement: $req, system: $system) { id: localId } }`, {
         id, req: link.requirement.id, system: link.system,
       });
       changed();

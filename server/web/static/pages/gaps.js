@@ -10,11 +10,11 @@ import {
 
 const SIZE = 50;
 const WHY = { uncovered: "no evidence covers it", stale: "its evidence has expired", related: "only related through mappings" };
-const SETUP = "{ frameworks { prefix name } systems { id name } }";
-const PAGE = `query Gaps($framework: String!, $system: String, $on: String, $status: [String!], $orderBy: String!, $descending: Boolean!, $after: String) {
+const SETUP = "{ frameworks { prefix name } systems { id: localId name } }";
+const PAGE = `query Gaps($framework: String!, $system: String, $on: Date, $status: [String!], $orderBy: String!, $descending: Boolean!, $after: String) {
   gaps(framework: $framework, system: $system, on: $on, status: $status, orderBy: $orderBy, descending: $descending, first: ${SIZE}, after: $after) {
     framework on totalCount summary { status count percentOfApplicable }
-    edges { node { requirement { id notation title framework } parent status reason evidence staleEvidence inferred leaf } }
+    edges { node { requirement { id: localId notation title framework } parent status reason evidence staleEvidence inferred leaf } }
     pageInfo { hasNextPage endCursor } } }`;
 
 function Summary({ summary, active, onToggle }) {

@@ -6,11 +6,11 @@ import { href, go } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, SelectField, TextField, STATUSES, STATUS_LABELS, useQuery, today } from "../lib/ui.js";
 import { ATTENTION, attentionQuery } from "../lib/attention.js";
 
-const SETUP = "{ frameworks { prefix name title } systems { id name } }";
-const ROWS = `query Rows($framework: String!, $system: String, $on: String, $after: String) {
+const SETUP = "{ frameworks { prefix name title } systems { id: localId name } }";
+const ROWS = `query Rows($framework: String!, $system: String, $on: Date, $after: String) {
   gaps(framework: $framework, system: $system, on: $on, first: 100, after: $after) {
     totalCount summary { status count percentOfApplicable }
-    edges { node { requirement { id notation title } parent status leaf } }
+    edges { node { requirement { id: localId notation title } parent status leaf } }
     pageInfo { hasNextPage endCursor } } }`;
 
 // Every row of one framework's gap report, page after page (the server keeps the report between pages).

@@ -8,18 +8,18 @@ import {
 } from "../lib/ui.js";
 
 const DETAIL = `query Requirement($id: String!) { requirement(id: $id) {
-  id notation title kind framework scheme text url source rights
-  parents { id notation title framework } children { id notation title kind framework }
+  id: localId notation title kind framework scheme text url source rights
+  parents { id: localId notation title framework } children { id: localId notation title kind framework }
   datesOfApplication { appliesFrom category part source note replaced { appliesFrom source } }
-  mappings { id predicate rationale confidence justification source mappingSet comment inverted
-    subject { id notation title framework } object { id notation title framework } } } }`;
-const COVERING = `query Covering($id: String!, $on: String) { requirement(id: $id) { id evidence(on: $on) {
-  evidence { id title kind } coverage direct inferred stale
-  paths { evidenceId level stale inferred link { extent assertedBy system requirement { id notation title framework } }
+  mappings { id: localId predicate rationale confidence justification source mappingSet comment inverted
+    subject { id: localId notation title framework } object { id: localId notation title framework } } } }`;
+const COVERING = `query Covering($id: String!, $on: Date) { requirement(id: $id) { id: localId evidence(on: $on) {
+  evidence { id: localId title kind } coverage direct inferred stale
+  paths { evidenceId level stale inferred link { extent assertedBy system requirement { id: localId notation title framework } }
     hops { subject predicate object rationale confidence source comment inverted } } } } }`;
 const SEARCH = `query Search($text: String, $framework: String, $after: String) {
   requirements(text: $text, framework: $framework, first: 25, after: $after) { totalCount
-    edges { node { id notation title kind framework } } pageInfo { hasNextPage endCursor } } }`;
+    edges { node { id: localId notation title kind framework } } pageInfo { hasNextPage endCursor } } }`;
 
 function predicate(p) {
   return p.replace(/([A-Z])/g, " $1").toLowerCase();

@@ -6,7 +6,7 @@ import { session } from "../lib/session.js";
 import { go } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, SelectField, TextField, TextArea, ReqLink, Status, EvidenceLink, useQuery, Empty } from "../lib/ui.js";
 
-const LIST = "{ statementOfApplicability { framework included justification status evidence control { id notation title framework } } }";
+const LIST = "{ statementOfApplicability { framework included justification status evidence control { id: localId notation title framework } } }";
 
 function Decision({ row }) {
   if (row.included === null) return html`<span class="muted">not decided</span>`;

@@ -7,7 +7,7 @@ import { go, href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, TextField, TextArea, SelectField } from "../lib/ui.js";
 import { AI_CATEGORIES, OPERATOR_ROLES } from "../lib/terms.js";
 
-const LIST = "{ systems { id name roles category generative owner purpose dataUsed nextReview } }";
+const LIST = "{ systems { id: localId name roles category generative owner purpose dataUsed nextReview } }";
 const TEXT = ["name", "owner", "purpose", "dataUsed", "nextReview"];
 const BLANK = { id: "", name: "", roles: ["provider"], category: "minimal", generative: false, owner: "", purpose: "", dataUsed: "", nextReview: "" };
 
@@ -45,8 +45,8 @@ export default function SystemEdit({ arg }) {
     for (const name of ["owner", "purpose", "dataUsed", "nextReview"]) input[name] = form[name] === "" ? null : form[name];
     try {
       const data = editing
-        ? await gql("mutation Update($input: UpdateSystemInput!) { updateSystem(input: $input) { id } }", { input })
-        : await gql("mutation Create($input: CreateSystemInput!) { createSystem(input: $input) { id } }", { input });
+        ? await gql("mutation Update($input: UpdateSystemInput!) { updateSystem(input: $input) { id: localId } }", { input })
+        : await gql("mutation Create($input: CreateSystemInput!) { createSystem(input: $input) { id: localId } }", { input });
       go("systems", null, { changed: (editing ? data.updateSystem : data.createSystem).id });
     } catch (error) {
       const found = {};

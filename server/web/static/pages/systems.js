@@ -4,7 +4,7 @@ import { href } from "../lib/router.js";
 import { session } from "../lib/session.js";
 import { PageHeader, Loading, ErrorNotice, Empty, useQuery, today, formatDate } from "../lib/ui.js";
 
-const LIST = "{ systems { id name roles category generative owner purpose dataUsed nextReview } }";
+const LIST = "{ systems { id: localId name roles category generative owner purpose dataUsed nextReview } }";
 
 export default function Systems() {
   const { data, error, loading } = useQuery(LIST, {}, "systems");
