@@ -72,17 +72,17 @@ def store(data: Path) -> str:
 # nonconformity it opened with its corrective action, and a management review past due.
 RECORDS = """mutation($items: [MeasurementItemInput!]!) {
   r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["ai-00"], gaiRisk: "Harmful Bias and Homogenization",
-    likelihood: 4, severity: 4, status: "treated", treatment: "mitigate", residualLikelihood: 2, residualSeverity: 3,
+    likelihood: 4, severity: 4, status: TREATED, treatment: MITIGATE, residualLikelihood: 2, residualSeverity: 3,
     controls: ["iso42001:A.7.4"], owner: "risk@example.org", assessedOn: "2026-10-01", nextReview: "2027-04-01"}) { id }
   i: createImpactAssessment(input: {id: "IA-1", system: "ai-00", assessedOn: "2026-11-10", assessor: "dpo@example.org",
-    decision: "approve", approver: "board", nextReview: "2027-11-10"}) { id }
-  o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: "higher", target: 0.9,
+    decision: APPROVE, approver: "board", nextReview: "2027-11-10"}) { id }
+  o: createObjective(input: {id: "acc", title: "Approval accuracy", metric: "accuracy", direction: HIGHER, target: 0.9,
     threshold: 0.85, systems: ["ai-00"], requirements: ["iso42001:A.6.2.6"]}) { id }
   m: recordMeasurements(items: $items) { count }
   n: openNonconformity(objective: "acc", id: "NC-1", on: "2026-12-01") { id }
   a: createCorrectiveAction(input: {id: "CA-1", nonconformity: "NC-1", title: "Retrain on recent data", owner: "ml@example.org",
     due: "2026-12-20"}) { id }
-  v: createReview(input: {id: "MR-1", kind: "aims", reviewedOn: "2025-12-01", outcome: "AIMS effective", nextReview: "2026-12-01"}) { id }
+  v: createReview(input: {id: "MR-1", kind: AIMS, reviewedOn: "2025-12-01", outcome: "AIMS effective", nextReview: "2026-12-01"}) { id }
 }"""
 NIGHTS = [0.93, 0.92, 0.92, 0.91, 0.90, 0.89, 0.88, 0.87, 0.86, 0.84]
 
