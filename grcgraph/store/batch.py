@@ -46,9 +46,11 @@ class Node:
     kind: str
     path: FieldPath
     values: dict[str, list[Term]] = field(default_factory=dict)
+    text: str | None = None  # its triples as N-Triples lines once made for its history; dropped by `add`
 
     def add(self, predicate: str, value: Term) -> None:
         # A set of triples, as RDF has it: the same value twice is one triple.
+        self.text = None
         found = self.values.get(predicate)
         if found is None:
             self.values[predicate] = [value]
@@ -88,11 +90,15 @@ class Batch:
         lines: list[str] = []
         append = lines.append
         for count, node in enumerate(self.nodes.values(), start=1):
-            subject = f"<{node.iri}> "
-            append(f"{subject}<{RDF_TYPE}> <{node.kind}> .\n")
-            for predicate, values in node.values.items():
-                for value in values:
-                    append(f"{subject}<{predicate}> {term_text(value)} .\n")
+            if node.text is not None:
+                append(node.text)
+                append("\n")
+            else:
+                subject = f"<{node.iri}> "
+                append(f"{subject}<{RDF_TYPE}> <{node.kind}> .\n")
+                for predicate, values in node.values.items():
+                    for value in values:
+                        append(f"{subject}<{predicate}> {term_text(value)} .\n")
             if count % subjects == 0:
                 yield "".join(lines).encode("utf-8")
                 lines.clear()

@@ -162,7 +162,8 @@ def node_state(node: Node) -> str:
     subject = f"<{node.iri}>"
     lines = [f"{subject} <{RDF_TYPE}> <{node.kind}> ."]
     lines += [f"{subject} <{p}> {term_text(v)} ." for p, values in node.values.items() for v in values]
-    return state_text(lines)
+    node.text = state_text(lines)  # the batch's N-Triples reuse it: each literal is escaped once
+    return node.text
 
 
 def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
