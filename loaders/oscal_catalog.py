@@ -235,9 +235,12 @@ def parse_oscal_catalog(text: str, name: str) -> Catalog:
     risks: list[str] = []
     rows: list[Row] = []
     params: dict[str, dict[str, Any]] = {}
-    for entry, *_ in entries:
-        params.update({str(param["id"]): param for param in entry.get("params") or []})
-    params.update({str(param["id"]): param for param in data.get("params") or []})
+    for holder, where in [*((entry, path) for entry, path, *_ in entries), (data, ROOT)]:
+        for index, param in enumerate(holder.get("params") or []):
+            if isinstance(param, dict) and param.get("id"):
+                params[str(param["id"])] = param
+            else:
+                reader.fault(where / "params" / index, "a parameter needs an id")
     for order, (entry, path, parent, group) in enumerate(entries, start=1):
         oscal_id = entry.get("id")
         if not oscal_id:

@@ -270,6 +270,13 @@ def test_a_duplicate_control_id_is_named_at_its_path(bundled: GRCGraph, tmp_path
     ]
 
 
+def test_a_parameter_without_an_id_is_named_at_its_path(bundled: GRCGraph, tmp_path: Path) -> None:
+    document = acme()
+    document["catalog"]["groups"][0]["controls"][0]["params"] = [{}]
+    found = _faults(bundled, tmp_path, "param.json", document)
+    assert any(f.startswith("catalog.groups[0].controls[0].params[0]") for f in found), found
+
+
 def test_a_prefix_already_used_is_named_at_its_prop(bundled: GRCGraph, tmp_path: Path) -> None:
     document = json.loads(bundled.export_oscal_catalog("iso42001"))
     found = _faults(bundled, tmp_path, "iso42001.json", document)
