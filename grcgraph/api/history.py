@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
-from typing import Self
+from typing import Self, cast
 
 from grcgraph.api.aims import AIMSAPI
 from grcgraph.errors import InvalidInputError, NotFoundError
@@ -38,6 +38,7 @@ def instant(text: str, field: str = "asOf") -> dt.datetime:
 
 class HistoryAPI(AIMSAPI):
     as_of_instant: dt.datetime | None = None  # set on a view made by `as_of`
+    _as_of_view: tuple[tuple[tuple[int, str], dt.datetime], HistoryAPI] | None = None  # ((log head, instant), view)
 
     def acting_as(self, agent: str) -> contextlib.AbstractContextManager[None]:
         """Writes made inside are logged as made by `agent`: "token:<id>" (the server) or "user:<name>"."""
@@ -77,14 +78,14 @@ class HistoryAPI(AIMSAPI):
         framework's gaps at one instant, and the replay costs seconds at 100,000 items."""
         graph = str(self.workspace.graph)
         key = (head(self.store, graph), when)
-        kept = self.__dict__.get("_as_of_view")
+        kept = self._as_of_view
         if kept is not None and kept[0] == key:
-            return kept[1]  # type: ignore[no-any-return]
+            return cast(Self, kept[1])
         scratch = EmbeddedStore(records.state_at(self.store, graph, when, store_directory(self.store)), None)
         view = self.with_workspace(self.workspace.name)
         view.workspace = Workspace(scratch, self.workspace.name, self.catalog)
         view.as_of_instant = when
-        self.__dict__["_as_of_view"] = (key, view)
+        self._as_of_view = (key, view)
         return view
 
     def verify(self, artefacts: Path | None = None) -> VerifyReport:

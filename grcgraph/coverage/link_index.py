@@ -230,15 +230,14 @@ class LinkIndex:
                     # as they are and its validity widened, not recomputed over every link it holds.
                     kept = list(group.links)
                     patched = _Group(key[0], key[1], key[2], kept, group.undated, group.latest, group.earliest)
-                    for link in new:
-                        patched.add_validity(expiry.get(link.evidence))
                 else:
                     kept = [link for link in group.links if link.evidence not in touched] if group else []
                     patched = _Group(key[0], key[1], key[2], kept)
                     for link in kept:
                         patched.add_validity(expiry.get(link.evidence))
-                    for link in new:
-                        patched.add_validity(expiry.get(link.evidence))
+                for link in new:
+                    patched.add_validity(expiry.get(link.evidence))
+                # `patched` holds `kept`: the new links go into that same list.
                 if len(new) <= 8:
                     for link in new:
                         bisect.insort(kept, link, key=_order)

@@ -322,26 +322,18 @@ def _assembled(graph: str, nodes: Mapping[str, dict[str, list[str]]]) -> list[En
     return sorted(found, key=lambda e: e.sequence)
 
 
-def _add_value(nodes: dict[str, dict[str, list[str]]], quad: ox.Quad) -> None:
-    if isinstance(quad.object, ox.NamedNode | ox.Literal):
-        nodes.setdefault(text(quad.subject), {}).setdefault(quad.predicate.value, []).append(quad.object.value)
-
-
 def entries(store: GraphStore, graph: str) -> list[Entry]:
     """Every entry of the log as stored, in sequence order. The history nodes are read a property at
     a time (one index scan each), not a node at a time: at 100,000 records a node-at-a-time read
     costs three times as much."""
     g, base = ox.NamedNode(graph), history_base(graph)
-    nodes: dict[str, dict[str, list[str]]] = {}
-    for quad in store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(_ENTRY), g):
-        _add_value(nodes, quad)
-    for quad in store.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(_VERSION), g):
-        _add_value(nodes, quad)
+    quads = [
+        *store.described(ox.NamedNode(RDF_TYPE), ox.NamedNode(_ENTRY), g),
+        *store.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(_VERSION), g),
+    ]
     for prop in (f"{PROV}wasGeneratedBy", _RECORD, _BEFORE, _AFTER):
-        for quad in store.quads(None, ox.NamedNode(prop), None, g):
-            if text(quad.subject).startswith(base):
-                _add_value(nodes, quad)
-    return _assembled(graph, nodes)
+        quads += [q for q in store.quads(None, ox.NamedNode(prop), None, g) if text(q.subject).startswith(base)]
+    return _assembled(graph, _values(quads))
 
 
 def scan(store: GraphStore, graph: str) -> tuple[list[Entry], dict[str, str]]:
@@ -387,16 +379,6 @@ def entries_about(store: GraphStore, graph: str, record: str) -> list[tuple[Entr
         entry = _entry(graph, values, group)
         found.append((entry, entry.changes))
     return sorted(found, key=lambda pair: pair[0].sequence)
-
-
-def record_states(store: GraphStore, graph: str) -> dict[str, str]:
-    """Every record of the graph as stored now (its log and stamps left out)."""
-    found: dict[str, list[str]] = {}
-    for quad in store.quads(None, None, None, ox.NamedNode(graph)):
-        subject = text(quad.subject)
-        if is_record(graph, subject):
-            found.setdefault(subject, []).append(quad_line(quad))
-    return {s: state_text(lines) for s, lines in found.items()}
 
 
 def replayed(log: Iterable[Entry]) -> tuple[dict[str, str], dict[str, int]]:

@@ -15,11 +15,11 @@ acknowledged.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -118,10 +118,10 @@ class LogFile:
                 os.fsync(handle.fileno())
         return found
 
-    def entries_until(self, graph: str, head: tuple[int, str], until: str | None) -> list[Entry] | None:
-        """The entries made at or before `until` (an xsd:dateTime in canonical form; None: all),
-        read without changing the file (a writer may be appending), or None when the file's last
-        complete entry is not the store's `head` (then the store's own log is the one to read)."""
+    def entries_at(self, graph: str, head: tuple[int, str]) -> Iterator[Entry] | None:
+        """The file's entries, parsed as they are taken (a caller may stop early), read without
+        changing the file (a writer may be appending); None when its last complete entry is not the
+        store's `head` (then the store's own log is the one to read)."""
         if not self.path.exists():
             return None
         lines = [line for line in self.path.read_bytes().splitlines(keepends=True) if line.endswith(b"\n")]
@@ -131,23 +131,13 @@ class LogFile:
             return None
         if last is None or (last.sequence, last.hash) != head or last.graph != graph:
             return None
-        found: list[Entry] = []
-        for line in lines:
-            entry = Entry.from_line(line)
-            if until is not None and _instant(entry.time) > _instant(until):
-                break
-            found.append(entry)
-        return found
+        return (Entry.from_line(line) for line in lines)
 
     def close(self) -> None:
         with self._lock:
             if self._handle is not None:
                 self._handle.close()
                 self._handle = None
-
-
-def _instant(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def log_path(directory: Path, graph: str) -> Path:

@@ -20,7 +20,6 @@ from grcgraph.store.history import (
     Change,
     Entry,
     canonical_states,
-    canonical_time,
     entries,
     entries_about,
     head,
@@ -75,10 +74,11 @@ def log(store: GraphStore, graph: str, base: str, *, until: dt.datetime | None =
     return [as_record(base, e, e.changes) for e in _until(entries(store, graph), until)]
 
 
-def _until(found: list[Entry], until: dt.datetime | None) -> list[Entry]:
-    """The entries up to `until` (all when None): the log's prefix of entries made at or before it."""
+def _until(found: Iterable[Entry], until: dt.datetime | None) -> list[Entry]:
+    """The entries up to `until` (all when None): the log's prefix of entries made at or before it
+    (what follows the first later entry is not read)."""
     if until is None:
-        return found
+        return list(found)
     limit = until.astimezone(dt.UTC) if until.tzinfo else until.replace(tzinfo=dt.UTC)
     kept = []
     for entry in found:
@@ -93,10 +93,9 @@ def entries_until(store: GraphStore, graph: str, until: dt.datetime | None, dire
     its log file when the file ends at the store's head: one JSON line per entry reads ten times
     faster than the entries' nodes in the store, and stops at `until`."""
     if directory is not None and log_path(directory, graph).exists():
-        limit = None if until is None else canonical_time(until if until.tzinfo else until.replace(tzinfo=dt.UTC))
-        found = LogFile(log_path(directory, graph)).entries_until(graph, head(store, graph), limit)
+        found = LogFile(log_path(directory, graph)).entries_at(graph, head(store, graph))
         if found is not None:
-            return found
+            return _until(found, until)
     return _until(entries(store, graph), until)
 
 

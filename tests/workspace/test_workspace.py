@@ -19,7 +19,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.errors import DataError, InvalidInputError
 from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput
 from grcgraph.store.base import GraphStore
-from grcgraph.store.history import record_states
+from grcgraph.store.history import scan
 
 os.environ["COLUMNS"] = "250"
 
@@ -131,7 +131,7 @@ def test_update_and_delete(g: GRCGraph) -> None:
     assert len(g.workspace.links("e1")) == 1
     g.workspace.delete_evidence("e1")
     # No record is left: the graph holds its stamps and its history only.
-    assert not g.workspace.has_evidence("e1") and g.workspace.links() == [] and record_states(g.store, str(g.workspace.graph)) == {}
+    assert not g.workspace.has_evidence("e1") and g.workspace.links() == [] and scan(g.store, str(g.workspace.graph))[1] == {}
 
 
 def test_systems_are_validated(g: GRCGraph) -> None:
