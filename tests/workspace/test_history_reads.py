@@ -80,7 +80,7 @@ def test_one_pass_reads_the_same_log_as_the_entries_alone(tmp_path: Path) -> Non
         assert all(e.digest() == e.hash for e in alone)
 
 
-def test_as_of_reads_the_log_file_when_it_ends_at_the_head(tmp_path: Path) -> None:
+def test_as_of_reads_the_log_file_when_it_ends_at_the_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with GRCGraph.open(tmp_path / "store") as graph:
         _fill(graph)
         time.sleep(0.01)
@@ -93,6 +93,9 @@ def test_as_of_reads_the_log_file_when_it_ends_at_the_head(tmp_path: Path) -> No
         from_file = records.entries_until(graph.store, ws, middle, directory)
         assert [(e.sequence, e.hash) for e in from_file] == [(e.sequence, e.hash) for e in from_store]
         assert len(from_file) == len(entries(graph.store, ws)) - 1
+        with monkeypatch.context() as m:  # the file alone answers: the store's log is not read
+            m.setattr(records, "entries", lambda *_args: pytest.fail("the store's log was read"))
+            assert [e.sequence for e in records.entries_until(graph.store, ws, middle, directory)] == [e.sequence for e in from_file]
         assert graph.as_of(middle).has_evidence("policy") and not graph.has_evidence("policy")
         # A file that does not end at the store's head is not read: the store's log answers.
         path = log_path(directory, ws)
