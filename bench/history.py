@@ -35,13 +35,13 @@ REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2
 @contextlib.contextmanager
 def history_off() -> Iterator[None]:
     """Writes as they were before the history: no entry is built, stored or synced."""
-    saved = logged.prepare, writes.prepare, logged.committed, writes.committed
+    saved = logged.prepare, writes.prepare, logged.committed
     logged.prepare = writes.prepare = lambda *_args, **_kw: None  # type: ignore[assignment]
-    logged.committed = writes.committed = lambda *_args, **_kw: None  # type: ignore[assignment]
+    logged.committed = lambda *_args, **_kw: None  # type: ignore[assignment]
     try:
         yield
     finally:
-        logged.prepare, writes.prepare, logged.committed, writes.committed = saved
+        logged.prepare, writes.prepare, logged.committed = saved
 
 
 def items(count: int, prefix: str = "e") -> list[EvidenceInput]:

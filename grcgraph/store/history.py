@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import getpass
 import hashlib
 import json
@@ -195,13 +196,18 @@ def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Change]
     return found
 
 
-_IRI_IN_LINE = re.compile(r"<([^>]*)>")
+@functools.lru_cache(maxsize=64)
+def _records_named(graph_base: str) -> re.Pattern[str]:
+    """IRIs under `graph_base` in N-Triples text (only those: most IRIs of a state are predicates)."""
+    return re.compile(f"<({re.escape(graph_base)}[^>]*)>")
 
 
 def concerns(graph_base: str, change: Change) -> set[str]:
     """The records of the graph a change names besides its own (a link names its evidence and system)."""
-    named = {iri for text in (change.before, change.after) for iri in _IRI_IN_LINE.findall(text)}
-    return {iri for iri in named if iri.startswith(graph_base) and iri != change.record}
+    pattern = _records_named(graph_base)
+    named = {iri for text in (change.before, change.after) if text for iri in pattern.findall(text)}
+    named.discard(change.record)
+    return named
 
 
 def head(store: GraphStore, graph: str) -> tuple[int, str]:

@@ -76,6 +76,21 @@ class LogFile:
             self.written = handle.tell()
             return self.written
 
+    def take_back(self, start: int) -> None:
+        """Cut the file back to `start` bytes (an appended entry whose write failed), on disk before
+        returning: a line left in the file is a write the store is given at its next open. A sync
+        under way is waited for first, so that it cannot count the cut bytes as synced."""
+        with self._synced:
+            while self._syncing:
+                self._synced.wait()
+            with self._lock:
+                handle = self._open()
+                handle.truncate(start)
+                handle.seek(start)
+                os.fsync(handle.fileno())
+                self.written = start
+                self.synced = min(self.synced, start)
+
     def sync_to(self, offset: int) -> None:
         """Return once the file is on disk up to `offset`; one sync covers every writer waiting."""
         with self._synced:

@@ -10,8 +10,10 @@ triples, and the operation is the name of the public write method that made it (
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,6 +66,29 @@ def committed(store: GraphStore, entry: Entry | None) -> None:
     if file is not None:
         offset = file.append(entry)
         after_release(lambda: file.sync_to(offset))
+
+
+@contextlib.contextmanager
+def appended_meanwhile(store: GraphStore, entry: Entry | None) -> Iterator[None]:
+    """`committed`, begun before the store has the entry: the body (a bulk load, which leaves this
+    thread waiting on the store's loaders) runs while another thread appends the entry to the log
+    file, and the sync follows once the body has committed. If the body fails, the line is taken
+    back, since a line in the file is a write the store is given at its next open; a crash before
+    that is the same as a crash after the store's commit and before the acknowledgement."""
+    file = log_file(store_directory(store), entry.graph) if entry is not None else None
+    if entry is None or file is None:
+        yield
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="grcgraph-log-append") as pool:
+        appending = pool.submit(file.append, entry)
+        try:
+            yield
+        except BaseException:
+            offset = appending.result()
+            file.take_back(offset - len(entry.line()))
+            raise
+        offset = appending.result()
+    after_release(lambda: file.sync_to(offset))
 
 
 def write_logged(

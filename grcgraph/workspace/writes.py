@@ -42,7 +42,7 @@ from grcgraph.workspace.inputs import (
     uuid5_hex,
     write_lock,
 )
-from grcgraph.workspace.logged import before_states, committed, prepare, write_logged
+from grcgraph.workspace.logged import appended_meanwhile, before_states, prepare, write_logged
 from grcgraph.workspace.reads import WorkspaceReads
 from grcgraph.workspace.shape_rules import workspace_rules
 
@@ -249,17 +249,17 @@ class Workspace(WorkspaceReads):
         the load (new records: nothing before them)."""
         with write_lock():
             entry = prepare(self.store, str(self.graph), data, {})
-            bulk_insert(store, data, ox.NamedNode(str(self.graph)))
-            self._after_bulk_write(touched, entry)
+            with appended_meanwhile(self.store, entry):  # the log file's line is written during the load
+                bulk_insert(store, data, ox.NamedNode(str(self.graph)))
+                self._after_bulk_write(touched, entry)
 
     def _after_bulk_write(self, touched: Iterable[str] | None = None, entry: Entry | None = None) -> None:
         """Called once a bulk load is committed: what `_write` does for every other write after its
         changes (stamping the workspace's revision, setting the log head) belongs here too. Under
         the write lock, so that the stamp follows the one before the load (see
-        revision.chained_operations)."""
+        revision.chained_operations). The log file's copy is `appended_meanwhile`'s."""
         heads = head_operations(str(self.graph), entry) if entry is not None else []
         revision.stamped_update(self.store, self.graph, heads, touched)
-        committed(self.store, entry)
 
     # --- writes -----------------------------------------------------------------------------
     @one_at_a_time
