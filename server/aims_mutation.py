@@ -225,9 +225,7 @@ class AIMSMutation:
         api = info.context.api(Role.editor)
         return CorrectiveAction(data=_update(api, "corrective-action", input), api=api)
 
-    @strawberry.mutation(
-        description="Delete one record (kind: risk, impact-assessment, objective, review, nonconformity, corrective-action); answers its id"
-    )
+    @strawberry.mutation(description="Delete one record of an AIMS kind (RISK, IMPACT_ASSESSMENT, ...); answers its id")
     @in_write_thread
     def delete_record(
         self,
