@@ -11,7 +11,7 @@ import strawberry
 
 from grcgraph.api import GRCGraph
 from grcgraph.model import CoveragePath as PathData
-from grcgraph.model import Covered, RequirementRef
+from grcgraph.model import Covered, Level, RequirementRef
 from grcgraph.model import Evidence as EvidenceData
 from grcgraph.model import EvidenceLink as LinkData
 from grcgraph.model import Hop as HopData
@@ -166,7 +166,7 @@ class Requirement(Node):
             result.append(
                 CoveringEvidence(
                     evidence=Evidence(data=item, api=api),
-                    coverage=CoverageStatus(best.label if best is not None else "stale"),
+                    coverage=level_status(best) if best is not None else CoverageStatus.STALE,
                     direct=any(not p.hops for p in fresh),
                     inferred=bool(fresh) and all(p.inferred for p in fresh),
                     stale=not fresh,
@@ -368,7 +368,7 @@ class CoveragePath:
         return cls(
             evidence_id=path.evidence,
             origin=api.first_hop(path),
-            level=CoverageStatus(path.level.label),
+            level=level_status(path.level),
             stale=path.stale,
             inferred=path.inferred,
             link=EvidenceLink(data=path.link, api=api),
@@ -396,6 +396,19 @@ class CoverageRow:
     inferred: bool = strawberry.field(description="True when the coverage comes only through mappings")
     evidence: list[str] = strawberry.field(description="Ids of the evidence (and AIMS record keys) behind the coverage")
     paths: list[CoveragePath] = strawberry.field(description="The first 20 paths to the requirement (the coverage counts every path)")
+
+
+def level_status(level: Level) -> CoverageStatus:
+    """A path's level as the status it gives its requirement: a full path covers it."""
+    return LEVEL_STATUS[level]
+
+
+LEVEL_STATUS = {
+    Level.FULL: CoverageStatus.COVERED,
+    Level.PARTIAL: CoverageStatus.PARTIAL,
+    Level.RELATED: CoverageStatus.RELATED,
+    Level.NONE: CoverageStatus.UNCOVERED,
+}
 
 
 def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] | None:

@@ -23,8 +23,8 @@ GAPS = """query($framework: String!, $status: [String!], $after: String) {
 
 STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     "1": (
-        'mutation { createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], '
-        'category: "high-risk-annex-iii", nextReview: "2028-06-30"}) { id: localId } }',
+        'mutation { createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER, DEPLOYER], '
+        'category: HIGH_RISK_ANNEX_III, nextReview: "2028-06-30"}) { id: localId } }',
         {},
     ),
     "2": (
@@ -47,7 +47,7 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "4": ('mutation { setApplicability(control: "iso42001:A.10.4", included: false, reason: "No customers of AI") { included } }', {}),
     "5": (
-        'mutation { createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: "configuration", '
+        'mutation { createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: CONFIGURATION, '
         'links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }',
         {},
     ),
@@ -197,7 +197,7 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
 def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiServer) -> None:
     # another workspace's system
     server.data(
-        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: ["provider"], category: "transparency"}) { id: localId } }',
+        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: [PROVIDER], category: TRANSPARENCY}) { id: localId } }',
         token="other",
     )
     before = server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"]

@@ -19,8 +19,8 @@ from graphql import GraphQLScalarType
 from servers import ApiServer, cli
 
 SEED = """mutation {
-  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider"], category: "high-risk-annex-iii"}) { localId }
-  e: createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: "configuration",
+  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER], category: HIGH_RISK_ANNEX_III}) { localId }
+  e: createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: CONFIGURATION,
     collectedOn: "2026-01-15", validUntil: "2027-01-31", links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { localId }
   r1: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4, status: TREATED,
     treatment: MITIGATE, assessedOn: "2026-02-01"}) { localId }

@@ -225,7 +225,7 @@ def test_a_write_in_progress_does_not_hold_up_other_requests(store: GraphStore, 
 
     items = [{"id": f"t-{n}", "title": f"Item {n}", "kind": "record"} for n in range(3)]
     importing_query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
-    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: "record"}) { id: localId } }'
+    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: RECORD}) { id: localId } }'
 
     async def scenario() -> None:
         importing = asyncio.create_task(

@@ -319,11 +319,11 @@ def test_access_rules(server: Server) -> None:
 
     assert server.data("{ viewer { workspace role } }", token="reader")["viewer"] == {"workspace": "acme", "role": "reader"}
     assert server.data("{ frameworks { prefix } }", token="reader")["frameworks"]
-    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: "policy"}) { id: localId } }', token="reader")
+    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: POLICY}) { id: localId } }', token="reader")
     assert code(write) == "FORBIDDEN"
     assert write["data"] is None
 
-    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: "policy"}) { id: localId } }')
+    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: POLICY}) { id: localId } }')
     theirs = server.gql('{ evidence(id: "acme-secret") { id: localId title } }', token="other")
     assert code(theirs) == "NOT_FOUND"
     assert theirs["data"] is None
@@ -357,7 +357,7 @@ def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
     assert not any(secret in str(raw) for secret in server.tokens.values()), "never a secret"
     assert not any(len(word) == 64 for word in str(raw).replace("'", " ").split()), "never a hash"
 
-    made = server.data('mutation { createToken(workspace: "acme", role: "reader") { id workspace role token } }', token="admin")
+    made = server.data('mutation { createToken(workspace: "acme", role: READER) { id workspace role token } }', token="admin")
     new = made["createToken"]
     assert new["token"].startswith(f"grc_{new['id']}_")
     server.tokens["initech"] = new["token"]
@@ -379,7 +379,7 @@ def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
 def test_only_admins_see_or_change_tokens(server: Server, who: str) -> None:
     for operation in (
         TOKENS,
-        'mutation { createToken(workspace: "acme", role: "admin") { token } }',
+        'mutation { createToken(workspace: "acme", role: ADMIN) { token } }',
         f'mutation {{ revokeToken(id: "{server.tokens["admin"].split("_")[1]}") {{ id }} }}',
     ):
         answer = server.gql(operation, token=who)
@@ -484,7 +484,7 @@ def test_sparql_select_and_refusals(server: Server) -> None:
 # --- persistence (runs last: restarts the server) ---------------------------------------------------
 def test_persistence_across_restart_and_revocation(server: Server) -> None:
     server.data(
-        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: "record", validUntil: "2030-12-31"}) { id: localId } }'
+        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: RECORD, validUntil: "2030-12-31"}) { id: localId } }'
     )
     server.stop()
     reader_id = server.tokens["reader"].split("_")[1]
@@ -531,7 +531,7 @@ def test_read_only_local_mode(store: GraphStore) -> None:
     read = client.post("/graphql", json={"query": "{ viewer { workspace role tokenId } frameworks { prefix } }"}).json()
     assert read["data"]["viewer"] == {"workspace": "local-ro", "role": "reader", "tokenId": None}
     write = client.post(
-        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: "policy"}) { id: localId } }'}
+        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: POLICY}) { id: localId } }'}
     ).json()
     assert code(write) == "FORBIDDEN"
     assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json() == {"head": {}, "boolean": True}
@@ -565,7 +565,7 @@ def test_reading_commands_run_beside_the_server_and_see_its_acknowledged_writes(
     server shares) and sees every write the server acknowledged; a writing command is refused with
     the store-held message, and writes nothing."""
     server.data(
-        'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: "record",'
+        'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: RECORD,'
         ' links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }'
     )
     assert "iso42001" in cli("frameworks", data_dir=server.data_dir)
