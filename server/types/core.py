@@ -119,7 +119,7 @@ class Requirement(Node):
         return [
             DateOfApplication(
                 applies_from=date.applies_from,
-                category=AICategory(CATEGORY_LABELS[date.category]) if date.category else None,
+                category=AICategory(CATEGORY_LABELS.get(date.category, date.category)) if date.category else None,
                 part=date.part,
                 source=date.rule.source,
                 note=date.rule.note,

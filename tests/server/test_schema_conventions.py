@@ -5,6 +5,7 @@ instant and no closed value set carried as a String, and each enum the vocabular
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.model import Role
 from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.error_format import format_error
+from grcgraph.server.scalars import SCALARS
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
 from grcgraph.server.types.enums import COMPUTED, VOCABULARIES, name_of
@@ -195,3 +197,14 @@ def test_every_bad_kind_of_an_import_is_reported_at_its_path_in_one_answer(store
     assert "'EvidenceKind'" in formatted[1]["extensions"]["problems"][0]["message"]
     assert "POLICY" in formatted[0]["message"], "graphql-core suggests the value meant"
     assert not any(registry.base.has_evidence(item["id"]) for item in items), "nothing of the batch is stored"
+
+
+def test_an_instant_in_utc_is_answered_with_z_and_another_offset_as_it_is() -> None:
+    serialize = SCALARS[dt.datetime].serialize
+    assert serialize is not None
+    assert serialize(dt.datetime(2026, 1, 16, 9, 30, tzinfo=dt.UTC)) == "2026-01-16T09:30:00Z"
+    assert serialize(dt.datetime(2026, 1, 16, 9, 30, 0, 250_000, tzinfo=dt.UTC)) == "2026-01-16T09:30:00.250000Z"
+    paris = dt.timezone(dt.timedelta(hours=1))
+    assert serialize(dt.datetime(2026, 1, 16, 10, 30, tzinfo=paris)) == "2026-01-16T10:30:00+01:00"
+    assert serialize(dt.datetime(2026, 1, 16, 4, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5, minutes=-30)))) == "2026-01-16T04:00:00-05:30"
+    assert SCALARS[dt.date].serialize(dt.date(2026, 1, 16)) == "2026-01-16"  # type: ignore[misc]
