@@ -63,7 +63,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     elif "code" not in extensions:
         if error.message.startswith("Syntax Error"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
-        elif error.message.startswith("Variable '$"):
+        elif error.message.startswith(("Variable '$", "Too many errors processing variables")):
             extensions["code"] = "INVALID_INPUT"
             found = VARIABLE_ERROR.match(error.message)
             if found:  # named as the input's other problems are: items[3].kind
