@@ -73,11 +73,11 @@ def test_history_fields_agents_and_as_of() -> None:
             Role.reader,
         )
         statuses = {e["node"]["requirement"]["id"]: e["node"]["status"] for e in past["data"]["gaps"]["edges"]}
-        assert statuses["iso42001:A.2.2"] == "covered"
+        assert statuses["iso42001:A.2.2"] == "COVERED"
         now = run(
             registry, '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status } } } }', Role.reader
         )
-        assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "uncovered"
+        assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "UNCOVERED"
         assert run(registry, f'{{ coverage(asOf: "{cut}") {{ requirement {{ id: localId }} }} }}', Role.reader)["data"]["coverage"]
         assert (
             run(registry, '{ statementOfApplicability(asOf: "2000-01-01") { included } }', Role.reader)["data"]["statementOfApplicability"][
