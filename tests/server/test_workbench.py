@@ -305,8 +305,8 @@ def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server:
         {
             "id": "triage",
             "name": "Claims triage assistant",
-            "roles": ["deployer"],
-            "category": "high-risk-annex-iii",
+            "roles": ["DEPLOYER"],
+            "category": "HIGH_RISK_ANNEX_III",
             "generative": True,
             "owner": "claims@example.org",
             "nextReview": "2027-05-31",
