@@ -62,8 +62,8 @@ class ReferenceAPI(Parts):
         written for the same reference graph and code, and written there otherwise
         (grcgraph/reference/index_cache.py)."""
         directory = getattr(self.store, "path", None)
-        digest = self.store.digest(iris.REFERENCE_GRAPH) if directory is not None and "network" not in vars(self) else None
-        if digest is None:
+        digest = self.store.digest(iris.REFERENCE_GRAPH) if isinstance(directory, Path) and "network" not in vars(self) else None
+        if digest is None or not isinstance(directory, Path):
             _ = self.network
             return
         file = index_cache.cache_file(directory, digest)
