@@ -37,7 +37,6 @@ from grcgraph.loaders.evidence_rows import (
     problem_order,
     write_field,
 )
-from grcgraph.loaders.evidence_xlsx import read_xlsx
 from grcgraph.loaders.table import FIELD_LIMIT, read_table
 from grcgraph.loaders.text import read_text
 from grcgraph.model import EvidenceInput, EvidenceLinkInput, Origin, Problem
@@ -186,6 +185,8 @@ def read_evidence(path: Path, *, framework: str | None = None) -> tuple[list[Sou
     DataError when the file cannot be read as a table at all (its header, its JSON, its sheet)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
+        from grcgraph.loaders.evidence_xlsx import read_xlsx  # noqa: PLC0415 (openpyxl: only for a workbook)
+
         items, problems = read_xlsx(path, framework=framework)
     else:
         text = read_text(path)  # UTF-8 (Excel's byte-order mark dropped), or DataError at the first byte that is not

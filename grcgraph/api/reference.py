@@ -14,6 +14,7 @@ from grcgraph.errors import DataError
 from grcgraph.loaders import reader_for
 from grcgraph.loaders.sources import ProgressCallback
 from grcgraph.model import ApplicationDate, FrameworkVersion, Mapping, Problem, Requirement, RequirementRef, SetSummary
+from grcgraph.reference import index_cache
 from grcgraph.reference.build import LoadResult, bind_prefixes, bundled_sources, load_reference
 from grcgraph.reference.catalog import GRAPH, PREFIXES
 from grcgraph.reference.validation import Report, validate
@@ -56,8 +57,20 @@ class ReferenceAPI(Parts):
         return self.store.digest(iris.REFERENCE_GRAPH) is not None
 
     def prepare(self) -> None:
-        """Build the reference indexes (catalog, mappings, the requirement network) now, not at the first question."""
-        _ = self.network
+        """Build the reference indexes (catalog, mappings, the requirement network) now, not at the
+        first question. On a store on disk they are read from the file kept beside it when that was
+        written for the same reference graph and code, and written there otherwise
+        (grcgraph/reference/index_cache.py)."""
+        directory = getattr(self.store, "path", None)
+        digest = self.store.digest(iris.REFERENCE_GRAPH) if isinstance(directory, Path) and "network" not in vars(self) else None
+        if digest is None or not isinstance(directory, Path):
+            _ = self.network
+            return
+        file = index_cache.cache_file(directory, digest)
+        if not index_cache.restore(self, file):
+            _ = self.network
+            if not self.read_only:
+                index_cache.save(self, file)
 
     def reference_size(self) -> int:
         """Triples in the reference graph."""

@@ -12,12 +12,25 @@ from collections.abc import Sequence
 import grcgraph
 from grcgraph.api.coverage import CoverageAPI
 from grcgraph.reports import content, words
-from grcgraph.reports.documents import soa_document
+from grcgraph.reports.cover import Cover
 from grcgraph.reports.tables import ReportTable
-from grcgraph.reports.workbooks import Cover, workbook
 from grcgraph.vocab import iris
 
 SOA_FRAMEWORKS = ("iso42001", "iso27001")
+
+
+# openpyxl (numpy beneath it) and python-docx are imported by the first workbook or document made,
+# not by every process that opens a graph: a fifth of a second of each server start and command.
+def _workbook(cover: Cover, tables: Sequence[ReportTable]) -> bytes:
+    from grcgraph.reports.workbooks import workbook  # noqa: PLC0415 (see above)
+
+    return workbook(cover, tables)
+
+
+def _soa_document(cover: Cover, table: ReportTable) -> bytes:
+    from grcgraph.reports.documents import soa_document  # noqa: PLC0415 (see above)
+
+    return soa_document(cover, table)
 
 
 class ReportsAPI(CoverageAPI):
@@ -76,7 +89,7 @@ class ReportsAPI(CoverageAPI):
         day = on or dt.date.today()
         prefixes = self._frameworks(framework)
         tables = self.gap_tables(prefixes, system=system, on=day, chain_length=chain_length)
-        return workbook(self.report_cover("Gap report", prefixes, system=system, on=day), tables)
+        return _workbook(self.report_cover("Gap report", prefixes, system=system, on=day), tables)
 
     def gaps_csv(
         self, framework: str | Sequence[str], *, system: str | None = None, on: dt.date | None = None, chain_length: int = 1
@@ -95,7 +108,7 @@ class ReportsAPI(CoverageAPI):
     def soa_workbook(self, *, on: dt.date | None = None) -> bytes:
         """The Statement of Applicability as a formatted XLSX workbook: a cover sheet, then the controls."""
         day = on or dt.date.today()
-        return workbook(self._soa_cover(day), [self.soa_table(on=day)])
+        return _workbook(self._soa_cover(day), [self.soa_table(on=day)])
 
     def soa_csv(self, *, on: dt.date | None = None) -> str:
         return self.soa_table(on=on).csv()
@@ -103,7 +116,7 @@ class ReportsAPI(CoverageAPI):
     def soa_document(self, *, on: dt.date | None = None) -> bytes:
         """The Statement of Applicability as a printable DOCX document (A4 landscape)."""
         day = on or dt.date.today()
-        return soa_document(self._soa_cover(day), self.soa_table(on=day))
+        return _soa_document(self._soa_cover(day), self.soa_table(on=day))
 
     def _soa_cover(self, day: dt.date) -> Cover:
         cover = self.report_cover("Statement of Applicability", SOA_FRAMEWORKS, on=day)
@@ -142,4 +155,4 @@ class ReportsAPI(CoverageAPI):
         on: dt.date | None = None,
     ) -> bytes:
         """Any report tables as a formatted workbook with its cover sheet."""
-        return workbook(self.report_cover(title, frameworks, system=system, on=on), tables)
+        return _workbook(self.report_cover(title, frameworks, system=system, on=on), tables)

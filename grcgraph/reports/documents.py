@@ -16,8 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 
+from grcgraph.reports.cover import Cover
 from grcgraph.reports.tables import ReportTable, text
-from grcgraph.reports.workbooks import HEADER_FILL, STATUS_COLOURS, Cover
+from grcgraph.reports.workbooks import HEADER_FILL, STATUS_COLOURS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 WIDTH_MM = 297 - 2 * 12  # A4 landscape less its margins

@@ -5,10 +5,8 @@ with the header row repeated on every page."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -16,10 +14,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from grcgraph.reports.cover import Cover
 from grcgraph.reports.tables import Column, Kind, ReportTable, Value
-from grcgraph.reports.words import IMPLEMENTATION, STATUS_MEANINGS, yes_no
+from grcgraph.reports.words import IMPLEMENTATION, yes_no
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = "1F3864"  # dark blue, white bold text
 # Status colours (fill, text), as spreadsheets show good, neutral and bad; the same for an SoA's implementation status.
 STATUS_COLOURS = {
@@ -37,37 +35,6 @@ LINE_HEIGHT = 13.5  # points per line of 10-point text
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 THIN = Side(style="thin", color="BFBFBF")
-
-
-@dataclass(frozen=True)
-class Cover:
-    """What a report is for, on its first sheet (and first page)."""
-
-    title: str
-    workspace: str
-    systems: str  # the AI systems the report covers, in words
-    frameworks: Sequence[str]
-    on: dt.date  # the date the report answers for
-    generated: dt.datetime
-    version: str  # grcgraph's
-    reference: str  # the reference data: framework versions and the digest of their sources
-    as_of: str = "the workspace as stored when the report was made"
-    notes: Sequence[tuple[str, str]] = field(default_factory=tuple)  # more (label, value) lines
-    statuses: Mapping[str, str] = field(default_factory=lambda: STATUS_MEANINGS)  # the legend: each status and its meaning
-
-    def lines(self) -> list[tuple[str, str]]:
-        return [
-            ("Report", self.title),
-            ("Workspace", self.workspace),
-            ("AI systems", self.systems),
-            ("Frameworks", "\n".join(self.frameworks)),
-            ("Answers for", f"{self.on.isoformat()} (dates of application and evidence validity are read on this day)"),
-            ("As of", self.as_of),
-            ("Generated", self.generated.strftime("%Y-%m-%d %H:%M %Z").strip()),
-            ("grcgraph version", self.version),
-            ("Reference data", self.reference),
-            *self.notes,
-        ]
 
 
 def workbook(cover: Cover, tables: Sequence[ReportTable]) -> bytes:

@@ -14,6 +14,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Identifier
 
 from grcgraph.store.base import GraphStore, OxResult, OxTerm, parse_graph, to_ox
+from grcgraph.store.clean_close import closed_cleanly, mark_closed
 from grcgraph.store.history_file import forget, recover_history
 from grcgraph.store.journal import recover
 from grcgraph.store.shared_reads import Publisher, open_published
@@ -83,7 +84,8 @@ class EmbeddedStore(GraphStore):
                 ) from None
             return cls(published[0], path, read_only=True, held=published[1])
         recover(store)  # a bulk load cut short by a crash is undone before anyone reads
-        recover_history(store, path)  # writes the store lost (a power loss) are replayed from the log files
+        if not closed_cleanly(path):  # level already when the last holder closed it: no log file to read
+            recover_history(store, path)  # writes the store lost (a power loss) are replayed from the log files
         return store
 
     def share_reads(self, lock: threading.RLock) -> None:
@@ -111,6 +113,7 @@ class EmbeddedStore(GraphStore):
             self.inner.flush()
         if self.path is not None and not self.read_only:
             forget(self.path)
+            mark_closed(self.path)  # flushed, log files closed, and the lock still ours
         # Every handle (the rdflib dataset too, if one was made) must go for Oxigraph to release the lock.
         self.__dict__.pop("dataset", None)
         del self.inner

@@ -27,7 +27,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from grcgraph.api import GRCGraph
 from grcgraph.dates import parse_date
-from grcgraph.reports.workbooks import XLSX
+from grcgraph.reports.cover import XLSX
 from grcgraph.server.context import Principal, Registry
 
 log = logging.getLogger("grcgraph.server")
