@@ -51,15 +51,15 @@ BY_NAME: dict[str, Any] = {
     "control": "iso42001:A.2.2",
     "included": False,
     "reason": "beta reason",
-    "role": "READER",
+    "role": "reader",
     "title": "beta title",
     "name": "beta name",
-    "kind": "POLICY",
-    "roles": ["PROVIDER"],
-    "category": "MINIMAL",
+    "kind": "policy",
+    "roles": ["provider"],
+    "category": "minimal",
     "generative": False,
     "assertedBy": "beta",
-    "extent": "FULL",
+    "extent": "full",
 }
 # Where one name means another thing: a requirement's id, a token's id (alpha's admin token).
 # node(id:) gets the global id of alpha's evidence item.
@@ -156,7 +156,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "e": {
                 "id": ALPHA_EVIDENCE,
                 "title": f"{SECRET} evidence",
-                "kind": "LOG",
+                "kind": "log",
                 "description": f"{SECRET} description",
                 "owner": f"{SECRET}-owner",
                 "links": [{"requirement": "A.6.2.8", "assertedBy": f"{SECRET}-auditor"}],
@@ -164,8 +164,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "s": {
                 "id": ALPHA_SYSTEM,
                 "name": f"{SECRET} system",
-                "roles": ["PROVIDER"],
-                "category": "HIGH_RISK_ANNEX_III",
+                "roles": ["provider"],
+                "category": "high-risk-annex-iii",
                 "generative": False,
             },
         },
