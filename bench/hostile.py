@@ -69,7 +69,7 @@ def measure(server: Server, samples: int) -> list[tuple[str, float, float]]:
             raise RuntimeError(response.text)
 
     def written_then_sparql(n: int) -> None:
-        server.data(WRITE_MUTATION, {"input": {"id": f"hostile-{n}-{time.monotonic_ns()}", "title": "t", "kind": "policy"}})
+        server.data(WRITE_MUTATION, {"input": {"id": f"hostile-{n}-{time.monotonic_ns()}", "title": "t", "kind": "POLICY"}})
         sparql(n)
 
     figures: list[tuple[str, list[float]]] = []
@@ -82,7 +82,7 @@ def measure(server: Server, samples: int) -> list[tuple[str, float, float]]:
     figures.append(("SPARQL small query (worker process)", timed(sparql, samples)))
     figures.append(("SPARQL small query after a write (new snapshot)", timed(written_then_sparql, max(samples // 2, 1))))
     write_alone = timed(
-        lambda n: server.data(WRITE_MUTATION, {"input": {"id": f"w-{n}-{time.monotonic_ns()}", "title": "t", "kind": "policy"}}),
+        lambda n: server.data(WRITE_MUTATION, {"input": {"id": f"w-{n}-{time.monotonic_ns()}", "title": "t", "kind": "POLICY"}}),
         max(samples // 2, 1),
     )
     figures.append(("write alone (for the line above)", write_alone))

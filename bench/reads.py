@@ -237,7 +237,7 @@ CREATE = "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input)
 def write_input(run: int) -> dict[str, Any]:
     return {
         "title": f"Written during the benchmark {run}",
-        "kind": "record",
+        "kind": "RECORD",
         "validUntil": (ON + dt.timedelta(days=30 * (run % 3 - 1))).isoformat(),
         "links": [{"requirement": "A.6.2.8", "assertedBy": "bench@example.org", "system": None}],
     }

@@ -188,7 +188,10 @@ def gaps_over_http(server: Server, framework: str) -> dict[str, tuple[str, set[s
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    return {row["requirement"]["id"]: (row["status"], set(row["evidence"]), set(row["staleEvidence"])) for row in rows}
+    # the status as the engine writes it: NOT_APPLICABLE -> not applicable
+    return {
+        row["requirement"]["id"]: (row["status"].lower().replace("_", " "), set(row["evidence"]), set(row["staleEvidence"])) for row in rows
+    }
 
 
 # --- building an organisation through the public interfaces ------------------------------------
@@ -542,7 +545,7 @@ def run_size(
                         "input": {
                             "id": f"gaps-w-{n}",
                             "title": f"Write {n}",
-                            "kind": "log",
+                            "kind": "LOG",
                             "links": [{"requirement": "A.6.2.8", "assertedBy": "bench@example.org"}],
                         }
                     },
@@ -610,7 +613,7 @@ def run_size(
                         "input": {
                             "id": f"http-w-{n}",
                             "title": f"Write {n}",
-                            "kind": "log",
+                            "kind": "LOG",
                             "links": [{"requirement": "A.6.2.8", "assertedBy": "bench@example.org"}],
                         }
                     },

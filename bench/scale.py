@@ -380,7 +380,7 @@ def million(work: Path, size: int, chunk: int, budget: float, samples: int) -> t
         after_write = []
         for n in range(5):
             link = {"requirement": "A.6.2.8", "assertedBy": "bench@example.org"}
-            caller.ask(token, WRITE, {"input": {"id": f"scale-write-{n}", "title": "Written", "kind": "log", "links": [link]}})
+            caller.ask(token, WRITE, {"input": {"id": f"scale-write-{n}", "title": "Written", "kind": "LOG", "links": [link]}})
             report, ms = caller.ask(token, GAPS_PAGE, {"on": ON.isoformat()})
             after_write.append(ms)
             if report["gaps"]["totalCount"] != first["gaps"]["totalCount"]:

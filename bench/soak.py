@@ -63,7 +63,7 @@ async def _client(
                         "input": {
                             "id": f"soak-{seed}-{n}-{rng.randrange(10**9)}",
                             "title": f"Soak write {n}",
-                            "kind": "log",
+                            "kind": "LOG",
                             "links": [{"requirement": "A.6.2.8", "assertedBy": "soak@example.org"}],
                         }
                     },

@@ -60,7 +60,7 @@ def check_register(page: Page, server: Server) -> None:
 
 def check_filtered(page: Page, server: Server) -> None:
     answer = server.data(
-        '{ evidenceList(first: 50, kind: "policy", stale: true, owner: "ciso") { totalCount edges { node { id: localId } } } }'
+        '{ evidenceList(first: 50, kind: POLICY, stale: true, owner: "ciso") { totalCount edges { node { id: localId } } } }'
     )
     edges = answer["evidenceList"]["edges"]
     if not edges:

@@ -26,22 +26,17 @@ from grcgraph.server.types.aims import Connection, Edge, ImpactAssessment, Objec
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, Nonconformity, OverdueItem, Review
 from grcgraph.server.types.enums import (
     CorrectiveActionStatus,
+    ImpactAssessmentState,
     NonconformitySource,
     NonconformityStatus,
+    ObjectiveStatusValue,
     ReviewKind,
     RiskStatus,
     RiskTreatment,
 )
-from grcgraph.vocab import aims_terms as terms
 
 D = TypeVar("D")
 N = TypeVar("N")
-OBJECTIVE_STATUSES = ("met", "at-risk", "breached", "no-recent-data")
-
-
-def choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
-    if value is not None and value not in allowed:
-        raise invalid(name, f"{value[:60]!r} is not one of {', '.join(allowed)}")
 
 
 def _connection(info: Info, kind: str, records: Sequence[D], wrap: Callable[[D], N], *, first: int, after: str | None) -> Connection[N]:
@@ -131,17 +126,14 @@ class AIMSQuery:
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
         system: Annotated[str | None, strawberry.argument(description="Only assessments of this AI system")] = None,
-        state: Annotated[
-            str | None, strawberry.argument(description="Only assessments in this state: draft, approve, approve-with-conditions or reject")
-        ] = None,
+        state: Annotated[ImpactAssessmentState | None, strawberry.argument(description="Only assessments in this state")] = None,
     ) -> Connection[ImpactAssessment]:
         api = info.context.api()
         _system_filter(api, system)
-        choice("state", state, ("draft", *terms.DECISIONS))
         found = [
             a
             for a in _of(api, "impact-assessment", AssessmentData)
-            if (system is None or a.system == system) and (state is None or a.state == state)
+            if (system is None or a.system == system) and (state is None or a.state == state.value)
         ]
         return _connection(info, "impact-assessment", found, lambda a: ImpactAssessment(data=a, api=api), first=first, after=after)
 
@@ -150,7 +142,7 @@ class AIMSQuery:
         api = info.context.api()
         return Objective(data=one_record(api, "objective", id, ObjectiveData), api=api)
 
-    @strawberry.field(description="Objectives by id, filtered by AI system and by status on `on` (met, at-risk, breached, no-recent-data)")
+    @strawberry.field(description="Objectives by id, filtered by AI system and by status on `on` (MET, AT_RISK, BREACHED, NO_RECENT_DATA)")
     def objectives(  # noqa: PLR0917 (GraphQL arguments)
         self,
         info: Info,
@@ -165,19 +157,15 @@ class AIMSQuery:
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
         system: Annotated[str | None, strawberry.argument(description="Only objectives of this AI system")] = None,
-        status: Annotated[
-            str | None,
-            strawberry.argument(description="Only objectives with this status on `on`: met, at-risk, breached or no-recent-data"),
-        ] = None,
+        status: Annotated[ObjectiveStatusValue | None, strawberry.argument(description="Only objectives with this status on `on`")] = None,
         on: Annotated[DayText | None, strawberry.argument(description="The day to answer for (YYYY-MM-DD); default today")] = None,
     ) -> Connection[Objective]:
         api = info.context.api()
         _system_filter(api, system)
-        choice("status", status, OBJECTIVE_STATUSES)
         found = [o for o in _of(api, "objective", ObjectiveData) if system is None or system in o.systems]
         if status is not None:
             statuses = api.objective_statuses(on=parse_day(on, "on"))
-            found = [o for o in found if statuses[o.id].status == status]
+            found = [o for o in found if statuses[o.id].status == status.value]
         return _connection(info, "objective", found, lambda o: Objective(data=o, api=api), first=first, after=after)
 
     @strawberry.field(description="One review of the workspace")

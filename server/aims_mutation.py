@@ -17,7 +17,7 @@ from grcgraph.model import FieldPath, Problem, Role
 from grcgraph.model import Nonconformity as NonconformityData
 from grcgraph.model import Objective as ObjectiveData
 from grcgraph.server import aims_inputs as inputs
-from grcgraph.server.aims import choice, one_record
+from grcgraph.server.aims import one_record
 from grcgraph.server.arguments import check_lengths, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
@@ -26,8 +26,7 @@ from grcgraph.server.mutation import in_write_thread
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.aims import ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import AIMSSettings, CorrectiveAction, MeasurementBatch, Nonconformity, Review
-from grcgraph.server.types.enums import NonconformitySeverity
-from grcgraph.vocab import aims_terms as terms
+from grcgraph.server.types.enums import NonconformitySeverity, RecordKind
 
 
 def _create(api: GRCGraph, kind: str, given: inputs.CreateInput) -> Any:
@@ -226,25 +225,22 @@ class AIMSMutation:
         api = info.context.api(Role.editor)
         return CorrectiveAction(data=_update(api, "corrective-action", input), api=api)
 
-    @strawberry.mutation(
-        description="Delete one record (kind: risk, impact-assessment, objective, review, nonconformity, corrective-action); answers its id"
-    )
+    @strawberry.mutation(description="Delete one record of an AIMS kind (RISK, IMPACT_ASSESSMENT, ...); answers its id")
     @in_write_thread
     def delete_record(
         self,
         info: Info,
         kind: Annotated[
-            str,
+            RecordKind,
             strawberry.argument(
-                description="The record's kind: risk, impact-assessment, objective, review, nonconformity or corrective-action"
+                description="The record's kind: RISK, IMPACT_ASSESSMENT, OBJECTIVE, REVIEW, NONCONFORMITY or CORRECTIVE_ACTION"
             ),
         ],
         id: Annotated[str, strawberry.argument(description="The record's id")],
     ) -> str:
         api = info.context.api(Role.editor)
-        choice("kind", kind, tuple(terms.KINDS))
-        api.record(kind, id[:200])
-        api.delete_record(kind, id)
+        api.record(kind.value, id[:200])
+        api.delete_record(kind.value, id)
         return id
 
     @strawberry.mutation(

@@ -3,6 +3,7 @@ message of anything unexpected (a bug, a store failure) is hidden."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graphql import GraphQLError
@@ -18,6 +19,10 @@ class ApiError(Exception):
         super().__init__(message)
         self.code = code
         self.extensions = extensions
+
+
+# graphql-core's message for a variable refused at coercion (a value outside an enum, a missing field)
+VARIABLE_ERROR = re.compile(r"Variable '\$(\w+)' has invalid value(?: at ([^:]*))?: (.*)", re.DOTALL)
 
 
 def invalid(field: str, message: str) -> InvalidInputError:
@@ -58,8 +63,12 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     elif "code" not in extensions:
         if error.message.startswith("Syntax Error"):
             extensions["code"] = "GRAPHQL_PARSE_FAILED"
-        elif error.message.startswith("Variable '$"):
+        elif error.message.startswith(("Variable '$", "Too many errors processing variables")):
             extensions["code"] = "INVALID_INPUT"
+            found = VARIABLE_ERROR.match(error.message)
+            if found:  # named as the input's other problems are: items[3].kind
+                name, where, message = found.groups()
+                extensions["problems"] = [{"field": name + (where or ""), "message": message}]
         else:
             extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
     formatted["extensions"] = extensions

@@ -15,6 +15,7 @@ from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, Fiel
 from grcgraph.server.arguments import camel, check_lengths, optional_day
 from grcgraph.server.scalars import DayText, InstantText
 from grcgraph.server.types.core import Evidence
+from grcgraph.server.types.enums import AICategory, EvidenceKind, LinkExtent, OperatorRole, notation, notations
 from grcgraph.server.types.records import AISystem
 
 INPUT, ITEMS = FieldPath("input"), FieldPath("items")  # the arguments problems are named under
@@ -26,7 +27,7 @@ SYSTEM_FIELDS = ("name", "roles", "category", "generative", "owner", "purpose", 
 class LinkInput:
     requirement: str = strawberry.field(description="Any id form: A.6.2.8, iso42001:A.6.2.8, 'Art. 12(1)', 'GOVERN 1.1'")
     asserted_by: str = strawberry.field(description="Who makes the claim (an e-mail address or a name)")
-    extent: str = strawberry.field(default="full", description="full (the default) or partial")
+    extent: LinkExtent = strawberry.field(default=LinkExtent.FULL, description="FULL (the default) or PARTIAL")
     system: str | None = strawberry.field(default=None, description="The AI system id the link is for; null: every system")
     asserted_at: InstantText | None = strawberry.field(
         default=None, description="When it was asserted, ISO 8601 (2026-01-15T09:30:00+00:00; UTC without an offset); default: when stored"
@@ -40,9 +41,7 @@ class LinkInput:
 class CreateEvidenceInput:
     id: str = strawberry.field(description="The item's id in the workspace (1-128 characters: letters, digits, . _ - /)")
     title: str = strawberry.field(description="What the evidence is, in a line (1 to 500 characters)")
-    kind: str = strawberry.field(
-        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other"
-    )
+    kind: EvidenceKind = strawberry.field(description="Evidence kind: POLICY, PROCEDURE, RECORD, LOG, TEST_RESULT, ...")
     description: str | None = strawberry.field(default=None, description="Longer text on the evidence")
     owner: str | None = strawberry.field(default=None, description="Who is responsible for it (200 characters at most)")
     location: str | None = strawberry.field(default=None, description="Where it is kept: a URL or a path")
@@ -71,7 +70,7 @@ def _evidence_from_input(input_type: type[CreateEvidenceInput], value: Mapping[s
             LinkInput(
                 requirement=link["requirement"],
                 asserted_by=link["assertedBy"],
-                extent=link.get("extent", "full"),
+                extent=link.get("extent", LinkExtent.FULL),
                 system=link.get("system"),
                 asserted_at=link.get("assertedAt"),
                 framework=link.get("framework"),
@@ -88,9 +87,8 @@ CreateEvidenceInput.__strawberry_definition__.from_input = _evidence_from_input 
 class UpdateEvidenceInput:
     id: str = strawberry.field(description="The id of the record to change")
     title: str | None = strawberry.field(default=strawberry.UNSET, description="What the evidence is, in a line (1 to 500 characters)")
-    kind: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other",
+    kind: EvidenceKind | None = strawberry.field(
+        default=strawberry.UNSET, description="Evidence kind: POLICY, PROCEDURE, RECORD, LOG, TEST_RESULT, ..."
     )
     description: str | None = strawberry.field(default=strawberry.UNSET, description="Longer text on the evidence")
     owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it (200 characters at most)")
@@ -107,12 +105,8 @@ class UpdateEvidenceInput:
 class CreateSystemInput:
     id: str = strawberry.field(description="The system's id in the workspace (1-128 characters: letters, digits, . _ - /)")
     name: str = strawberry.field(description="The system's name")
-    roles: list[str] = strawberry.field(
-        description="The organisation's operator roles for it: provider, deployer, importer, distributor, authorised-representative, product-manufacturer"
-    )
-    category: str = strawberry.field(
-        description="Its EU AI Act category: prohibited, high-risk-annex-i, high-risk-annex-i-b, high-risk-annex-iii, transparency, gpai, gpai-systemic or minimal"
-    )
+    roles: list[OperatorRole] = strawberry.field(description="The organisation's operator roles for it (EU AI Act Art. 3)")
+    category: AICategory = strawberry.field(description="Its EU AI Act category")
     generative: bool = strawberry.field(default=False, description="True for a generative AI system (default false)")
     owner: str | None = strawberry.field(default=None, description="Who is responsible for it")
     purpose: str | None = strawberry.field(default=None, description="Its intended purpose")
@@ -124,14 +118,10 @@ class CreateSystemInput:
 class UpdateSystemInput:
     id: str = strawberry.field(description="The id of the record to change")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="The system's name")
-    roles: list[str] | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The organisation's operator roles for it: provider, deployer, importer, distributor, authorised-representative, product-manufacturer",
+    roles: list[OperatorRole] | None = strawberry.field(
+        default=strawberry.UNSET, description="The organisation's operator roles for it (EU AI Act Art. 3)"
     )
-    category: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Its EU AI Act category: prohibited, high-risk-annex-i, high-risk-annex-i-b, high-risk-annex-iii, transparency, gpai, gpai-systemic or minimal",
-    )
+    category: AICategory | None = strawberry.field(default=strawberry.UNSET, description="Its EU AI Act category")
     generative: bool | None = strawberry.field(default=strawberry.UNSET, description="True for a generative AI system (default false)")
     owner: str | None = strawberry.field(default=strawberry.UNSET, description="Who is responsible for it")
     purpose: str | None = strawberry.field(default=strawberry.UNSET, description="Its intended purpose")
@@ -148,7 +138,7 @@ def links_of(links: Sequence[LinkInput], path: FieldPath, problems: list[Problem
     return [
         EvidenceLinkInput(
             requirement=k.requirement,
-            extent=k.extent,
+            extent=k.extent.value,
             asserted_by=k.asserted_by,
             asserted_at=_moment(k.asserted_at, path / i / "assertedAt", problems),
             system=k.system,
@@ -186,7 +176,7 @@ def evidence_input(given: CreateEvidenceInput, path: FieldPath, problems: list[P
     return EvidenceInput(
         id=given.id,
         title=given.title,
-        kind=given.kind,
+        kind=given.kind.value,
         description=given.description,
         owner=given.owner,
         location=given.location,
@@ -200,6 +190,8 @@ def evidence_input(given: CreateEvidenceInput, path: FieldPath, problems: list[P
 def evidence_changes(given: UpdateEvidenceInput, problems: list[Problem]) -> dict[str, Any]:
     """The fields an update names (left-out fields keep their value), dates parsed."""
     changes: dict[str, Any] = {name: getattr(given, name) for name in EVIDENCE_TEXT if _given(given, name)}
+    if "kind" in changes:
+        changes["kind"] = notation(changes["kind"])
     for name in ("collected_on", "valid_until"):
         if _given(given, name):
             changes[name] = optional_day(getattr(given, name), INPUT / camel(name), problems)
@@ -209,6 +201,10 @@ def evidence_changes(given: UpdateEvidenceInput, problems: list[Problem]) -> dic
 def system_changes(given: UpdateSystemInput, problems: list[Problem]) -> dict[str, Any]:
     """The fields an update names (left-out fields keep their value), the review date parsed."""
     changes: dict[str, Any] = {name: getattr(given, name) for name in SYSTEM_FIELDS if _given(given, name)}
+    if "roles" in changes:
+        changes["roles"] = notations(changes["roles"])
+    if "category" in changes:
+        changes["category"] = notation(changes["category"])
     if _given(given, "next_review"):
         changes["next_review"] = optional_day(given.next_review, INPUT / "nextReview", problems)
     return changes

@@ -40,7 +40,8 @@ from grcgraph.server.inputs import (
 )
 from grcgraph.server.query import managed_workspace, token_of
 from grcgraph.server.scalars import InstantText
-from grcgraph.server.types.core import Evidence, Requirement
+from grcgraph.server.types.core import Evidence
+from grcgraph.server.types.enums import TokenRole
 from grcgraph.server.types.records import AISystem, EvidenceImport, NewToken, SoAEntry, Token
 
 P = ParamSpec("P")
@@ -171,8 +172,8 @@ class Mutation:
         item = AISystemInput(
             id=input.id,
             name=input.name,
-            roles=list(input.roles),
-            category=input.category,
+            roles=[r.value for r in input.roles],
+            category=input.category.value,
             generative=input.generative,
             owner=input.owner,
             purpose=input.purpose,
@@ -210,7 +211,7 @@ class Mutation:
         if problems:
             raise InvalidInputError(problems)
         entry = api.set_applicability(control, included, reason)
-        return SoAEntry(control=Requirement(ref=api.ref(entry.control), api=api), included=entry.included, reason=entry.reason)
+        return SoAEntry.of(entry, api)
 
     @strawberry.mutation(
         description="Make an API token (admin: for its own workspace, the default; operator: for any), at most admin; "
@@ -220,9 +221,9 @@ class Mutation:
         self,
         info: Info,
         role: Annotated[
-            str,
+            TokenRole,
             strawberry.argument(
-                description="The new token's role: reader, editor or admin (operator tokens come from the command line only)"
+                description="The new token's role: READER, EDITOR or ADMIN (operator tokens come from the command line only)"
             ),
         ],
         workspace: Annotated[
@@ -237,9 +238,11 @@ class Mutation:
     ) -> NewToken:
         principal = info.context.require(Role.admin)
         target = managed_workspace(info, workspace) or principal.workspace
-        if role[:20] == Role.operator.name:
+        if role is TokenRole.OPERATOR:
             raise ApiError("FORBIDDEN", "operator tokens are made with the command line only: grcgraph token create --role operator")
-        secret = info.context.registry.base.create_token(target[:100], role[:20], expires=_instant(expires), by=principal.token_id or "cli")
+        secret = info.context.registry.base.create_token(
+            target[:100], role.value, expires=_instant(expires), by=principal.token_id or "cli"
+        )
         return NewToken(id=secret.split("_")[1], workspace=target, role=role, token=secret)
 
     @strawberry.mutation(

@@ -26,7 +26,7 @@ from grcgraph.server.types.aims import ImpactAssessment, Objective, Risk
 from grcgraph.server.types.aims_findings import CorrectiveAction, Nonconformity, Review
 from grcgraph.server.types.core import Evidence, Mapping, Requirement
 from grcgraph.server.types.node import Node, parse_global_id
-from grcgraph.server.types.records import AISystem, Framework, SoARow
+from grcgraph.server.types.records import AISystem, Framework, SoAEntry, SoARow
 
 D = TypeVar("D")
 
@@ -48,6 +48,11 @@ def _soa(api: GRCGraph, curie: str) -> Node | None:
     return next((SoARow.of(r, api) for r in api.soa_rows() if r.control.curie == curie), None)
 
 
+def _soa_entry(api: GRCGraph, curie: str) -> Node | None:
+    control = str(api.resolve(curie).iri) if ":" in curie else None
+    return next((SoAEntry.of(e, api) for e in api.soa_entries() if e.control == control), None)
+
+
 def _record(kind: str, data: type[D], wrap: Callable[[D, GRCGraph], Node]) -> Callable[[GRCGraph, str], Node | None]:
     def find(api: GRCGraph, record_id: str) -> Node | None:
         found = api.record(kind, record_id)
@@ -64,6 +69,7 @@ RESOLVERS: dict[str, Callable[[GRCGraph, str], Node | None]] = {
     "Evidence": lambda api, key: Evidence(data=api.evidence_item(key), api=api),
     "AISystem": lambda api, key: AISystem.of(api.system(key)),
     "SoARow": _soa,
+    "SoAEntry": _soa_entry,
     "Risk": _record("risk", RiskData, lambda d, api: Risk(data=d, api=api)),
     "ImpactAssessment": _record("impact-assessment", AssessmentData, lambda d, api: ImpactAssessment(data=d, api=api)),
     "Objective": _record("objective", ObjectiveData, lambda d, api: Objective(data=d, api=api)),

@@ -31,8 +31,8 @@ from grcgraph.server.gap_reports import GapReports, reports_for
 from grcgraph.server.inputs import known_evidence, known_system
 from grcgraph.server.scalars import DayText, instant_of, optional_instant
 from grcgraph.server.types.core import CoverageRow, Evidence, Mapping, Requirement, coverage_rows, framework_prefixes
+from grcgraph.server.types.enums import CoverageStatus, EvidenceKind, OperatorRole, RequirementKind, TokenRole, notation, notations
 from grcgraph.server.types.records import AISystem, ApplicableProvision, Framework, GapRow, SoARow, StatusCount, Token, Viewer
-from grcgraph.vocab.terms import KIND_ORDER
 
 
 @strawberry.type
@@ -42,7 +42,7 @@ class Query:
         info.context.api()
         principal = info.context.principal
         assert principal is not None
-        return Viewer(workspace=principal.workspace, role=principal.role.name, token_id=principal.token_id)
+        return Viewer(workspace=principal.workspace, role=TokenRole(principal.role.name), token_id=principal.token_id)
 
     @strawberry.field(description="Every framework version in the reference graph, with its requirement counts per kind")
     def frameworks(self, info: Info) -> list[Framework]:
@@ -71,9 +71,9 @@ class Query:
             ),
         ] = None,
         kind: Annotated[
-            str | None,
+            RequirementKind | None,
             strawberry.argument(
-                description="Only requirements of this kind (Clause, Control, Article, Paragraph, Subcategory, ...); null: every kind"
+                description="Only requirements of this kind (CLAUSE, CONTROL, ARTICLE, SUBCATEGORY, ...); null: every kind"
             ),
         ] = None,
         text: Annotated[
@@ -101,11 +101,9 @@ class Query:
                 prefix = api.framework_prefix(framework[:200])
             except ValueError as error:
                 raise invalid("framework", str(error)) from None
-        if kind is not None and kind not in KIND_ORDER:
-            raise invalid("kind", f"{kind[:60]!r} is not one of {', '.join(KIND_ORDER)}")
         if text is not None and not 1 <= len(text) <= 200:
             raise invalid("text", "must be 1 to 200 characters")
-        refs = api.requirements(prefix, kind, text)
+        refs = api.requirements(prefix, notation(kind), text)
         chosen, page_info = paginate([r.curie for r in refs], "requirement", size, after)
         edges = [
             RequirementEdge(node=Requirement(ref=refs[i], api=api), cursor=encode_cursor("requirement", refs[i].curie)) for i in chosen
@@ -176,8 +174,7 @@ class Query:
             str | None, strawberry.argument(description="Only items whose id or title contains this (any case); null: no text filter")
         ] = None,
         kind: Annotated[
-            str | None,
-            strawberry.argument(description="Only items of this evidence kind (policy, procedure, record, ...); null: every kind"),
+            EvidenceKind | None, strawberry.argument(description="Only items of this evidence kind (POLICY, LOG, ...); null: every kind")
         ] = None,
         owner: Annotated[
             str | None, strawberry.argument(description="Only items whose owner contains this (any case); null: no owner filter")
@@ -190,7 +187,7 @@ class Query:
     ) -> EvidenceConnection:
         api = info.context.api()
         size = page(info.context.settings, first)
-        ids = list_filters.evidence_ids(api, text=text, kind=kind, owner=owner, stale=stale, on=parse_day(on, "on"))
+        ids = list_filters.evidence_ids(api, text=text, kind=notation(kind), owner=owner, stale=stale, on=parse_day(on, "on"))
         chosen, page_info = paginate(ids, "evidence", size, after)
         items = await info.context.loaders.evidence.load_many([ids[i] for i in chosen])
         edges = [
@@ -261,10 +258,7 @@ class Query:
             strawberry.argument(description="Read on after this cursor (an edge's cursor or pageInfo.endCursor); null: from the start"),
         ] = None,
         status: Annotated[
-            list[str] | None,
-            strawberry.argument(
-                description="Only rows with one of these statuses (covered, partial, related, stale, uncovered, not applicable); null: every row"
-            ),
+            list[CoverageStatus] | None, strawberry.argument(description="Only rows with one of these statuses; null: every row")
         ] = None,
         order_by: Annotated[
             str,
@@ -286,7 +280,7 @@ class Query:
             known_system(api, system, FieldPath("system"))
         reports = reports_for(api) if as_of is None else GapReports(1)  # a past state is read once, not kept
         report = reports.get(api, prefix, system, day, length)
-        shown = list_filters.gap_positions(report.rows, status, order_by, descending)
+        shown = list_filters.gap_positions(report.rows, notations(status), order_by, descending)
         rows, keys = [report.rows[i] for i in shown], [report.keys[i] for i in shown]
         chosen, page_info = paginate(keys, "gap", size, after)
         edges = []
@@ -295,7 +289,7 @@ class Query:
             row = GapRow(
                 requirement=Requirement(ref=r.requirement, api=api),
                 parent=r.parent.curie if r.parent else None,
-                status=r.status,
+                status=CoverageStatus(r.status),
                 reason=r.reason,
                 evidence=list(r.evidence),
                 stale_evidence=list(r.stale_evidence),
@@ -303,7 +297,10 @@ class Query:
                 leaf=r.leaf,
             )
             edges.append(GapEdge(node=row, cursor=encode_cursor("gap", keys[i])))
-        summary = [StatusCount(status=s.status, count=s.count, percent_of_applicable=s.percent_of_applicable) for s in report.summary]
+        summary = [
+            StatusCount(status=CoverageStatus(s.status), count=s.count, percent_of_applicable=s.percent_of_applicable)
+            for s in report.summary
+        ]
         return GapConnection(
             framework=prefix, system=system, on=day, edges=edges, page_info=page_info, total_count=len(keys), summary=summary
         )
@@ -322,7 +319,7 @@ class Query:
             ApplicableProvision(
                 requirement=Requirement(ref=api.ref(p.provision), api=api),
                 basis=p.basis,
-                roles=list(p.roles),
+                roles=[OperatorRole(r) for r in p.roles],
                 conditional=p.conditional,
                 note=p.note,
                 applies_from=p.applies_from,
@@ -362,7 +359,7 @@ def token_of(record: TokenRecord) -> Token:
     return Token(
         id=record.id,
         workspace=record.workspace,
-        role=record.role.name,
+        role=TokenRole(record.role.name),
         created=instant_of(record.created),
         revoked=record.revoked,
         expires=optional_instant(record.expires),

@@ -1,7 +1,9 @@
 """The API's two time scalars, `Date` (a calendar day) and `DateTime` (an instant), one definition
 each for answers and inputs.
 
-Answers are dates and aware datetimes, written in ISO 8601 (`2026-01-15`, `2026-01-15T09:30:00+00:00`).
+Answers are dates and aware datetimes, written in ISO 8601 (`2026-01-15`, `2026-01-15T09:30:00Z`): an
+instant in UTC ends with `Z`, as RFC 3339 and most clients write it; any other offset is kept as
+stored (`2026-01-15T10:30:00+01:00`).
 An input value arrives as the caller's text (`DayText`, `InstantText`) and is read by the field it
 belongs to, with the strict forms the command line and the evidence files take: YYYY-MM-DD for a
 day; for an instant a date and time with an offset, or none for UTC (`asOf` also takes a date alone,
@@ -25,6 +27,11 @@ def _iso(value: dt.date) -> str:
     return value.isoformat()
 
 
+def _instant(value: dt.datetime) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError("is written as a string in ISO 8601")
@@ -39,8 +46,8 @@ DATE = strawberry.scalar(
 )
 DATETIME = strawberry.scalar(
     name="DateTime",
-    description="An instant in ISO 8601 with a time and an offset (2026-01-15T09:30:00+00:00); in inputs, no offset means UTC",
-    serialize=_iso,
+    description="An instant in ISO 8601 with a time and an offset, Z for UTC (2026-01-15T09:30:00Z); in inputs, no offset means UTC",
+    serialize=_instant,
     parse_value=_text,
 )
 SCALARS: dict[object, ScalarDefinition] = {dt.date: DATE, DayText: DATE, dt.datetime: DATETIME, InstantText: DATETIME}

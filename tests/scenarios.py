@@ -18,7 +18,7 @@ def code(body: dict[str, Any]) -> str:
     return str(error(body)["extensions"]["code"])
 
 
-SYSTEM = {"id": "credit", "name": "Credit scoring", "roles": ["provider"], "category": "high-risk-annex-iii", "nextReview": "2027-01-31"}
+SYSTEM = {"id": "credit", "name": "Credit scoring", "roles": ["PROVIDER"], "category": "HIGH_RISK_ANNEX_III", "nextReview": "2027-01-31"}
 
 
 def every_mutation_and_the_reports(server: ApiServer) -> None:
@@ -30,17 +30,17 @@ def every_mutation_and_the_reports(server: ApiServer) -> None:
     again = server.gql("mutation($i: CreateSystemInput!) { createSystem(input: $i) { id: localId } }", {"i": SYSTEM})
     assert code(again) == "INVALID_INPUT"
     updated = server.data('mutation { updateSystem(input: {id: "credit", purpose: "Loan decisions"}) { name purpose roles } }')
-    assert updated["updateSystem"] == {"name": "Credit scoring", "purpose": "Loan decisions", "roles": ["provider"]}
+    assert updated["updateSystem"] == {"name": "Credit scoring", "purpose": "Loan decisions", "roles": ["PROVIDER"]}
     assert [s["id"] for s in server.data("{ systems { id: localId } }")["systems"]] == ["credit"]
 
     evidence = {
         "id": "log-retention",
         "title": "Log retention 12 months",
-        "kind": "configuration",
+        "kind": "CONFIGURATION",
         "collectedOn": "2026-01-15",
         "links": [
             {"requirement": "A.6.2.8", "assertedBy": "ciso@example.org"},
-            {"requirement": "Art. 12(1)", "assertedBy": "ciso@example.org", "extent": "partial", "system": "credit"},
+            {"requirement": "Art. 12(1)", "assertedBy": "ciso@example.org", "extent": "PARTIAL", "system": "credit"},
         ],
     }
     made = server.data(
@@ -49,8 +49,8 @@ def every_mutation_and_the_reports(server: ApiServer) -> None:
     )["createEvidence"]
     assert made["collectedOn"] == "2026-01-15"
     assert {(k["requirement"]["id"], k["extent"], k["system"]) for k in made["links"]} == {
-        ("iso42001:A.6.2.8", "full", None),
-        ("euaiact:art-12-1", "partial", "credit"),
+        ("iso42001:A.6.2.8", "FULL", None),
+        ("euaiact:art-12-1", "PARTIAL", "credit"),
     }
     changed = server.data('mutation { updateEvidence(input: {id: "log-retention", owner: "SecOps"}) { title owner links { extent } } }')
     assert changed["updateEvidence"]["owner"] == "SecOps"
@@ -99,7 +99,7 @@ def every_mutation_and_the_reports(server: ApiServer) -> None:
     covering = server.data('{ requirement(id: "A.6.2.8") { evidence { evidence { id: localId } coverage direct } } }')["requirement"][
         "evidence"
     ]
-    assert covering == [{"evidence": {"id": "log-retention"}, "coverage": "full", "direct": True}]
+    assert covering == [{"evidence": {"id": "log-retention"}, "coverage": "COVERED", "direct": True}]
 
     gap_query = """query($after: String) { gaps(framework: "euaiact", system: "credit", on: "2028-01-01", first: 100, after: $after) {
         framework totalCount edges { node { requirement { id: localId } status reason evidence leaf } } pageInfo { hasNextPage endCursor }
@@ -115,8 +115,8 @@ def every_mutation_and_the_reports(server: ApiServer) -> None:
     assert len(gap_rows) == gaps["totalCount"] > 600, "every requirement of the EU AI Act, over several pages"
     statuses = {row["requirement"]["id"]: row["status"] for row in gap_rows}
     assert len(statuses) == len(gap_rows)
-    assert statuses["euaiact:art-12-1"] in ("covered", "partial")
-    assert {s["status"] for s in gaps["summary"]} == {"covered", "partial", "related", "stale", "uncovered", "not applicable"}
+    assert statuses["euaiact:art-12-1"] in ("COVERED", "PARTIAL")
+    assert {s["status"] for s in gaps["summary"]} == {"COVERED", "PARTIAL", "RELATED", "STALE", "UNCOVERED", "NOT_APPLICABLE"}
     assert sum(s["count"] for s in gaps["summary"]) == sum(1 for row in gap_rows if row["leaf"]), "the summary counts the whole framework"
     assert code(server.gql('{ gaps(framework: "euaiact", system: "nope") { framework } }')) == "NOT_FOUND"
 

@@ -58,6 +58,9 @@ DERIVED_STATES: dict[str, URIRef] = {
     "effective": GRC.VerifiedEffective,
     "ineffective": GRC.VerifiedIneffective,
 }
+# What an assessment's and an action's `state` answers: the stored value, or the state that follows from it.
+ASSESSMENT_STATES: dict[str, URIRef] = {"draft": GRC.DraftAssessment, **DECISIONS}
+ACTION_STATES: dict[str, URIRef] = {**ACTION_STATUSES, "effective": GRC.VerifiedEffective, "ineffective": GRC.VerifiedIneffective}
 
 # Record kind (as users name it) -> (vocabulary class, IRI path segment).
 KINDS: dict[str, tuple[URIRef, str]] = {
@@ -68,6 +71,7 @@ KINDS: dict[str, tuple[URIRef, str]] = {
     "nonconformity": (GRC.Nonconformity, "nonconformity"),
     "corrective-action": (GRC.CorrectiveAction, "corrective-action"),
 }
+KIND_CLASSES: dict[str, URIRef] = {kind: cls for kind, (cls, _segment) in KINDS.items()}
 KIND_OF_CLASS: dict[str, str] = {str(cls): kind for kind, (cls, _segment) in KINDS.items()}
 RECORD_CLASSES = (
     GRC.AIRisk,

@@ -39,6 +39,26 @@ EVIDENCE_KINDS: dict[str, URIRef] = {
     "other": GRC.OtherEvidence,
 }
 EXTENTS: dict[str, URIRef] = {"full": GRC.FullExtent, "partial": GRC.PartialExtent}
+# NIST IR 8477 relationships of a mapping row (ontology/grcgraph.ttl), by local name as the API answers them.
+RELATIONSHIPS: dict[str, URIRef] = {
+    "equal": GRC.equal,
+    "subsetOf": GRC.subsetOf,
+    "supersetOf": GRC.supersetOf,
+    "intersectsWith": GRC.intersectsWith,
+    "noRelationship": GRC.noRelationship,
+    "supports": GRC.supports,
+    "isSupportedBy": GRC.isSupportedBy,
+    "identical": GRC.identical,
+    "equivalent": GRC.equivalent,
+    "contrary": GRC.contrary,
+    "exampleOf": GRC.exampleOf,
+    "hasExample": GRC.hasExample,
+    "integralTo": GRC.integralTo,
+    "hasIntegralPart": GRC.hasIntegralPart,
+    "precedes": GRC.precedes,
+    "precededBy": GRC.precededBy,
+    "relatedTo": GRC.relatedTo,
+}
 # Requirement kinds (classes under grc:Requirement), in the order catalogs and counts list them.
 KIND_ORDER = (
     "Clause",
@@ -55,6 +75,21 @@ KIND_ORDER = (
     "Subcategory",
     "GenAIAction",
 )
+REQUIREMENT_KINDS: dict[str, URIRef] = {
+    "Clause": GRC.Clause,
+    "ControlArea": GRC.ControlArea,
+    "Control": GRC.Control,
+    "ControlEnhancement": GRC.ControlEnhancement,
+    "Chapter": GRC.Chapter,
+    "Section": GRC.Section,
+    "Article": GRC.Article,
+    "Paragraph": GRC.Paragraph,
+    "Annex": GRC.Annex,
+    "Function": GRC.Function,
+    "Category": GRC.Category,
+    "Subcategory": GRC.Subcategory,
+    "GenAIAction": GRC.GenAIAction,
+}
 
 
 def is_true(lexical: object) -> bool:

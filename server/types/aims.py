@@ -12,7 +12,6 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from grcgraph.api import GRCGraph
-from grcgraph.model import OBJECTIVE_STATUSES
 from grcgraph.model import ImpactAssessment as AssessmentData
 from grcgraph.model import Objective as ObjectiveData
 from grcgraph.model import Risk as RiskData
@@ -21,7 +20,16 @@ from grcgraph.server.connections import PageInfo, encode_cursor, paginate
 from grcgraph.server.context import Info
 from grcgraph.server.scalars import DayText
 from grcgraph.server.types.core import Requirement
-from grcgraph.server.types.enums import AssessmentDecision, ImpactArea, ObjectiveDirection, RiskStatus, RiskTreatment
+from grcgraph.server.types.enums import (
+    AssessmentDecision,
+    ImpactArea,
+    ImpactAssessmentState,
+    LinkExtent,
+    ObjectiveDirection,
+    ObjectiveStatusValue,
+    RiskStatus,
+    RiskTreatment,
+)
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 from grcgraph.vocab import aims_terms
@@ -45,7 +53,7 @@ class Connection(Generic[T]):
 @strawberry.type(description="One requirement a record evidences, how fully, and for which AI system (null: for every one)")
 class RecordLink:
     requirement: Requirement = strawberry.field(description="The requirement evidenced")
-    extent: str = strawberry.field(description="full or partial")
+    extent: LinkExtent = strawberry.field(description="FULL or PARTIAL")
     system: str | None = strawberry.field(description="AI system id it evidences the requirement for; null: every system")
 
 
@@ -64,7 +72,8 @@ class RecordEvidence:
 def as_evidence(api: GRCGraph, kind: str, record_id: str) -> RecordEvidence:
     found = api.record_for_key(aims_terms.record_key(kind, record_id))
     links = [
-        RecordLink(requirement=Requirement(ref=api.ref(k.requirement), api=api), extent=k.extent, system=k.system) for k in found.links
+        RecordLink(requirement=Requirement(ref=api.ref(k.requirement), api=api), extent=LinkExtent(k.extent), system=k.system)
+        for k in found.links
     ]
     return RecordEvidence(key=found.key, label=found.label, until=found.until, links=links)
 
@@ -216,9 +225,9 @@ class ImpactAssessment(Node):
     def decision(self) -> AssessmentDecision | None:
         return AssessmentDecision(self.data.decision) if self.data.decision else None
 
-    @strawberry.field(description="draft, approve, approve-with-conditions or reject")
-    def state(self) -> str:
-        return self.data.state
+    @strawberry.field(description="DRAFT, APPROVE, APPROVE_WITH_CONDITIONS or REJECT")
+    def state(self) -> ImpactAssessmentState:
+        return ImpactAssessmentState(self.data.state)
 
     @strawberry.field(description="Who decided on it; null: undecided")
     def approver(self) -> str | None:
@@ -257,7 +266,7 @@ class Measurement:
 
 @strawberry.type(description="An objective's state on a date, from its series of measurements")
 class ObjectiveStatus:
-    status: str = strawberry.field(description=", ".join(OBJECTIVE_STATUSES))
+    status: ObjectiveStatusValue = strawberry.field(description="MET, AT_RISK, BREACHED or NO_RECENT_DATA")
     reason: str = strawberry.field(description="Why it has this status, in a sentence")
     measurements: int = strawberry.field(description="Number of measurements up to the day asked")
     latest_value: float | None = strawberry.field(description="The latest measured value; null: none yet")
@@ -318,13 +327,13 @@ class Objective(Node):
     def stale_after_days(self) -> int | None:
         return self.data.stale_after_days
 
-    @strawberry.field(description="met, at-risk, breached or no-recent-data on `on` (YYYY-MM-DD, default today)")
+    @strawberry.field(description="MET, AT_RISK, BREACHED or NO_RECENT_DATA on `on` (YYYY-MM-DD, default today), with why")
     def status(
         self, on: Annotated[DayText | None, strawberry.argument(description="The day to judge on (YYYY-MM-DD, default today)")] = None
     ) -> ObjectiveStatus:
         s = self.api.objective_status(self.data.id, on=parse_day(on, "on"))
         return ObjectiveStatus(
-            status=s.status,
+            status=ObjectiveStatusValue(s.status),
             reason=s.reason,
             measurements=s.measurements,
             latest_value=s.latest_value,

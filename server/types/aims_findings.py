@@ -14,7 +14,14 @@ from grcgraph.model import Nonconformity as NonconformityData
 from grcgraph.model import Review as ReviewData
 from grcgraph.server.types.aims import RecordEvidence, as_evidence, requirements_of
 from grcgraph.server.types.core import Requirement
-from grcgraph.server.types.enums import CorrectiveActionStatus, NonconformitySeverity, NonconformitySource, NonconformityStatus, ReviewKind
+from grcgraph.server.types.enums import (
+    CorrectiveActionState,
+    CorrectiveActionStatus,
+    NonconformitySeverity,
+    NonconformitySource,
+    NonconformityStatus,
+    ReviewKind,
+)
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 
@@ -94,9 +101,9 @@ class CorrectiveAction(Node):
     def effective(self) -> bool | None:
         return self.data.effective
 
-    @strawberry.field(description="planned, in-progress, done, effective or ineffective")
-    def state(self) -> str:
-        return self.data.state
+    @strawberry.field(description="PLANNED, IN_PROGRESS, DONE, EFFECTIVE or INEFFECTIVE")
+    def state(self) -> CorrectiveActionState:
+        return CorrectiveActionState(self.data.state)
 
     @strawberry.field(description="The day its effectiveness was verified; null: not yet")
     def verified_on(self) -> dt.date | None:

@@ -11,7 +11,7 @@ import strawberry
 
 from grcgraph.api import GRCGraph
 from grcgraph.model import CoveragePath as PathData
-from grcgraph.model import Covered, RequirementRef
+from grcgraph.model import Covered, Level, RequirementRef
 from grcgraph.model import Evidence as EvidenceData
 from grcgraph.model import EvidenceLink as LinkData
 from grcgraph.model import Hop as HopData
@@ -21,6 +21,7 @@ from grcgraph.server.arguments import chain, parse_day
 from grcgraph.server.context import Info
 from grcgraph.server.error_format import invalid
 from grcgraph.server.scalars import DayText, instant_of
+from grcgraph.server.types.enums import AICategory, CoverageStatus, EvidenceKind, LinkExtent, MappingPredicate, RequirementKind
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 from grcgraph.vocab.terms import AI_CATEGORIES
@@ -35,7 +36,7 @@ class ReplacedDate:
 @strawberry.type(description="When a provision, or a part of it, applies: for every AI system or for one category")
 class DateOfApplication:
     applies_from: dt.date = strawberry.field(description="The day from which the provision, or `part` of it, applies (YYYY-MM-DD)")
-    category: str | None = strawberry.field(description="AI-system category (e.g. high-risk-annex-iii); null: every AI system")
+    category: AICategory | None = strawberry.field(description="AI-system category (e.g. HIGH_RISK_ANNEX_III); null: every AI system")
     part: str | None = strawberry.field(
         description="The part of the provision this date is for (e.g. 'point (a)'); null: the whole provision"
     )
@@ -76,10 +77,10 @@ class Requirement(Node):
         return self.ref.title
 
     @strawberry.field(
-        description="Requirement class (grc:Clause, grc:Control, grc:Article, ...) by its local name: Clause, ControlArea, Control, ControlEnhancement, Chapter, Section, Article, Paragraph, Annex, Function, Category, Subcategory or GenAIAction"
+        description="Requirement class (grc:Clause, grc:Control, grc:Article, ...): CLAUSE, CONTROL_AREA, CONTROL, ARTICLE, ..."
     )
-    def kind(self) -> str:
-        return self.ref.kind
+    def kind(self) -> RequirementKind:
+        return RequirementKind(self.ref.kind)
 
     @strawberry.field(description="Framework prefix, e.g. euaiact")
     def framework(self) -> str:
@@ -118,7 +119,7 @@ class Requirement(Node):
         return [
             DateOfApplication(
                 applies_from=date.applies_from,
-                category=CATEGORY_LABELS.get(date.category) if date.category else None,
+                category=AICategory(CATEGORY_LABELS.get(date.category, date.category)) if date.category else None,
                 part=date.part,
                 source=date.rule.source,
                 note=date.rule.note,
@@ -165,7 +166,7 @@ class Requirement(Node):
             result.append(
                 CoveringEvidence(
                     evidence=Evidence(data=item, api=api),
-                    coverage=best.label if best is not None else "stale",
+                    coverage=level_status(best) if best is not None else CoverageStatus.STALE,
                     direct=any(not p.hops for p in fresh),
                     inferred=bool(fresh) and all(p.inferred for p in fresh),
                     stale=not fresh,
@@ -192,8 +193,8 @@ class Mapping(Node):
         return Requirement(ref=self.data.subject, api=self.api)
 
     @strawberry.field(description="IR 8477 relationship, as read from the subject")
-    def predicate(self) -> str:
-        return self.data.predicate
+    def predicate(self) -> MappingPredicate:
+        return MappingPredicate(self.data.predicate)
 
     @strawberry.field(description="null: the set records that nothing corresponds (sssom:NoTermFound)")
     def object(self) -> Requirement | None:
@@ -245,9 +246,9 @@ class EvidenceLink:
     def requirement(self) -> Requirement:
         return Requirement(ref=self.api.ref(self.data.requirement), api=self.api)
 
-    @strawberry.field(description="full or partial")
-    def extent(self) -> str:
-        return self.data.extent
+    @strawberry.field(description="FULL or PARTIAL")
+    def extent(self) -> LinkExtent:
+        return LinkExtent(self.data.extent)
 
     @strawberry.field(description="Who made the claim (an e-mail address or a name)")
     def asserted_by(self) -> str:
@@ -277,11 +278,9 @@ class Evidence(Node):
     def title(self) -> str:
         return self.data.title
 
-    @strawberry.field(
-        description="Evidence kind: policy, procedure, record, configuration, log, test-result, metric, attestation, assessment, documentation, training or other"
-    )
-    def kind(self) -> str:
-        return self.data.kind
+    @strawberry.field(description="Evidence kind: POLICY, PROCEDURE, RECORD, LOG, TEST_RESULT, ...")
+    def kind(self) -> EvidenceKind:
+        return EvidenceKind(self.data.kind)
 
     @strawberry.field(description="Longer text on the evidence; null: none")
     def description(self) -> str | None:
@@ -336,7 +335,7 @@ class Evidence(Node):
 @strawberry.type(description="One mapping followed on a coverage path, from `subject` to `object`")
 class Hop:
     subject: str = strawberry.field(description="CURIE of the requirement the hop starts from")
-    predicate: str = strawberry.field(description="The IR 8477 relationship followed, as read from `subject`")
+    predicate: MappingPredicate = strawberry.field(description="The IR 8477 relationship followed, as read from `subject`")
     object: str = strawberry.field(description="CURIE of the requirement the hop reaches")
     rationale: str | None = strawberry.field(description="Why the mapping holds; null: none given")
     confidence: float | None = strawberry.field(description="The mapping's confidence, 0 to 1; null: not stated")
@@ -348,7 +347,8 @@ class Hop:
 
     @classmethod
     def of(cls, hop: HopData) -> Hop:
-        return cls(**{f.name: getattr(hop, f.name) for f in dataclasses.fields(HopData)})
+        values = {f.name: getattr(hop, f.name) for f in dataclasses.fields(HopData)}
+        return cls(**{**values, "predicate": MappingPredicate(hop.predicate)})
 
 
 @strawberry.type(description="One explanation: the evidence link, then each mapping followed")
@@ -357,7 +357,7 @@ class CoveragePath:
     origin: str = strawberry.field(
         description="What the path starts from: the evidence id, or the AIMS record's label ('impact assessment IA-3 of system credit, approved 2026-11-03')"
     )
-    level: str = strawberry.field(description="How fully the path covers its requirement: covered, partial or related")
+    level: CoverageStatus = strawberry.field(description="How fully the path covers its requirement: COVERED, PARTIAL or RELATED")
     stale: bool = strawberry.field(description="True when the evidence is past its valid-until date on the day asked")
     inferred: bool = strawberry.field(description="True when the path follows a mapping rather than a direct link")
     link: EvidenceLink = strawberry.field(description="The evidence link the path starts with")
@@ -368,7 +368,7 @@ class CoveragePath:
         return cls(
             evidence_id=path.evidence,
             origin=api.first_hop(path),
-            level=path.level.label,
+            level=level_status(path.level),
             stale=path.stale,
             inferred=path.inferred,
             link=EvidenceLink(data=path.link, api=api),
@@ -379,8 +379,8 @@ class CoveragePath:
 @strawberry.type(description="An evidence item covering a requirement, how fully, and the paths that explain it")
 class CoveringEvidence:
     evidence: Evidence = strawberry.field(description="The evidence item")
-    coverage: str = strawberry.field(
-        description="The best level over its fresh paths: covered, partial or related; stale when every path is stale"
+    coverage: CoverageStatus = strawberry.field(
+        description="The best level over its fresh paths: COVERED, PARTIAL or RELATED; STALE when every path is stale"
     )
     direct: bool = strawberry.field(description="True when one of its fresh paths is a direct link")
     inferred: bool = strawberry.field(description="True when every fresh path follows a mapping")
@@ -391,11 +391,24 @@ class CoveringEvidence:
 @strawberry.type(description="A requirement reached by evidence, with its coverage and the paths that explain it")
 class CoverageRow:
     requirement: Requirement = strawberry.field(description="The requirement reached")
-    coverage: str = strawberry.field(description="covered, partial, related, stale or uncovered")
+    coverage: CoverageStatus = strawberry.field(description="COVERED, PARTIAL, RELATED, STALE or UNCOVERED")
     direct: bool = strawberry.field(description="True when some evidence is linked to the requirement itself")
     inferred: bool = strawberry.field(description="True when the coverage comes only through mappings")
     evidence: list[str] = strawberry.field(description="Ids of the evidence (and AIMS record keys) behind the coverage")
     paths: list[CoveragePath] = strawberry.field(description="The first 20 paths to the requirement (the coverage counts every path)")
+
+
+def level_status(level: Level) -> CoverageStatus:
+    """A path's level as the status it gives its requirement: a full path covers it."""
+    return LEVEL_STATUS[level]
+
+
+LEVEL_STATUS = {
+    Level.FULL: CoverageStatus.COVERED,
+    Level.PARTIAL: CoverageStatus.PARTIAL,
+    Level.RELATED: CoverageStatus.RELATED,
+    Level.NONE: CoverageStatus.UNCOVERED,
+}
 
 
 def framework_prefixes(api: GRCGraph, frameworks: list[str] | None) -> set[str] | None:
@@ -416,7 +429,7 @@ def coverage_rows(api: GRCGraph, covered: dict[str, Covered], wanted: set[str] |
     return [
         CoverageRow(
             requirement=Requirement(ref=row.requirement, api=api),
-            coverage=row.covered.status,
+            coverage=CoverageStatus(row.covered.status),
             direct=row.covered.direct,
             inferred=row.covered.inferred,
             evidence=row.covered.evidence(),

@@ -43,7 +43,7 @@ def parse_global_id(value: str, in_workspace: frozenset[str]) -> tuple[str, str 
 
 @strawberry.interface(
     description="An object with a global id, fetched again with `node(id:)` (Relay's Object Identification): requirements, "
-    "frameworks, mapping rows, evidence, AI systems, SoA entries and the AIMS records"
+    "frameworks, mapping rows, evidence, AI systems, SoA rows and entries and the AIMS records"
 )
 class Node(ABC):
     in_workspace = True  # False for what the shared reference graph holds: its global id names no workspace

@@ -9,10 +9,12 @@ import datetime as dt
 import strawberry
 
 from grcgraph.api import GRCGraph
-from grcgraph.model import STATUSES, FrameworkVersion
 from grcgraph.model import AISystem as SystemData
+from grcgraph.model import FrameworkVersion
+from grcgraph.model import SoAEntry as EntryData
 from grcgraph.model import SoARow as SoARowData
 from grcgraph.server.types.core import Requirement
+from grcgraph.server.types.enums import AICategory, CoverageStatus, OperatorRole, RequirementKind, TokenRole
 from grcgraph.server.types.history import HistoryEntry, history_field
 from grcgraph.server.types.node import Node
 
@@ -20,13 +22,13 @@ from grcgraph.server.types.node import Node
 @strawberry.type(description="The caller: the workspace its token reads and writes, and its role")
 class Viewer:
     workspace: str = strawberry.field(description="The workspace the token belongs to")
-    role: str = strawberry.field(description="The token's role: reader, editor, admin or operator")
+    role: TokenRole = strawberry.field(description="The token's role: READER, EDITOR, ADMIN or OPERATOR")
     token_id: str | None = strawberry.field(description="The token's public id (16 hex digits); null for a local caller without a token")
 
 
 @strawberry.type(description="How many requirements of one kind a framework version has")
 class KindCount:
-    kind: str = strawberry.field(description="Requirement kind (Clause, Control, Article, ...)")
+    kind: RequirementKind = strawberry.field(description="Requirement kind (CLAUSE, CONTROL, ARTICLE, ...)")
     count: int = strawberry.field(description="Number of requirements of that kind")
 
 
@@ -55,7 +57,7 @@ class Framework(Node):
             scheme=version.scheme,
             rights=version.rights,
             requirement_count=version.total,
-            counts=[KindCount(kind=k, count=n) for k, n in version.counts.items()],
+            counts=[KindCount(kind=RequirementKind(k), count=n) for k, n in version.counts.items()],
         )
 
 
@@ -63,7 +65,7 @@ class Framework(Node):
 class GapRow:
     requirement: Requirement = strawberry.field(description="The requirement")
     parent: str | None = strawberry.field(description="CURIE of the enclosing requirement; null at the top")
-    status: str = strawberry.field(description=", ".join(STATUSES))
+    status: CoverageStatus = strawberry.field(description="COVERED, PARTIAL, RELATED, STALE, UNCOVERED or NOT_APPLICABLE")
     reason: str = strawberry.field(description="Why the requirement has this status, in a sentence")
     evidence: list[str] = strawberry.field(
         description="Evidence ids behind the status, from the requirement's first 20 coverage paths (the status counts every path)"
@@ -75,10 +77,10 @@ class GapRow:
 
 @strawberry.type(description="How many assessable requirements of a gap report have one status")
 class StatusCount:
-    status: str = strawberry.field(description="The gap status counted")
+    status: CoverageStatus = strawberry.field(description="The gap status counted")
     count: int = strawberry.field(description="Number of leaf requirements with that status")
     percent_of_applicable: float | None = strawberry.field(
-        description="Share of the applicable requirements, in percent (0-100); null for 'not applicable'"
+        description="Share of the applicable requirements, in percent (0-100); null for NOT_APPLICABLE"
     )
 
 
@@ -86,7 +88,7 @@ class StatusCount:
 class ApplicableProvision:
     requirement: Requirement = strawberry.field(description="The provision")
     basis: str = strawberry.field(description="Why it applies: the system's category and role it follows from")
-    roles: list[str] = strawberry.field(description="The operator roles (provider, deployer, ...) it binds")
+    roles: list[OperatorRole] = strawberry.field(description="The operator roles (PROVIDER, DEPLOYER, ...) it binds")
     conditional: bool = strawberry.field(description="True when it applies only under a condition the `note` names")
     note: str = strawberry.field(description="The condition or remark on the provision; empty when none")
     applies_from: dt.date | None = strawberry.field(
@@ -100,12 +102,8 @@ class ApplicableProvision:
 class AISystem(Node):
     system_id: strawberry.Private[str]
     name: str = strawberry.field(description="The system's name")
-    roles: list[str] = strawberry.field(
-        description="The organisation's operator roles for it (EU AI Act Art. 3): provider, deployer, importer, distributor, authorised-representative, product-manufacturer"
-    )
-    category: str = strawberry.field(
-        description="Its EU AI Act category: prohibited, high-risk-annex-i, high-risk-annex-i-b, high-risk-annex-iii, transparency, gpai, gpai-systemic or minimal"
-    )
+    roles: list[OperatorRole] = strawberry.field(description="The organisation's operator roles for it (EU AI Act Art. 3)")
+    category: AICategory = strawberry.field(description="Its EU AI Act category")
     generative: bool = strawberry.field(description="True for a generative AI system (NIST AI 600-1 applies)")
     owner: str | None = strawberry.field(description="Who is responsible for it; null: none")
     purpose: str | None = strawberry.field(description="Its intended purpose; null: not recorded")
@@ -119,17 +117,25 @@ class AISystem(Node):
     @classmethod
     def of(cls, system: SystemData) -> AISystem:
         values = dataclasses.asdict(system)
-        values["roles"] = list(system.roles)
+        values["roles"] = [OperatorRole(r) for r in system.roles]
+        values["category"] = AICategory(system.category)
         values["system_id"] = values.pop("id")
         return cls(**values)
 
 
 @strawberry.type(description="A control's applicability as set in the Statement of Applicability")
-class SoAEntry:
+class SoAEntry(Node):
     control: Requirement = strawberry.field(description="The Annex A control")
     included: bool = strawberry.field(description="True when the control is included, false when excluded")
     reason: str = strawberry.field(description="The justification of the inclusion or exclusion")
     history: list[HistoryEntry] = history_field("soa", lambda root: root.control.ref.curie)
+
+    def node_key(self) -> str:
+        return self.control.ref.curie
+
+    @classmethod
+    def of(cls, entry: EntryData, api: GRCGraph) -> SoAEntry:
+        return cls(control=Requirement(ref=api.ref(entry.control), api=api), included=entry.included, reason=entry.reason)
 
 
 @strawberry.type(description="One Annex A control of the Statement of Applicability with its decision and the evidence behind it")
@@ -138,7 +144,7 @@ class SoARow(Node):
     control: Requirement = strawberry.field(description="The Annex A control")
     included: bool | None = strawberry.field(description="True: included, false: excluded, null: no decision recorded")
     justification: str = strawberry.field(description="The justification recorded; empty when none")
-    status: str = strawberry.field(description="The control's gap status (covered, partial, related, stale, uncovered or not applicable)")
+    status: CoverageStatus = strawberry.field(description="The control's gap status (COVERED, PARTIAL, ..., NOT_APPLICABLE)")
     evidence: list[str] = strawberry.field(description="Evidence ids behind the status")
     history: list[HistoryEntry] = history_field("soa", lambda root: root.control.ref.curie)
 
@@ -152,7 +158,7 @@ class SoARow(Node):
             control=Requirement(ref=row.control, api=api),
             included=row.included,
             justification=row.justification,
-            status=row.status,
+            status=CoverageStatus(row.status),
             evidence=list(row.evidence),
         )
 
@@ -161,7 +167,7 @@ class SoARow(Node):
 class Token:
     id: str = strawberry.field(description="The token's public id (16 hex digits)")
     workspace: str = strawberry.field(description="The workspace it reads and writes")
-    role: str = strawberry.field(description="Its role: reader, editor, admin or operator")
+    role: TokenRole = strawberry.field(description="Its role: READER, EDITOR, ADMIN or OPERATOR")
     created: dt.datetime = strawberry.field(description="When it was made (UTC)")
     revoked: bool = strawberry.field(description="True once revoked")
     expires: dt.datetime | None = strawberry.field(description="Refused from this instant on (UTC); null: never expires")
@@ -181,5 +187,5 @@ class EvidenceImport:
 class NewToken:
     id: str = strawberry.field(description="The token's public id (16 hex digits)")
     workspace: str = strawberry.field(description="The workspace it reads and writes")
-    role: str = strawberry.field(description="Its role")
+    role: TokenRole = strawberry.field(description="Its role")
     token: str = strawberry.field(description="The secret to send as `Authorization: Bearer <token>`; shown this once")

@@ -14,7 +14,7 @@ import httpx
 from servers import ApiServer, cli
 
 KILLS = 20
-CREATE = 'mutation($id: String!) { createEvidence(input: {id: $id, title: $id, kind: "log", links: [{requirement: "A.6.2.8", assertedBy: "ops"}]}) { id: localId } }'
+CREATE = 'mutation($id: String!) { createEvidence(input: {id: $id, title: $id, kind: LOG, links: [{requirement: "A.6.2.8", assertedBy: "ops"}]}) { id: localId } }'
 
 
 def writer(server: ApiServer, prefix: str, acknowledged: list[str], stop: threading.Event) -> None:

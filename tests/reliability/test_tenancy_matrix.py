@@ -51,15 +51,15 @@ BY_NAME: dict[str, Any] = {
     "control": "iso42001:A.2.2",
     "included": False,
     "reason": "beta reason",
-    "role": "reader",
+    "role": "READER",
     "title": "beta title",
     "name": "beta name",
-    "kind": "policy",
-    "roles": ["provider"],
-    "category": "minimal",
+    "kind": "POLICY",
+    "roles": ["PROVIDER"],
+    "category": "MINIMAL",
     "generative": False,
     "assertedBy": "beta",
-    "extent": "full",
+    "extent": "FULL",
 }
 # Where one name means another thing: a requirement's id, a token's id (alpha's admin token).
 # node(id:) gets the global id of alpha's evidence item.
@@ -156,7 +156,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "e": {
                 "id": ALPHA_EVIDENCE,
                 "title": f"{SECRET} evidence",
-                "kind": "log",
+                "kind": "LOG",
                 "description": f"{SECRET} description",
                 "owner": f"{SECRET}-owner",
                 "links": [{"requirement": "A.6.2.8", "assertedBy": f"{SECRET}-auditor"}],
@@ -164,8 +164,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
             "s": {
                 "id": ALPHA_SYSTEM,
                 "name": f"{SECRET} system",
-                "roles": ["provider"],
-                "category": "high-risk-annex-iii",
+                "roles": ["PROVIDER"],
+                "category": "HIGH_RISK_ANNEX_III",
                 "generative": False,
             },
         },

@@ -16,15 +16,15 @@ from repo import ROOT
 from servers import ApiServer, cli
 
 ON = "2028-01-15"
-NON_UNCOVERED = ["covered", "partial", "related", "stale", "not applicable"]
-GAPS = """query($framework: String!, $status: [String!], $after: String) {
+NON_UNCOVERED = ["COVERED", "PARTIAL", "RELATED", "STALE", "NOT_APPLICABLE"]
+GAPS = """query($framework: String!, $status: [CoverageStatus!], $after: String) {
   gaps(framework: $framework, system: "credit", on: "2028-01-15", first: 100, after: $after, status: $status) {
     edges { node { requirement { id: localId } status evidence staleEvidence } } pageInfo { hasNextPage endCursor } } }"""
 
 STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     "1": (
-        'mutation { createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], '
-        'category: "high-risk-annex-iii", nextReview: "2028-06-30"}) { id: localId } }',
+        'mutation { createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER, DEPLOYER], '
+        'category: HIGH_RISK_ANNEX_III, nextReview: "2028-06-30"}) { id: localId } }',
         {},
     ),
     "2": (
@@ -47,7 +47,7 @@ STEPS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "4": ('mutation { setApplicability(control: "iso42001:A.10.4", included: false, reason: "No customers of AI") { included } }', {}),
     "5": (
-        'mutation { createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: "configuration", '
+        'mutation { createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: CONFIGURATION, '
         'links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }',
         {},
     ),
@@ -121,7 +121,12 @@ def report(server: ApiServer, framework: str) -> dict[str, tuple[str, list[str]]
             return None
         page = body["data"]["gaps"]
         rows |= {
-            e["node"]["requirement"]["id"]: (e["node"]["status"], e["node"]["evidence"] + e["node"]["staleEvidence"]) for e in page["edges"]
+            # the status as the documentation writes it: NOT_APPLICABLE -> not applicable
+            e["node"]["requirement"]["id"]: (
+                e["node"]["status"].lower().replace("_", " "),
+                e["node"]["evidence"] + e["node"]["staleEvidence"],
+            )
+            for e in page["edges"]
         }
         if not page["pageInfo"]["hasNextPage"]:
             return rows
@@ -142,7 +147,7 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
     for step, (mutation, variables) in STEPS.items():
         if step == "7":  # not before the breach: the objective is breached only after 6b
             objective = server.data(f'{{ objective(id: "acc") {{ status(on: "{ON}") {{ status reason }} }} }}', token="reader")
-            assert objective["objective"]["status"] == {"status": "breached", "reason": "0.84 is below the threshold 0.85"}
+            assert objective["objective"]["status"] == {"status": "BREACHED", "reason": "0.84 is below the threshold 0.85"}
         answer = server.data(mutation, variables)
         after = {f: report(server, f) for f in ("iso42001", "euaiact")}
         for row_step, requirement, before, expected, evidence in rows:
@@ -158,7 +163,7 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
             assert not any("impact-assessment/IA-1" in keys for found in after.values() for _status, keys in (found or {}).values())
         reports = after
         if step == "3b":
-            assert answer["updateImpactAssessment"] == {"state": "approve", "servesAsFria": True}
+            assert answer["updateImpactAssessment"] == {"state": "APPROVE", "servesAsFria": True}
         if step == "7":
             nc = answer["openNonconformity"]
             assert (nc["source"], nc["system"], [r["id"] for r in nc["requirements"]]) == ("OBJECTIVE", "credit", ["iso42001:A.6.2.6"])
@@ -170,14 +175,14 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
         token="reader",
     )["coverage"]
     art27 = next(row for row in coverage if row["requirement"]["id"] == "euaiact:art-27-1")
-    assert art27["coverage"] == "covered"
+    assert art27["coverage"] == "COVERED"
     assert art27["paths"][0]["origin"] == "impact assessment IA-1 of system credit, approved 2028-01-08"
 
     # Everything past its next review, on a later date: the system and the risk.
     overdue = server.data('{ overdue(on: "2028-08-01") { kind id daysOverdue } }', token="reader")["overdue"]
     assert [(o["kind"], o["id"]) for o in overdue] == [("system", "credit"), ("risk", "R-1")]
     # and the risk past its next review is stale evidence
-    later = server.gql(GAPS.replace('on: "2028-01-15"', 'on: "2028-08-01"'), {"framework": "iso42001", "status": ["stale"]}, token="reader")
+    later = server.gql(GAPS.replace('on: "2028-01-15"', 'on: "2028-08-01"'), {"framework": "iso42001", "status": ["STALE"]}, token="reader")
     stale = {e["node"]["requirement"]["id"]: e["node"]["staleEvidence"] for e in later["data"]["gaps"]["edges"]}
     assert "risk/R-1" in stale["iso42001:6.1.3"]
 
@@ -197,7 +202,7 @@ def test_the_loop_changes_the_gap_reports_as_documented(server: ApiServer, data_
 def test_bad_input_over_graphql_names_the_field_and_writes_nothing(server: ApiServer) -> None:
     # another workspace's system
     server.data(
-        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: ["provider"], category: "transparency"}) { id: localId } }',
+        'mutation { createSystem(input: {id: "bot", name: "Bot", roles: [PROVIDER], category: TRANSPARENCY}) { id: localId } }',
         token="other",
     )
     before = server.data("{ risks { totalCount } }", token="reader")["risks"]["totalCount"]

@@ -22,6 +22,6 @@ def test_dates_per_category_with_what_they_replaced(store: GraphStore) -> None:
     assert isinstance(result.data, dict)
     dates = {d["category"]: d for d in result.data["article"]["datesOfApplication"]}
     assert dates[None]["appliesFrom"] == "2026-08-02" and "Article 113" in dates[None]["source"]
-    assert dates["high-risk-annex-iii"]["appliesFrom"] == "2027-12-02"
-    assert dates["high-risk-annex-iii"]["replaced"] == [{"appliesFrom": "2026-08-02"}]
+    assert dates["HIGH_RISK_ANNEX_III"]["appliesFrom"] == "2027-12-02"
+    assert dates["HIGH_RISK_ANNEX_III"]["replaced"] == [{"appliesFrom": "2026-08-02"}]
     assert result.data["control"]["datesOfApplication"] == []

@@ -1,7 +1,8 @@
 """The API as a standard GraphQL client sees it: `gql` over HTTP against a running `grcgraph serve`,
 with the schema read by introspection. It fetches an object, fetches it again with `node(id:)` from
-its global id, filters a connection by an enum value, and reads a Date field as a `datetime.date`
-(the client parses results with the schema's scalars)."""
+its global id, filters connections by enum values (a risk's status; an evidence kind), reads a Date
+field as a `datetime.date` and a UTC instant written with Z (the client parses results with the
+schema's scalars)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from graphql import GraphQLScalarType
 from servers import ApiServer, cli
 
 SEED = """mutation {
-  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider"], category: "high-risk-annex-iii"}) { localId }
-  e: createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: "configuration",
+  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER], category: HIGH_RISK_ANNEX_III}) { localId }
+  e: createEvidence(input: {id: "log-retention", title: "Log retention set to 12 months", kind: CONFIGURATION,
     collectedOn: "2026-01-15", validUntil: "2027-01-31", links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { localId }
   r1: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4, status: TREATED,
     treatment: MITIGATE, assessedOn: "2026-02-01"}) { localId }
@@ -28,6 +29,7 @@ SEED = """mutation {
 }"""
 EVIDENCE = '{ evidence(id: "log-retention") { id localId title collectedOn validUntil links { assertedAt } } }'
 NODE = "query($id: ID!) { node(id: $id) { __typename id localId ... on Evidence { title collectedOn } ... on Risk { status } } }"
+REGISTER = "query($kind: EvidenceKind) { evidenceList(kind: $kind) { totalCount edges { node { localId kind links { extent } } } } }"
 RISKS = "query($status: RiskStatus) { risks(status: $status) { totalCount edges { node { id localId status treatment assessedOn } } } }"
 
 DATE = GraphQLScalarType("Date", serialize=lambda value: value.isoformat(), parse_value=dt.date.fromisoformat)
@@ -58,6 +60,12 @@ def client(server: ApiServer) -> Iterator[SyncClientSession]:
         yield session
 
 
+def run_raw(client: SyncClientSession, query: str) -> dict[str, Any]:
+    """The answer as sent, before the client's scalars parse it."""
+    result: dict[str, Any] = client.execute(GraphQLRequest(query), parse_result=False)
+    return result
+
+
 def run(client: SyncClientSession, query: str, **variables: Any) -> dict[str, Any]:
     result: dict[str, Any] = client.execute(GraphQLRequest(query, variable_values=variables or None))
     return result
@@ -81,7 +89,9 @@ def test_dates_and_instants_are_parsed_by_the_schemas_scalars(client: SyncClient
     assert isinstance(item["collectedOn"], dt.date) and item["collectedOn"] == dt.date(2026, 1, 15)
     assert item["validUntil"] == dt.date(2027, 1, 31)
     asserted = item["links"][0]["assertedAt"]
-    assert isinstance(asserted, dt.datetime) and asserted.tzinfo is not None
+    assert isinstance(asserted, dt.datetime) and asserted.utcoffset() == dt.timedelta(0)
+    raw = run_raw(client, EVIDENCE)["evidence"]["links"][0]["assertedAt"]
+    assert raw.endswith("Z") and "+00:00" not in raw, raw
 
 
 def test_a_connection_filtered_by_an_enum_value(client: SyncClientSession) -> None:
@@ -92,3 +102,10 @@ def test_a_connection_filtered_by_an_enum_value(client: SyncClientSession) -> No
     assert run(client, RISKS, status="IDENTIFIED")["risks"]["edges"][0]["node"]["localId"] == "R-2"
     assert run(client, RISKS)["risks"]["totalCount"] == 2
     assert run(client, NODE, id=risk["id"])["node"]["status"] == "TREATED"
+
+
+def test_the_evidence_register_filtered_by_its_kind_enum(client: SyncClientSession) -> None:
+    found = run(client, REGISTER, kind="CONFIGURATION")["evidenceList"]
+    assert found["totalCount"] == 1
+    assert found["edges"][0]["node"] == {"localId": "log-retention", "kind": "CONFIGURATION", "links": [{"extent": "FULL"}]}
+    assert run(client, REGISTER, kind="POLICY")["evidenceList"]["totalCount"] == 0

@@ -24,6 +24,7 @@ from grcgraph.server.context import Context, Principal, Registry
 from grcgraph.server.cost import LIST_SIZE, query_cost
 from grcgraph.server.schema import build_schema
 from grcgraph.server.settings import Settings
+from grcgraph.server.types.enums import LinkExtent, name_of
 from grcgraph.store import open_store
 from grcgraph.store.base import GraphStore
 from grcgraph.workspace import tokens as auth
@@ -64,13 +65,13 @@ def test_listing_evidence_with_links_and_coverage_costs_a_bounded_number_of_read
     for node in nodes[::7]:  # the batched answers are the ones item-by-item reads give
         expiry = api.workspace.evidence(node["id"]).valid_until
         assert node["validUntil"] == (expiry.isoformat() if expiry else None)
-        expected_links = [(api.catalog.ref(k.requirement).curie, k.extent) for k in api.workspace.links(node["id"])]
+        expected_links = [(api.catalog.ref(k.requirement).curie, name_of(k.extent)) for k in api.workspace.links(node["id"])]
         assert [(k["requirement"]["id"], k["extent"]) for k in node["links"]] == expected_links
         frame = api.coverage(node["id"], on=dt.date(2027, 6, 1))
         assert [(r["requirement"]["id"], r["coverage"]) for r in node["coverage"]] == list(
-            zip(frame["requirement"], frame["coverage"], strict=True)
+            zip(frame["requirement"], [name_of(c) for c in frame["coverage"]], strict=True)
         )
-    assert any(row["coverage"] == "stale" for node in nodes for row in node["coverage"]), "expired evidence shows as stale"
+    assert any(row["coverage"] == "STALE" for node in nodes for row in node["coverage"]), "expired evidence shows as stale"
 
 
 def test_batching_over_http(store: GraphStore) -> None:
@@ -223,9 +224,9 @@ def test_a_write_in_progress_does_not_hold_up_other_requests(store: GraphStore, 
     def context(role: Role) -> Context:
         return Context(registry, settings, lambda: (Principal("thread-ws", role, "0123456789abcdef"), None))
 
-    items = [{"id": f"t-{n}", "title": f"Item {n}", "kind": "record"} for n in range(3)]
+    items = [{"id": f"t-{n}", "title": f"Item {n}", "kind": "RECORD"} for n in range(3)]
     importing_query = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $items) { count } }"
-    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: "record"}) { id: localId } }'
+    create = 'mutation { createEvidence(input: {id: "t-0", title: "Again", kind: RECORD}) { id: localId } }'
 
     async def scenario() -> None:
         importing = asyncio.create_task(
@@ -253,11 +254,11 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
     from grcgraph.server.inputs import CreateEvidenceInput
 
     items = [
-        {"id": "a", "title": "A", "kind": "record"},
+        {"id": "a", "title": "A", "kind": "RECORD"},
         {
             "id": "b",
             "title": "B",
-            "kind": "log",
+            "kind": "LOG",
             "description": "d",
             "owner": "o",
             "location": "https://example.org/b",
@@ -266,10 +267,10 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
             "validUntil": "2027-01-01",
             "links": [
                 {"requirement": "A.6.2.8", "assertedBy": "x"},
-                {"requirement": "Art. 12(1)", "assertedBy": "y", "extent": "partial", "system": "s1"},
+                {"requirement": "Art. 12(1)", "assertedBy": "y", "extent": "PARTIAL", "system": "s1"},
             ],
         },
-        {"id": "c", "title": "C", "kind": "policy", "description": None, "collectedOn": None, "links": []},
+        {"id": "c", "title": "C", "kind": "POLICY", "description": None, "collectedOn": None, "links": []},
     ]
     settings = Settings()
     registry = Registry(GRCGraph(store, "hook-ws"))
@@ -286,7 +287,7 @@ def test_import_items_are_built_as_strawberry_builds_them(store: GraphStore, mon
     ours = built()
     monkeypatch.setattr(CreateEvidenceInput.__strawberry_definition__, "from_input", None)  # type: ignore[attr-defined]
     assert ours == built()
-    assert len(ours) == 3 and ours[1].links[0].extent == "full" and ours[1].links[1].system == "s1"
+    assert len(ours) == 3 and ours[1].links[0].extent is LinkExtent.FULL and ours[1].links[1].system == "s1"
 
 
 # --- every field of an evidence file through GraphQL ------------------------------------------------
@@ -305,11 +306,11 @@ def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphSt
     """assertedAt and framework (for bare ids) as a file has them; a malformed assertedAt named by its path."""
     api = GRCGraph(store, "gql-every")
     api.workspace.put_system(AISystemInput(id="credit", name="Credit scoring", roles=["provider"], category="high-risk-annex-iii"))
-    link = {"requirement": "A.5.2", "framework": "iso27001", "extent": "partial", "assertedBy": "ciso@example.org"}
+    link = {"requirement": "A.5.2", "framework": "iso27001", "extent": "PARTIAL", "assertedBy": "ciso@example.org"}
     item = {
         "id": "every",
         "title": "Every field",
-        "kind": "record",
+        "kind": "RECORD",
         "description": "All of them",
         "owner": "ops@example.org",
         "location": "https://example.org/every",
@@ -330,9 +331,9 @@ def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphSt
     assert found["links"] == [
         {
             "requirement": {"id": "iso27001:A.5.2"},
-            "extent": "partial",
+            "extent": "PARTIAL",
             "assertedBy": "ciso@example.org",
-            "assertedAt": "2026-01-16T09:30:00+00:00",  # a DateTime: ISO 8601 with its offset
+            "assertedAt": "2026-01-16T09:30:00Z",  # a DateTime: ISO 8601, Z for UTC
             "system": "credit",
         }
     ]

@@ -29,14 +29,14 @@ def test_history_fields_agents_and_as_of() -> None:
     with GRCGraph.open(workspace="acme") as graph:
         registry = Registry(graph)
         create = (
-            'mutation { createEvidence(input: {id: "policy", title: "AI policy", kind: "policy", '
+            'mutation { createEvidence(input: {id: "policy", title: "AI policy", kind: POLICY, '
             'links: [{requirement: "A.2.2", assertedBy: "ciso"}]}) { id: localId } }'
         )
         assert run(registry, create)["errors"] == []
         assert (
             run(
                 registry,
-                'mutation { createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id: localId } }',
+                'mutation { createSystem(input: {id: "credit", name: "Credit", roles: [PROVIDER], category: HIGH_RISK_ANNEX_III}) { id: localId } }',
             )["errors"]
             == []
         )
@@ -73,11 +73,11 @@ def test_history_fields_agents_and_as_of() -> None:
             Role.reader,
         )
         statuses = {e["node"]["requirement"]["id"]: e["node"]["status"] for e in past["data"]["gaps"]["edges"]}
-        assert statuses["iso42001:A.2.2"] == "covered"
+        assert statuses["iso42001:A.2.2"] == "COVERED"
         now = run(
             registry, '{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status } } } }', Role.reader
         )
-        assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "uncovered"
+        assert {e["node"]["requirement"]["id"]: e["node"]["status"] for e in now["data"]["gaps"]["edges"]}["iso42001:A.2.2"] == "UNCOVERED"
         assert run(registry, f'{{ coverage(asOf: "{cut}") {{ requirement {{ id: localId }} }} }}', Role.reader)["data"]["coverage"]
         assert (
             run(registry, '{ statementOfApplicability(asOf: "2000-01-01") { included } }', Role.reader)["data"]["statementOfApplicability"][
@@ -95,7 +95,7 @@ def test_every_aims_record_has_its_history() -> None:
     with GRCGraph.open(workspace="acme") as graph:
         registry = Registry(graph)
         writes = """mutation {
-          s: createSystem(input: {id: "credit", name: "Credit", roles: ["provider"], category: "high-risk-annex-iii"}) { id: localId }
+          s: createSystem(input: {id: "credit", name: "Credit", roles: [PROVIDER], category: HIGH_RISK_ANNEX_III}) { id: localId }
           r: createRisk(input: {id: "R-1", title: "Biased scores", systems: ["credit"], likelihood: 4, severity: 4}) { id: localId }
           i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2026-11-10", assessor: "dpo",
             decision: APPROVE, approver: "board"}) { id: localId }

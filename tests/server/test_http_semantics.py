@@ -145,7 +145,7 @@ def as_editor(store: GraphStore, query: str, variables: dict[str, Any]) -> list[
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ('mutation($i: String!) { createEvidence(input: {id: $i, title: "t", kind: "policy"}) { id: localId } }', "input.id"),
+        ('mutation($i: String!) { createEvidence(input: {id: $i, title: "t", kind: POLICY}) { id: localId } }', "input.id"),
         ('mutation($i: String!) { updateEvidence(input: {id: $i, title: "t"}) { id: localId } }', "input.id"),
         ("mutation($i: String!) { deleteEvidence(id: $i) }", "id"),
         ("query($i: String!) { evidence(id: $i) { id: localId } }", "id"),
@@ -154,7 +154,7 @@ def as_editor(store: GraphStore, query: str, variables: dict[str, Any]) -> list[
             "evidenceId",
         ),
         (
-            'mutation($i: String!) { createSystem(input: {id: $i, name: "n", roles: ["provider"], category: "minimal-risk", '
+            'mutation($i: String!) { createSystem(input: {id: $i, name: "n", roles: [PROVIDER], category: MINIMAL, '
             "generative: false}) { id: localId } }",
             "input.id",
         ),

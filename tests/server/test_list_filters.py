@@ -44,7 +44,7 @@ def registry(store: GraphStore) -> Registry:
     return Registry(api)
 
 
-LIST = 'query($v: Boolean, $t: String, $k: String, $o: String) { evidenceList(first: 100, text: $t, kind: $k, owner: $o, stale: $v, on: "2027-06-01") { totalCount edges { node { id: localId } } } }'
+LIST = 'query($v: Boolean, $t: String, $k: EvidenceKind, $o: String) { evidenceList(first: 100, text: $t, kind: $k, owner: $o, stale: $v, on: "2027-06-01") { totalCount edges { node { id: localId } } } }'
 
 
 def ids(registry: Registry, **variables: Any) -> list[str]:
@@ -60,11 +60,11 @@ def test_no_filter_lists_every_item(registry: Registry) -> None:
 def test_each_filter_and_their_combination(registry: Registry) -> None:
     assert ids(registry, t="RETENTION") == ["ev-01", "ev-04", "ev-07", "ev-10"]
     assert ids(registry, t="ev-1") == ["ev-10", "ev-11"]  # the id counts as well as the title
-    assert ids(registry, k="record") == ["ev-02", "ev-05", "ev-08", "ev-11"]
+    assert ids(registry, k="RECORD") == ["ev-02", "ev-05", "ev-08", "ev-11"]
     assert ids(registry, o="dpo@") == ["ev-01", "ev-04", "ev-07", "ev-10"]
     assert ids(registry, v=True) == [f"ev-{i:02d}" for i in range(1, 12, 2)]
     assert ids(registry, v=False) == [f"ev-{i:02d}" for i in range(0, 12, 2)]
-    assert ids(registry, k="log", v=True) == ["ev-01", "ev-07"]
+    assert ids(registry, k="LOG", v=True) == ["ev-01", "ev-07"]
 
 
 def test_pages_follow_the_filter(registry: Registry) -> None:
@@ -81,16 +81,18 @@ def test_pages_follow_the_filter(registry: Registry) -> None:
 
 
 def test_bad_filters_are_field_errors(registry: Registry) -> None:
-    answer = run(registry, "filters", '{ evidenceList(kind: "poem") { totalCount } }')
+    answer = run(registry, "filters", "query($k: EvidenceKind) { evidenceList(kind: $k) { totalCount } }", {"k": "poem"})
     assert answer["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
-    assert answer["errors"][0]["extensions"]["problems"][0]["field"] == "kind"
-    answer = run(registry, "filters", '{ gaps(framework: "iso42001", status: ["fine"]) { totalCount } }')
-    assert answer["errors"][0]["extensions"]["problems"][0]["field"] == "status[0]"
+    assert answer["errors"][0]["extensions"]["problems"][0]["field"] == "k"
+    answer = run(registry, "filters", GAPS, {"s": ["COVERED", "fine"], "o": "document", "d": False})
+    assert answer["errors"][0]["extensions"]["problems"][0]["field"] == "s[1]"
+    answer = run(registry, "filters", '{ gaps(framework: "iso42001", status: [FINE]) { totalCount } }')
+    assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", "written in the query: refused by validation"
     answer = run(registry, "filters", '{ gaps(framework: "iso42001", orderBy: "colour") { totalCount } }')
     assert answer["errors"][0]["extensions"]["problems"][0]["field"] == "orderBy"
 
 
-GAPS = """query($s: [String!], $o: String!, $d: Boolean!, $a: String) { gaps(framework: "iso42001", on: "2026-06-01", first: 100,
+GAPS = """query($s: [CoverageStatus!], $o: String!, $d: Boolean!, $a: String) { gaps(framework: "iso42001", on: "2026-06-01", first: 100,
     status: $s, orderBy: $o, descending: $d, after: $a) { totalCount summary { status count } edges { node { requirement { id: localId notation } status evidence } }
     pageInfo { endCursor hasNextPage } } }"""
 
@@ -104,18 +106,18 @@ def gaps(registry: Registry, status: list[str] | None = None, order: str = "docu
 
 def test_gaps_by_status_keep_the_whole_summary(registry: Registry) -> None:
     everything = gaps(registry)
-    covered = gaps(registry, ["covered"])
+    covered = gaps(registry, ["COVERED"])
     assert covered["summary"] == everything["summary"]
     assert 0 < covered["totalCount"] < everything["totalCount"]
-    assert {e["node"]["status"] for e in covered["edges"]} == {"covered"}
+    assert {e["node"]["status"] for e in covered["edges"]} == {"COVERED"}
     assert "iso42001:A.6.2.8" in [e["node"]["requirement"]["id"] for e in covered["edges"]]
 
 
 def test_gaps_sorted_by_status_and_evidence(registry: Registry) -> None:
-    order = ["uncovered", "stale", "related", "partial", "covered", "not applicable"]
+    order = ["UNCOVERED", "STALE", "RELATED", "PARTIAL", "COVERED", "NOT_APPLICABLE"]
     rows = [e["node"] for e in gaps(registry, order="status")["edges"]]
     assert [order.index(r["status"]) for r in rows] == sorted(order.index(r["status"]) for r in rows)
-    assert rows[0]["status"] == "uncovered"
+    assert rows[0]["status"] == "UNCOVERED"
     rows = [e["node"] for e in gaps(registry, order="evidence", descending=True)["edges"]]
     counts = [len(r["evidence"]) for r in rows]
     assert counts == sorted(counts, reverse=True) and counts[0] == 4
@@ -147,7 +149,7 @@ def test_the_register_index_follows_writes(store: GraphStore) -> None:
     api.add_evidence("a-item", "First", "policy", owner="Owner@example.org")  # written through this process: patched in
     assert ids_in(registry, "register-writes", o="owner@") == ["a-item"]
     api.workspace.put_evidence([EvidenceInput(id="b-item", title="Second, renamed", kind="record")])
-    assert ids_in(registry, "register-writes", t="renamed", k="record") == ["b-item"]
+    assert ids_in(registry, "register-writes", t="renamed", k="RECORD") == ["b-item"]
     api.workspace.delete_evidence("a-item")
     assert ids_in(registry, "register-writes") == ["b-item"]
     assert (index.builds, index.patches) == (1, 3)

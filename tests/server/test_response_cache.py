@@ -95,7 +95,7 @@ def test_tokens_with_different_access_never_share_an_entry(store: GraphStore, wo
         client = Client(store)
         for _ in range(3):
             seen = {name: client.post(token, COUNT)["data"] for name, token in callers.items()}
-            assert seen["reader"]["viewer"]["role"] == "reader" and seen["editor"]["viewer"]["role"] == "editor"
+            assert seen["reader"]["viewer"]["role"] == "READER" and seen["editor"]["viewer"]["role"] == "EDITOR"
             assert seen["reader"]["evidenceList"]["totalCount"] == 6 and seen["elsewhere"]["evidenceList"]["totalCount"] == 2
             assert len({item["viewer"]["tokenId"] for item in seen.values()}) == 3
         assert client.cache.hits == 3, "each caller's own answer came back from the cache once"

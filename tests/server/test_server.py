@@ -79,7 +79,7 @@ def test_frameworks(server: Server) -> None:
         f["prefix"]: f for f in server.data("{ frameworks { prefix name version requirementCount counts { kind count } } }")["frameworks"]
     }
     assert set(found) == {"iso42001", "iso27001", "euaiact", "nistairmf", "nistgai"}
-    assert {c["kind"]: c["count"] for c in found["iso42001"]["counts"]}["Control"] == 38
+    assert {c["kind"]: c["count"] for c in found["iso42001"]["counts"]}["CONTROL"] == 38
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_requirement_relations_and_mappings(server: Server) -> None:
 
 
 def test_pagination_with_cursors_and_page_cap(server: Server) -> None:
-    query = """query($after: String) { requirements(framework: "euaiact", kind: "Article", first: 50, after: $after) {
+    query = """query($after: String) { requirements(framework: "euaiact", kind: ARTICLE, first: 50, after: $after) {
         totalCount edges { cursor node { id: localId } } pageInfo { hasNextPage hasPreviousPage endCursor } } }"""
     seen: list[str] = []
     after = None
@@ -184,19 +184,19 @@ def test_unknown_ids_are_not_found(server: Server) -> None:
 @pytest.mark.parametrize(
     ("item", "field", "words"),
     [
-        ({"id": "e1", "title": "t", "kind": "poster"}, "input.kind", "is not one of"),
-        ({"id": "a b", "title": "t", "kind": "policy"}, "input.id", "must be 1-128"),
-        ({"id": "e1", "title": "x" * 501, "kind": "policy"}, "input.title", "1 to 500"),
-        ({"id": "e1", "title": "t", "kind": "policy", "collectedOn": "2026/01/15"}, "input.collectedOn", "YYYY-MM-DD"),
-        ({"id": "e1", "title": "t", "kind": "policy", "validUntil": "15-01-2026"}, "input.validUntil", "YYYY-MM-DD"),
-        ({"id": "e1", "title": "t", "kind": "policy", "description": "d" * 20_000}, "input.description", "at most 10000"),
+        ({"id": "e1", "title": "t", "kind": "poster"}, "i.kind", "does not exist in 'EvidenceKind'"),
+        ({"id": "a b", "title": "t", "kind": "POLICY"}, "input.id", "must be 1-128"),
+        ({"id": "e1", "title": "x" * 501, "kind": "POLICY"}, "input.title", "1 to 500"),
+        ({"id": "e1", "title": "t", "kind": "POLICY", "collectedOn": "2026/01/15"}, "input.collectedOn", "YYYY-MM-DD"),
+        ({"id": "e1", "title": "t", "kind": "POLICY", "validUntil": "15-01-2026"}, "input.validUntil", "YYYY-MM-DD"),
+        ({"id": "e1", "title": "t", "kind": "POLICY", "description": "d" * 20_000}, "input.description", "at most 10000"),
         (
-            {"id": "e1", "title": "t", "kind": "policy", "links": [{"requirement": "A.99.9", "assertedBy": "me"}]},
+            {"id": "e1", "title": "t", "kind": "POLICY", "links": [{"requirement": "A.99.9", "assertedBy": "me"}]},
             "input.links[0].requirement",
             "no requirement",
         ),
         (
-            {"id": "e1", "title": "t", "kind": "policy", "links": [{"requirement": "A.2.2", "assertedBy": ""}]},
+            {"id": "e1", "title": "t", "kind": "POLICY", "links": [{"requirement": "A.2.2", "assertedBy": ""}]},
             "input.links[0].assertedBy",
             "is empty",
         ),
@@ -215,13 +215,15 @@ def test_every_problem_of_one_input_in_one_answer(server: Server) -> None:
     item = {
         "id": "e1",
         "title": "x" * 501,
-        "kind": "poster",
+        "kind": "POLICY",
         "sha256": "abc",
         "collectedOn": "2026/01/15",
         "links": [{"requirement": "A.99.9", "assertedBy": "me"}],
     }
     found = problems(server.gql(CREATE, {"i": item}))
-    assert {"input.title", "input.kind", "input.sha256", "input.collectedOn", "input.links[0].requirement"} <= set(found), found
+    assert {"input.title", "input.sha256", "input.collectedOn", "input.links[0].requirement"} <= set(found), found
+    # A kind outside the enum is refused at variable coercion, before the input's other checks.
+    assert set(problems(server.gql(CREATE, {"i": item | {"kind": "poster"}}))) == {"i.kind"}
     assert code(server.gql('{ evidence(id: "e1") { id: localId } }')) == "NOT_FOUND", "nothing was stored"
 
 
@@ -229,8 +231,8 @@ IMPORT = "mutation($items: [CreateEvidenceInput!]!) { importEvidence(items: $ite
 
 
 def item(n: int | str, **fields: Any) -> dict[str, Any]:
-    found: dict[str, Any] = {"id": f"imp-{n}", "title": f"Imported {n}", "kind": "record"}
-    found["links"] = [{"requirement": "A.6.2.8", "assertedBy": "ci@example.org", "extent": "partial"}]
+    found: dict[str, Any] = {"id": f"imp-{n}", "title": f"Imported {n}", "kind": "RECORD"}
+    found["links"] = [{"requirement": "A.6.2.8", "assertedBy": "ci@example.org", "extent": "PARTIAL"}]
     return found | fields
 
 
@@ -241,7 +243,7 @@ def test_import_evidence_stores_a_batch_all_or_none(server: Server) -> None:
     assert two == {
         "title": "Imported 2",
         "collectedOn": "2026-01-15",
-        "links": [{"requirement": {"id": "iso42001:A.6.2.8"}, "extent": "partial", "assertedBy": "ci@example.org"}],
+        "links": [{"requirement": {"id": "iso42001:A.6.2.8"}, "extent": "PARTIAL", "assertedBy": "ci@example.org"}],
     }
     # Items already stored are replaced, as `grcgraph evidence import` does.
     assert server.data(IMPORT, {"items": [item(1, title="Renamed", links=[])]})["importEvidence"]["count"] == 1
@@ -249,14 +251,15 @@ def test_import_evidence_stores_a_batch_all_or_none(server: Server) -> None:
     # One faulty item refuses the batch: every problem is named by its item, nothing is stored.
     bad = [
         item(4, collectedOn="2026/01/15"),
-        item(5, kind="poster"),
+        item(5, kind="OTHER"),
         item(6, links=[{"requirement": "A.99.9", "assertedBy": "me"}]),
         item(4),
         item(1, title="Not stored"),
         item(8, owner="o" * 10_001),
     ]
     found = problems(server.gql(IMPORT, {"items": bad}))
-    assert {"items[0].collectedOn", "items[1].kind", "items[2].links[0].requirement", "items[3].id"} <= set(found), found
+    assert {"items[0].collectedOn", "items[2].links[0].requirement", "items[3].id"} <= set(found), found
+    assert set(problems(server.gql(IMPORT, {"items": [item(5, kind="poster")]}))) == {"items[0].kind"}, "at coercion"
     assert "is 10001 characters long" in found["items[5].owner"]
     assert "duplicate id 'imp-4'" in found["items[3].id"]
     for missing in ("imp-4", "imp-5", "imp-6"):
@@ -273,14 +276,14 @@ def test_import_evidence_of_a_thousand_items_goes_to_the_bulk_loader(server: Ser
     items = [item(f"bulk-{n:04d}") for n in range(1000)]
     assert server.data(IMPORT, {"items": items})["importEvidence"]["count"] == 1000
     assert not (server.data_dir / "bulk-load-journal.json").exists()
-    assert server.data('{ evidence(id: "imp-bulk-0999") { links { extent } } }')["evidence"]["links"] == [{"extent": "partial"}]
+    assert server.data('{ evidence(id: "imp-bulk-0999") { links { extent } } }')["evidence"]["links"] == [{"extent": "PARTIAL"}]
     covering = server.data('{ requirement(id: "A.6.2.8") { evidence(chainLength: 0) { evidence { id: localId } } } }')["requirement"][
         "evidence"
     ]
     assert any(row["evidence"]["id"].startswith("imp-bulk-") for row in covering), "the link index saw the load"
     rows = server.data('{ gaps(framework: "iso42001", first: 100) { edges { node { requirement { id: localId } status evidence } } } }')
     row = next(e["node"] for e in rows["gaps"]["edges"] if e["node"]["requirement"]["id"] == "iso42001:A.6.2.8")
-    assert row["status"] in ("partial", "covered") and any(e.startswith("imp-bulk-") for e in row["evidence"]), row
+    assert row["status"] in ("PARTIAL", "COVERED") and any(e.startswith("imp-bulk-") for e in row["evidence"]), row
     assert server.data("{ evidenceList(first: 1) { totalCount } }")["evidenceList"]["totalCount"] >= 1000
 
 
@@ -295,7 +298,7 @@ def test_wrong_types_and_dates_in_arguments(server: Server) -> None:
 
 def test_sparql_fragments_in_text_fields_are_stored_as_text(server: Server) -> None:
     nasty = "'; DROP GRAPH <https://w3id.org/grcgraph/graph/reference> ; } INSERT DATA { <a> <b> <c> } #"
-    stored = server.data(CREATE, {"i": {"id": "nasty", "title": nasty, "kind": "policy", "description": '""" } ; DROP ALL ; """'}})
+    stored = server.data(CREATE, {"i": {"id": "nasty", "title": nasty, "kind": "POLICY", "description": '""" } ; DROP ALL ; """'}})
     assert stored["createEvidence"]["title"] == nasty
     assert stored["createEvidence"]["description"] == '""" } ; DROP ALL ; """'
     assert server.data('{ requirement(id: "A.6.2.8") { id: localId } }')["requirement"]["id"] == "iso42001:A.6.2.8", (
@@ -317,13 +320,13 @@ def test_access_rules(server: Server) -> None:
     basic = httpx.post(f"{server.url}/graphql", json={"query": "{ frameworks { prefix } }"}, headers={"Authorization": "Basic abc"})
     assert code(basic.json()) == "UNAUTHENTICATED"
 
-    assert server.data("{ viewer { workspace role } }", token="reader")["viewer"] == {"workspace": "acme", "role": "reader"}
+    assert server.data("{ viewer { workspace role } }", token="reader")["viewer"] == {"workspace": "acme", "role": "READER"}
     assert server.data("{ frameworks { prefix } }", token="reader")["frameworks"]
-    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: "policy"}) { id: localId } }', token="reader")
+    write = server.gql('mutation { createEvidence(input: {id: "r1", title: "t", kind: POLICY}) { id: localId } }', token="reader")
     assert code(write) == "FORBIDDEN"
     assert write["data"] is None
 
-    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: "policy"}) { id: localId } }')
+    server.data('mutation { createEvidence(input: {id: "acme-secret", title: "Acme only", kind: POLICY}) { id: localId } }')
     theirs = server.gql('{ evidence(id: "acme-secret") { id: localId title } }', token="other")
     assert code(theirs) == "NOT_FOUND"
     assert theirs["data"] is None
@@ -351,17 +354,17 @@ def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
     listed = server.data(TOKENS, token="admin")["tokens"]
     by_id = {t["id"]: t for t in listed}
     editor_id = server.tokens["editor"].split("_")[1]
-    assert by_id[editor_id] == {**by_id[editor_id], "workspace": "acme", "role": "editor", "revoked": False}
+    assert by_id[editor_id] == {**by_id[editor_id], "workspace": "acme", "role": "EDITOR", "revoked": False}
     assert {t["workspace"] for t in listed} == {"acme"}, "an admin sees its own workspace's tokens only"
     raw = server.gql(TOKENS, token="admin")
     assert not any(secret in str(raw) for secret in server.tokens.values()), "never a secret"
     assert not any(len(word) == 64 for word in str(raw).replace("'", " ").split()), "never a hash"
 
-    made = server.data('mutation { createToken(workspace: "acme", role: "reader") { id workspace role token } }', token="admin")
+    made = server.data('mutation { createToken(workspace: "acme", role: READER) { id workspace role token } }', token="admin")
     new = made["createToken"]
     assert new["token"].startswith(f"grc_{new['id']}_")
     server.tokens["initech"] = new["token"]
-    assert server.data("{ viewer { workspace role } }", token="initech")["viewer"] == {"workspace": "acme", "role": "reader"}
+    assert server.data("{ viewer { workspace role } }", token="initech")["viewer"] == {"workspace": "acme", "role": "READER"}
     assert new["id"] in {t["id"] for t in server.data(TOKENS, token="admin")["tokens"]}
 
     revoked = server.data(f'mutation {{ revokeToken(id: "{new["id"]}") {{ id revoked }} }}', token="admin")["revokeToken"]
@@ -369,8 +372,10 @@ def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
     assert new["id"] in {t["id"] for t in server.data(TOKENS, token="admin")["tokens"]}, "kept, flagged"
     assert code(server.gql("{ viewer { workspace } }", token="initech")) == "UNAUTHENTICATED", "refused from the next request on"
 
-    bad = server.gql('mutation { createToken(role: "owner", expires: "2020-01-01T00:00:00Z") { id } }', token="admin")
-    assert set(problems(bad)) == {"role", "expires"}, "both problems at once"
+    bad = server.gql('mutation { createToken(role: READER, expires: "2020-01-01") { id } }', token="admin")
+    assert set(problems(bad)) == {"expires"}
+    bad = server.gql("mutation($r: TokenRole!) { createToken(role: $r) { id } }", {"r": "owner"}, token="admin")
+    assert set(problems(bad)) == {"r"}, "a role outside the enum, at coercion"
     assert code(server.gql('mutation { revokeToken(id: "0000000000000000") { id } }', token="admin")) == "NOT_FOUND"
     assert code(server.gql('mutation { revokeToken(id: "} ; DROP ALL") { id } }', token="admin")) == "NOT_FOUND"
 
@@ -379,13 +384,13 @@ def test_admins_manage_tokens_while_the_server_runs(server: Server) -> None:
 def test_only_admins_see_or_change_tokens(server: Server, who: str) -> None:
     for operation in (
         TOKENS,
-        'mutation { createToken(workspace: "acme", role: "admin") { token } }',
+        'mutation { createToken(workspace: "acme", role: ADMIN) { token } }',
         f'mutation {{ revokeToken(id: "{server.tokens["admin"].split("_")[1]}") {{ id }} }}',
     ):
         answer = server.gql(operation, token=who)
         assert code(answer) == "FORBIDDEN", (who, operation, answer)
         assert answer["data"] is None
-    assert server.data("{ viewer { role } }", token="admin")["viewer"]["role"] == "admin", "the admin token was not revoked"
+    assert server.data("{ viewer { role } }", token="admin")["viewer"]["role"] == "ADMIN", "the admin token was not revoked"
 
 
 # --- guards ---------------------------------------------------------------------------------------
@@ -484,7 +489,7 @@ def test_sparql_select_and_refusals(server: Server) -> None:
 # --- persistence (runs last: restarts the server) ---------------------------------------------------
 def test_persistence_across_restart_and_revocation(server: Server) -> None:
     server.data(
-        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: "record", validUntil: "2030-12-31"}) { id: localId } }'
+        'mutation { createEvidence(input: {id: "kept", title: "Survives a restart", kind: RECORD, validUntil: "2030-12-31"}) { id: localId } }'
     )
     server.stop()
     reader_id = server.tokens["reader"].split("_")[1]
@@ -529,9 +534,9 @@ def in_process(store: GraphStore, **settings: Any) -> Any:
 def test_read_only_local_mode(store: GraphStore) -> None:
     client = in_process(store, read_only_local=True, local_workspace="local-ro")
     read = client.post("/graphql", json={"query": "{ viewer { workspace role tokenId } frameworks { prefix } }"}).json()
-    assert read["data"]["viewer"] == {"workspace": "local-ro", "role": "reader", "tokenId": None}
+    assert read["data"]["viewer"] == {"workspace": "local-ro", "role": "READER", "tokenId": None}
     write = client.post(
-        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: "policy"}) { id: localId } }'}
+        "/graphql", json={"query": 'mutation { createEvidence(input: {id: "x", title: "t", kind: POLICY}) { id: localId } }'}
     ).json()
     assert code(write) == "FORBIDDEN"
     assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json() == {"head": {}, "boolean": True}
@@ -565,7 +570,7 @@ def test_reading_commands_run_beside_the_server_and_see_its_acknowledged_writes(
     server shares) and sees every write the server acknowledged; a writing command is refused with
     the store-held message, and writes nothing."""
     server.data(
-        'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: "record",'
+        'mutation { createEvidence(input: {id: "beside", title: "Beside the server", kind: RECORD,'
         ' links: [{requirement: "A.6.2.8", assertedBy: "ciso@example.org"}]}) { id: localId } }'
     )
     assert "iso42001" in cli("frameworks", data_dir=server.data_dir)

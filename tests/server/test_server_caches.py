@@ -120,8 +120,8 @@ def test_each_token_gets_its_own_workspace_and_a_revoked_token_is_refused_at_onc
     editor_b = auth.create_token(store, "cache-b", "editor")
     http = TestClient(create_app(GRCGraph(store), Settings()))
     for _ in range(3):
-        assert post(http, VIEWER, token=reader_a)["data"]["viewer"] == {"workspace": "cache-a", "role": "reader"}
-        assert post(http, VIEWER, token=editor_b)["data"]["viewer"] == {"workspace": "cache-b", "role": "editor"}
+        assert post(http, VIEWER, token=reader_a)["data"]["viewer"] == {"workspace": "cache-a", "role": "READER"}
+        assert post(http, VIEWER, token=editor_b)["data"]["viewer"] == {"workspace": "cache-b", "role": "EDITOR"}
     same_id_wrong_secret = reader_a[:-4] + ("AAAA" if not reader_a.endswith("AAAA") else "BBBB")
     assert codes(post(http, VIEWER, token=same_id_wrong_secret)) == ["UNAUTHENTICATED"]
 

@@ -15,7 +15,9 @@ import pytest
 from servers import ApiServer, cli
 
 TOKENS = "query($w: String) { tokens(workspace: $w) { id workspace role created createdBy expires lastUsed revoked revokedBy revokedAt } }"
-CREATE = "mutation($w: String, $r: String!, $e: DateTime) { createToken(workspace: $w, role: $r, expires: $e) { id workspace role token } }"
+CREATE = (
+    "mutation($w: String, $r: TokenRole!, $e: DateTime) { createToken(workspace: $w, role: $r, expires: $e) { id workspace role token } }"
+)
 REVOKE = "mutation($id: String!) { revokeToken(id: $id) { id workspace revoked revokedBy revokedAt } }"
 
 
@@ -54,17 +56,17 @@ def test_an_admin_manages_its_own_workspace_only(server: ApiServer) -> None:
     assert code(server.gql(TOKENS, {"w": "acme"}, token="globex-admin")) == "FORBIDDEN"
 
     # beta's admin cannot mint a token for alpha, nor an operator token, nor revoke alpha's tokens
-    assert code(server.gql(CREATE, {"w": "acme", "r": "admin"}, token="globex-admin")) == "FORBIDDEN"
-    assert code(server.gql(CREATE, {"r": "operator"}, token="globex-admin")) == "FORBIDDEN"
+    assert code(server.gql(CREATE, {"w": "acme", "r": "ADMIN"}, token="globex-admin")) == "FORBIDDEN"
+    assert code(server.gql(CREATE, {"r": "OPERATOR"}, token="globex-admin")) == "FORBIDDEN"
     answer = server.gql(REVOKE, {"id": token_id(server.tokens["acme-editor"])}, token="globex-admin")
     assert code(answer) == "NOT_FOUND", "another workspace's token is not even shown to exist"
-    assert server.data("{ viewer { workspace role } }", token="acme-editor")["viewer"] == {"workspace": "acme", "role": "editor"}
+    assert server.data("{ viewer { workspace role } }", token="acme-editor")["viewer"] == {"workspace": "acme", "role": "EDITOR"}
 
     # its own workspace, by default
-    made = server.data(CREATE, {"r": "reader"}, token="globex-admin")["createToken"]
+    made = server.data(CREATE, {"r": "READER"}, token="globex-admin")["createToken"]
     assert made["workspace"] == "globex"
     server.tokens["globex-new"] = made["token"]
-    assert server.data("{ viewer { workspace role } }", token="globex-new")["viewer"] == {"workspace": "globex", "role": "reader"}
+    assert server.data("{ viewer { workspace role } }", token="globex-new")["viewer"] == {"workspace": "globex", "role": "READER"}
     revoked = server.data(REVOKE, {"id": made["id"]}, token="globex-admin")["revokeToken"]
     assert revoked["revoked"] is True
     assert revoked["revokedBy"] == token_id(server.tokens["globex-admin"])
@@ -74,7 +76,7 @@ def test_an_admin_manages_its_own_workspace_only(server: ApiServer) -> None:
 def test_readers_and_editors_manage_no_tokens(server: ApiServer) -> None:
     for who in ("acme-editor", "globex-reader"):
         assert code(server.gql(TOKENS, token=who)) == "FORBIDDEN"
-        assert code(server.gql(CREATE, {"r": "reader"}, token=who)) == "FORBIDDEN"
+        assert code(server.gql(CREATE, {"r": "READER"}, token=who)) == "FORBIDDEN"
         assert code(server.gql(REVOKE, {"id": token_id(server.tokens["unused"])}, token=who)) == "FORBIDDEN"
 
 
@@ -85,9 +87,9 @@ def test_an_operator_manages_every_workspace(server: ApiServer) -> None:
     assert {t["workspace"] for t in only_acme} == {"acme"}
     assert all(t["createdBy"] == "cli" for t in everyone if t["id"] == token_id(server.tokens["acme-admin"]))
 
-    made = server.data(CREATE, {"w": "initech", "r": "admin"}, token="operator")["createToken"]
+    made = server.data(CREATE, {"w": "initech", "r": "ADMIN"}, token="operator")["createToken"]
     assert made["workspace"] == "initech"
-    assert code(server.gql(CREATE, {"w": "initech", "r": "operator"}, token="operator")) == "FORBIDDEN", "operators come from the CLI only"
+    assert code(server.gql(CREATE, {"w": "initech", "r": "OPERATOR"}, token="operator")) == "FORBIDDEN", "operators come from the CLI only"
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     revoked = server.data(REVOKE, {"id": made["id"]}, token="operator")["revokeToken"]
     assert revoked["revokedBy"] == token_id(server.tokens["operator"])
@@ -103,16 +105,16 @@ def test_an_operator_manages_every_workspace(server: ApiServer) -> None:
 
 
 def test_tokens_expire(server: ApiServer) -> None:
-    past = server.gql(CREATE, {"r": "reader", "e": "2020-01-01T00:00:00Z"}, token="acme-admin")
+    past = server.gql(CREATE, {"r": "READER", "e": "2020-01-01T00:00:00Z"}, token="acme-admin")
     assert code(past) == "INVALID_INPUT"
     assert past["errors"][0]["extensions"]["problems"][0]["field"] == "expires"
-    assert code(server.gql(CREATE, {"r": "reader", "e": "2999-01-01T00:00:00"}, token="acme-admin")) == "INVALID_INPUT", "no time zone"
-    assert code(server.gql(CREATE, {"r": "reader", "e": "next tuesday"}, token="acme-admin")) == "INVALID_INPUT"
+    assert code(server.gql(CREATE, {"r": "READER", "e": "2999-01-01T00:00:00"}, token="acme-admin")) == "INVALID_INPUT", "no time zone"
+    assert code(server.gql(CREATE, {"r": "READER", "e": "next tuesday"}, token="acme-admin")) == "INVALID_INPUT"
 
     until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=8)
-    made = server.data(CREATE, {"r": "reader", "e": until.isoformat()}, token="acme-admin")["createToken"]
+    made = server.data(CREATE, {"r": "READER", "e": until.isoformat()}, token="acme-admin")["createToken"]
     server.tokens["soon"] = made["token"]
-    assert server.data("{ viewer { role } }", token="soon")["viewer"]["role"] == "reader"
+    assert server.data("{ viewer { role } }", token="soon")["viewer"]["role"] == "READER"
     listed = {t["id"]: t for t in server.data(TOKENS, token="acme-admin")["tokens"]}
     assert dt.datetime.fromisoformat(listed[made["id"]]["expires"]) == until.replace(microsecond=0)
     time.sleep(max(0.0, (until - dt.datetime.now(dt.UTC)).total_seconds()) + 1)

@@ -69,9 +69,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     cli("evidence", "import", str(items), "--workspace", WORKSPACE, "--data-dir", str(data))
     with ApiServer("--data-dir", str(data), tokens=tokens) as running:
         running.data(
-            """mutation { a: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider"],
-              category: "high-risk-annex-iii", owner: "risk@example.org", nextReview: "2020-06-30"}) { id: localId }
-              b: createSystem(input: {id: "chat", name: "Customer chatbot", roles: ["deployer"], category: "transparency",
+            """mutation { a: createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER],
+              category: HIGH_RISK_ANNEX_III, owner: "risk@example.org", nextReview: "2020-06-30"}) { id: localId }
+              b: createSystem(input: {id: "chat", name: "Customer chatbot", roles: [DEPLOYER], category: TRANSPARENCY,
               generative: true, nextReview: "2099-01-01"}) { id: localId } }"""
         )
         yield running
@@ -305,8 +305,8 @@ def test_add_and_edit_an_ai_system_with_a_field_error(chromium: Browser, server:
         {
             "id": "triage",
             "name": "Claims triage assistant",
-            "roles": ["deployer"],
-            "category": "high-risk-annex-iii",
+            "roles": ["DEPLOYER"],
+            "category": "HIGH_RISK_ANNEX_III",
             "generative": True,
             "owner": "claims@example.org",
             "nextReview": "2027-05-31",

@@ -26,7 +26,7 @@ UNLABELLED = """() => {
   return bad;
 }"""
 RECORDS = """mutation($items: [MeasurementItemInput!]!) {
-  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: ["provider", "deployer"], category: "high-risk-annex-iii", nextReview: "2027-12-31"}) { id: localId }
+  s: createSystem(input: {id: "credit", name: "Credit scoring", roles: [PROVIDER, DEPLOYER], category: HIGH_RISK_ANNEX_III, nextReview: "2027-12-31"}) { id: localId }
   r: createRisk(input: {id: "R-1", title: "Biased credit scores", systems: ["credit"], likelihood: 4, severity: 4, status: TREATED,
     treatment: MITIGATE, residualLikelihood: 2, residualSeverity: 3, assessedOn: "2027-06-01", nextReview: "2027-12-01"}) { id: localId }
   i: createImpactAssessment(input: {id: "IA-1", system: "credit", assessedOn: "2027-12-10", assessor: "dpo", decision: APPROVE,

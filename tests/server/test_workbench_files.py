@@ -16,9 +16,10 @@ import pytest
 from repo import ROOT
 
 from grcgraph.api import GRCGraph
+from grcgraph.model import STATUSES
 from grcgraph.server.settings import Settings
 from grcgraph.store.base import GraphStore
-from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES
+from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS, OPERATOR_ROLES, REQUIREMENT_KINDS
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -61,6 +62,10 @@ def test_the_forms_offer_the_vocabulary_of_the_api() -> None:
     roles = json.loads(re.search(r"OPERATOR_ROLES = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
     assert categories == list(AI_CATEGORIES)
     assert roles == list(OPERATOR_ROLES)
+    kinds = json.loads(re.search(r"REQUIREMENT_KINDS = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
+    statuses = json.loads(re.search(r"STATUSES = (\[.*?\]);", terms).group(1))  # type: ignore[union-attr]
+    assert kinds == list(REQUIREMENT_KINDS)
+    assert statuses == list(STATUSES)
 
 
 def test_every_page_module_is_listed() -> None:

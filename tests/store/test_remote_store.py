@@ -203,12 +203,12 @@ def test_every_mutation_on_the_remote_store(shared: tuple[ApiServer, ApiServer],
 
 def test_servers_share_writes_and_tokens(shared: tuple[ApiServer, ApiServer], engine: StoreServer) -> None:
     first, second = shared
-    first.data('mutation { createEvidence(input: {id: "shared-1", title: "Made on the first", kind: "policy"}) { id: localId } }')
+    first.data('mutation { createEvidence(input: {id: "shared-1", title: "Made on the first", kind: POLICY}) { id: localId } }')
     assert second.data('{ evidence(id: "shared-1") { title } }')["evidence"]["title"] == "Made on the first"
     second.data('mutation { updateEvidence(input: {id: "shared-1", owner: "Second"}) { id: localId } }')
     assert first.data('{ evidence(id: "shared-1") { owner } }')["evidence"]["owner"] == "Second"
     # a token made through one server works on the other; revoked through the other, refused by both
-    made = first.data('mutation { createToken(workspace: "acme", role: "reader") { id token } }', token="admin")["createToken"]
+    made = first.data('mutation { createToken(workspace: "acme", role: READER) { id token } }', token="admin")["createToken"]
     second.tokens["fresh"] = made["token"]
     assert second.data("{ viewer { role } }", token="fresh")["viewer"]["role"] == "reader"
     second.data(f'mutation {{ revokeToken(id: "{made["id"]}") {{ revoked }} }}', token="admin")
@@ -230,7 +230,7 @@ def test_gap_reports_follow_writes_made_through_another_server(shared: tuple[Api
 
     before = status_of_a628(second)  # a report the second server may keep
     first.data(
-        'mutation { createEvidence(input: {id: "gap-probe", title: "Probe", kind: "policy", '
+        'mutation { createEvidence(input: {id: "gap-probe", title: "Probe", kind: POLICY, '
         'links: [{requirement: "A.6.2.8", assertedBy: "auditor"}]}) { id: localId } }'
     )
     after = status_of_a628(second)
@@ -245,7 +245,7 @@ def test_injection_shaped_values_round_trip(shared: tuple[ApiServer, ApiServer])
         line = " ".join(text.replace("\r", " ").replace("\n", " ").replace("\t", " ").split(" "))  # a title is one line
         stored = api.data(
             "mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { title description } }",
-            {"i": {"id": f"hostile-{n}", "title": line, "description": text, "kind": "policy"}},
+            {"i": {"id": f"hostile-{n}", "title": line, "description": text, "kind": "POLICY"}},
         )
         assert stored["createEvidence"] == {"title": line, "description": text}
         assert other.data(f'{{ evidence(id: "hostile-{n}") {{ title description }} }}')["evidence"] == {"title": line, "description": text}
@@ -260,7 +260,7 @@ def test_injection_shaped_values_round_trip(shared: tuple[ApiServer, ApiServer])
 
 def test_restart_of_api_servers_keeps_everything(shared: tuple[ApiServer, ApiServer]) -> None:
     first, second = shared
-    first.data('mutation { createEvidence(input: {id: "durable", title: "Kept", kind: "policy"}) { id: localId } }')
+    first.data('mutation { createEvidence(input: {id: "durable", title: "Kept", kind: POLICY}) { id: localId } }')
     first.stop()
     second.stop()
     first.start()

@@ -126,7 +126,7 @@ function Shell({ route }) {
       <a class="brand" href=${href("overview")}><img src="/static/icon.svg" alt="" width="24" height="24" /> grcgraph</a>
       <${Nav} route=${route} />
       <div class="who">
-        <span class="badge" title="Workspace and role">${viewer.workspace} · ${viewer.role}${viewer.tokenId ? "" : " (local, read-only)"}</span>
+        <span class="badge" title="Workspace and role">${viewer.workspace} · ${viewer.role.toLowerCase()}${viewer.tokenId ? "" : " (local, read-only)"}</span>
         <a href="/graphql" class="quiet">GraphiQL</a>
         ${viewer.tokenId && html`<button type="button" class="quiet" onClick=${() => session.signOut()}>Sign out</button>`}
       </div>

@@ -27,7 +27,7 @@ export const ATTENTION = [
   {
     id: "breached-objectives",
     label: "Objectives breached",
-    fields: 'breached: objectives(first: 1, status: "breached", on: $on) { totalCount }',
+    fields: 'breached: objectives(first: 1, status: BREACHED, on: $on) { totalCount }',
     count: (data) => data.breached.totalCount,
     link: () => href("aims"),
   },

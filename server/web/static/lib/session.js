@@ -21,7 +21,7 @@ export const session = {
     return viewer;
   },
   canEdit() {
-    return Boolean(viewer && (viewer.role === "editor" || viewer.role === "admin"));
+    return Boolean(viewer && (viewer.role === "EDITOR" || viewer.role === "ADMIN"));
   },
   restore() {
     try {

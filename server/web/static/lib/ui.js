@@ -3,8 +3,9 @@
 import { html, useState, useEffect, useRef, useCallback } from "./html.js";
 import { gql } from "./api.js";
 import { href } from "./router.js";
+import { STATUSES, notation, relationship } from "./terms.js";
 
-export const STATUSES = ["covered", "partial", "related", "stale", "uncovered", "not applicable"];
+export { STATUSES };
 export const STATUS_LABELS = {
   covered: "Covered",
   partial: "Partial",
@@ -91,9 +92,11 @@ export function SelectField({ value, onChange, options, ...rest }) {
     </select>`}<//>`;
 }
 
+// A status as the API answers it (COVERED, NOT_APPLICABLE) or as the vocabulary writes it (stale).
 export function Status({ status }) {
-  const cls = `status status-${(status || "").replace(/\s+/g, "-")}`;
-  return html`<span class=${cls}>${STATUS_LABELS[status] || status}</span>`;
+  const written = notation(status) || "";
+  const cls = `status status-${written.replace(/\s+/g, "-")}`;
+  return html`<span class=${cls}>${STATUS_LABELS[written] || written}</span>`;
 }
 
 export function ReqLink({ req, showTitle = true, showFramework = true }) {
@@ -140,18 +143,6 @@ export function Pager({ pager, pageInfo, total, size, label }) {
   </nav>`;
 }
 
-const PREDICATES = {
-  equivalentTo: "equivalent to",
-  subsetOf: "subset of",
-  supersetOf: "superset of",
-  intersectsWith: "intersects with",
-  relatedTo: "related to",
-  notRelatedTo: "not related to",
-};
-
-function predicateLabel(p) {
-  return PREDICATES[p] || p.replace(/([A-Z])/g, " $1").toLowerCase();
-}
 
 function reqOf(id, titles) {
   const known = titles && titles[id];
@@ -163,14 +154,14 @@ export function Chain({ path, titles }) {
   const start = path.link.requirement;
   const steps = [
     html`<li class="node node-evidence"><span class="node-kind">Evidence</span> <${EvidenceLink} id=${path.evidenceId} /></li>`,
-    html`<li class="edge"><span class="edge-label">linked, ${path.link.extent}</span>
+    html`<li class="edge"><span class="edge-label">linked, ${notation(path.link.extent)}</span>
       ${path.link.assertedBy && html`<span class="edge-detail">asserted by ${path.link.assertedBy}</span>`}
       ${path.link.system && html`<span class="edge-detail">for system ${path.link.system}</span>`}</li>`,
     html`<li class="node"><${ReqLink} req=${{ ...reqOf(start.id, titles), ...start }} /></li>`,
   ];
   for (const hop of path.hops) {
     steps.push(html`<li class="edge">
-      <span class="edge-label">${predicateLabel(hop.predicate)}${hop.inverted ? " (read from the other end)" : ""}</span>
+      <span class="edge-label">${relationship(hop.predicate)}${hop.inverted ? " (read from the other end)" : ""}</span>
       ${hop.rationale && html`<span class="edge-detail">rationale: ${hop.rationale}</span>`}
       ${hop.confidence !== null && hop.confidence !== undefined && html`<span class="edge-detail">confidence ${hop.confidence}</span>`}
       <span class="edge-detail">source: ${hop.source}</span>
@@ -180,7 +171,7 @@ export function Chain({ path, titles }) {
   }
   return html`<ol class=${`chain ${path.stale ? "chain-stale" : ""}`} aria-label="Explanation path">
     ${steps}
-    <li class="chain-level"><span class="muted">gives</span> <strong>${path.level}</strong>${path.stale ? " (stale: the evidence expired)" : ""}${path.inferred ? " (inferred)" : ""}</li>
+    <li class="chain-level"><span class="muted">gives</span> <strong>${notation(path.level)}</strong>${path.stale ? " (stale: the evidence expired)" : ""}${path.inferred ? " (inferred)" : ""}</li>
   </ol>`;
 }
 

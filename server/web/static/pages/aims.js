@@ -65,7 +65,7 @@ export default function Records({ params }) {
           <td data-label="Objective"><strong>${o.title}</strong> <span class="muted small">${o.id} · ${o.metric}${o.systems.length ? ` · ${o.systems.join(", ")}` : ""}</span></td>
           <td data-label="Target / threshold">${o.target} / ${o.threshold}${o.unit ? ` ${o.unit}` : ""} (${notation(o.direction)} is better)</td>
           <td data-label="Latest">${o.status.latestValue ?? "—"}</td>
-          <td data-label="Status"><span class=${`status status-${o.status.status}`}>${o.status.status}</span>
+          <td data-label="Status"><span class=${`status status-${notation(o.status.status)}`}>${notation(o.status.status)}</span>
             <div class="small muted">${o.status.reason}</div></td></tr>`)} />`
         : html`<${Empty}>No objective yet: the createObjective mutation or <code>grcgraph objectives add</code> sets one.<//>`}
     <//>
@@ -76,7 +76,7 @@ export default function Records({ params }) {
           <td data-label="Found">${n.foundOn} <span class="muted small">${notation(n.source)}${n.sourceRef ? ` ${n.sourceRef}` : ""}</span></td>
           <td data-label="Not met">${n.requirements.map((r) => html`<div><${ReqLink} req=${r} /></div>`)}</td>
           <td data-label="Corrective actions">${n.correctiveActions.length ? n.correctiveActions.map((a) => html`<div>${a.id}: ${a.title}
-            <span class="tag">${a.state}</span> <span class="muted small">due ${a.due}</span></div>`) : html`<span class="muted">none yet</span>`}</td>
+            <span class="tag">${notation(a.state)}</span> <span class="muted small">due ${a.due}</span></div>`) : html`<span class="muted">none yet</span>`}</td>
           <td data-label="Status"><span class=${`status status-nc-${notation(n.status)}`}>${notation(n.status)}</span></td></tr>`)} />`
         : html`<${Empty}>No nonconformity recorded.<//>`}
     <//>
@@ -93,7 +93,7 @@ export default function Records({ params }) {
       ${assessments.length ? html`<${Table} caption="Impact assessments" cls="assessments" heads=${["Assessment", "Assessed", "State", "Next review"]}
         rows=${assessments.map((a) => html`<tr data-assessment=${a.id}>
           <td data-label="Assessment"><strong>${a.id}</strong> <span class="muted small">of ${a.system}</span>${a.servesAsFria ? html` <span class="tag">Art. 27 FRIA</span>` : ""}</td>
-          <td data-label="Assessed">${a.assessedOn}</td><td data-label="State">${a.state}</td>
+          <td data-label="Assessed">${a.assessedOn}</td><td data-label="State">${notation(a.state)}</td>
           <td data-label="Next review"><${Due} day=${a.nextReview} on=${on} /></td></tr>`)} />`
         : html`<${Empty}>No impact assessment yet.<//>`}
     <//>

@@ -3,6 +3,7 @@
 import { html } from "../lib/html.js";
 import { go } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, SelectField, TextField, ReqLink, Empty, useQuery, today } from "../lib/ui.js";
+import { notation } from "../lib/terms.js";
 
 const SYSTEMS = "{ systems { id: localId name roles category } }";
 const APPLICABLE = `query Applicable($system: String!, $on: Date) { applicable(system: $system, on: $on) {
@@ -33,7 +34,7 @@ function Timeline({ system, on }) {
             <h2 class="moment-title">${list.length} provision${list.length === 1 ? "" : "s"} ${past ? "in force" : "to come"}</h2>
             <ul class="provisions">${list.map((p) => html`<li>
               <${ReqLink} req=${p.requirement} />
-              <div class="small muted">${p.basis}${p.roles.length ? ` · as ${p.roles.join(", ")}` : ""}${p.conditional ? " · conditional" : ""}${p.note ? ` · ${p.note}` : ""}</div>
+              <div class="small muted">${p.basis}${p.roles.length ? ` · as ${p.roles.map(notation).join(", ")}` : ""}${p.conditional ? " · conditional" : ""}${p.note ? ` · ${p.note}` : ""}</div>
             </li>`)}</ul>
             <p class="small muted">Date: ${list[0].dateSource}</p>
           </div>
@@ -53,7 +54,7 @@ export default function Applicable({ params }) {
     <${PageHeader} title="Applicable" subtitle="EU AI Act provisions binding an AI system, and from when" />
     <form class="filters" onSubmit=${(e) => e.preventDefault()} aria-label="System and date">
       <${SelectField} name="system" label="AI system" value=${system} onChange=${(v) => set({ system: v })}
-        options=${list.length ? list.map((s) => [s.id, `${s.name} (${s.category})`]) : [["", "No AI system yet"]]} />
+        options=${list.length ? list.map((s) => [s.id, `${s.name} (${notation(s.category)})`]) : [["", "No AI system yet"]]} />
       <${TextField} name="on" label="On date" type="date" value=${on} onInput=${(v) => v && set({ on: v })} />
     </form>
     <${ErrorNotice} error=${systems.error} />

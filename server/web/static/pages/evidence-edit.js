@@ -5,7 +5,7 @@ import { gql } from "../lib/api.js";
 import { session } from "../lib/session.js";
 import { go, href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, TextField, TextArea, SelectField } from "../lib/ui.js";
-import { EVIDENCE_KINDS, EXTENTS } from "../lib/terms.js";
+import { EVIDENCE_KINDS, EXTENTS, enumName, notation } from "../lib/terms.js";
 
 const ITEM = `query Item($id: String!) { evidence(id: $id) { id: localId title kind description owner location sha256 collectedOn validUntil
   links { extent assertedBy system requirement { id: localId } } } }`;
@@ -33,7 +33,8 @@ export default function EvidenceEdit({ arg }) {
           const e = d.evidence;
           setForm({
             ...Object.fromEntries(FIELDS.map((f) => [f, e[f] ?? ""])),
-            links: e.links.map((l) => ({ requirement: l.requirement.id, extent: l.extent, system: l.system || "", assertedBy: l.assertedBy })),
+            kind: notation(e.kind),
+            links: e.links.map((l) => ({ requirement: l.requirement.id, extent: notation(l.extent), system: l.system || "", assertedBy: l.assertedBy })),
           });
         },
         setFailure,
@@ -42,7 +43,7 @@ export default function EvidenceEdit({ arg }) {
   }, [arg]);
   if (!session.canEdit()) {
     return html`<div><${PageHeader} title=${editing ? "Edit evidence" : "Add evidence"} />
-      <div class="notice" role="alert">Your role (${session.viewer().role}) can read but not change evidence: sign in with an editor token.</div></div>`;
+      <div class="notice" role="alert">Your role (${notation(session.viewer().role)}) can read but not change evidence: sign in with an editor token.</div></div>`;
   }
   if (!form) return failure ? html`<${ErrorNotice} error=${failure} />` : html`<${Loading} />`;
   const set = (name) => (value) => setForm({ ...form, [name]: value });
@@ -55,11 +56,11 @@ export default function EvidenceEdit({ arg }) {
     setErrors({});
     setFailure(null);
     const value = (name) => (form[name] === "" ? null : form[name]);
-    const input = { id: form.id, title: form.title, kind: form.kind };
+    const input = { id: form.id, title: form.title, kind: enumName(form.kind) };
     for (const name of ["description", "owner", "location", "sha256", "collectedOn", "validUntil"]) input[name] = value(name);
     input.links = form.links
       .filter((l) => l.requirement.trim())
-      .map((l) => ({ requirement: l.requirement.trim(), extent: l.extent, assertedBy: l.assertedBy, system: l.system || null }));
+      .map((l) => ({ requirement: l.requirement.trim(), extent: enumName(l.extent), assertedBy: l.assertedBy, system: l.system || null }));
     try {
       const mutation = editing
         ? "mutation Update($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { id: localId } }"

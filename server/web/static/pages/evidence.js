@@ -7,10 +7,10 @@ import { go, href } from "../lib/router.js";
 import {
   PageHeader, Loading, ErrorNotice, TextField, SelectField, ReqLink, Chain, Empty, Pager, usePager, useQuery, Status, today, formatDate,
 } from "../lib/ui.js";
-import { EVIDENCE_KINDS, EXTENTS } from "../lib/terms.js";
+import { EVIDENCE_KINDS, EXTENTS, enumName, notation } from "../lib/terms.js";
 
 const SIZE = 50;
-const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: String, $owner: String, $stale: Boolean, $on: Date) {
+const LIST = `query Register($first: Int!, $after: String, $text: String, $kind: EvidenceKind, $owner: String, $stale: Boolean, $on: Date) {
   evidenceList(first: $first, after: $after, text: $text, kind: $kind, owner: $owner, stale: $stale, on: $on) { totalCount
     edges { node { id: localId title kind owner collectedOn validUntil links { requirement { id: localId } } } } pageInfo { hasNextPage endCursor } } }`;
 const ITEM = `query Item($id: String!) { evidence(id: $id) { id: localId title kind description owner location sha256 collectedOn validUntil
@@ -31,7 +31,7 @@ function Register({ params }) {
   const set = (changes) => go("evidence", null, { ...state, ...changes }, { replace: true });
   const key = JSON.stringify(state);
   const pager = usePager(key);
-  const variables = { first: SIZE, after: pager.after, text: state.text || null, kind: state.kind || null, owner: state.owner || null, stale, on };
+  const variables = { first: SIZE, after: pager.after, text: state.text || null, kind: state.kind ? enumName(state.kind) : null, owner: state.owner || null, stale, on };
   const { data, error, loading } = useQuery(LIST, variables, `${key}|${pager.after}`);
   const list = data && data.evidenceList;
   return html`<div>
@@ -58,7 +58,7 @@ function Register({ params }) {
         <thead><tr><th scope="col">Evidence</th><th scope="col">Kind</th><th scope="col">Owner</th><th scope="col">Collected</th><th scope="col">Valid until</th><th scope="col">Links</th></tr></thead>
         <tbody>${list.edges.map(({ node }) => html`<tr>
           <td data-label="Evidence"><a href=${href("evidence", node.id)}>${node.title}</a> <span class="muted small">${node.id}</span></td>
-          <td data-label="Kind">${node.kind}</td>
+          <td data-label="Kind">${notation(node.kind)}</td>
           <td data-label="Owner">${node.owner || html`<span class="muted">—</span>`}</td>
           <td data-label="Collected">${formatDate(node.collectedOn)}</td>
           <td data-label="Valid until">${formatDate(node.validUntil)}${node.validUntil && node.validUntil < on ? html` <${Status} status="stale" />` : ""}</td>
@@ -105,7 +105,7 @@ function Coverage({ id }) {
         return html`<li class="coverage-row">
           <div class="coverage-line">
             <${ReqLink} req=${c.requirement} />
-            <span class=${`level level-${c.coverage}`}>${c.coverage}</span>
+            <span class=${`level level-${notation(c.coverage)}`}>${notation(c.coverage)}</span>
             <span class="muted small">${c.direct ? "linked directly" : "through mappings"}${c.inferred ? ", inferred" : ""}</span>
             <button type="button" class="quiet why" aria-expanded=${expanded} onClick=${() => toggle(c.requirement.id)}>${expanded ? "Hide why" : "Why?"}</button>
           </div>
@@ -130,7 +130,7 @@ function LinkForm({ id, systems, onDone }) {
     try {
       await gql(`mutation Link($id: String!, $links: [LinkInput!]!) { linkEvidence(evidenceId: $id, links: $links) { id: localId } }`, {
         id,
-        links: [{ requirement: form.requirement, extent: form.extent, assertedBy: form.assertedBy, system: form.system || null }],
+        links: [{ requirement: form.requirement, extent: enumName(form.extent), assertedBy: form.assertedBy, system: form.system || null }],
       });
       setForm(blank);
       onDone();
@@ -182,7 +182,7 @@ function Item({ id }) {
   }
   return html`<div class="evidence-page">
     <nav class="crumbs" aria-label="Breadcrumb"><a href=${href("evidence")}>Evidence</a> › ${item.id}</nav>
-    <${PageHeader} title=${item.title} subtitle=${`${item.kind} · ${item.id}`}>
+    <${PageHeader} title=${item.title} subtitle=${`${notation(item.kind)} · ${item.id}`}>
       ${editor && html`<a class="button" href=${href("evidence-edit", item.id)}>Edit</a>`}
     <//>
     <div class="grid-2">
@@ -199,7 +199,7 @@ function Item({ id }) {
       <section class="card" aria-labelledby="links-title"><h2 id="links-title">Links (${item.links.length})</h2>
         <${ErrorNotice} error=${failure} />
         ${item.links.length ? html`<ul class="links">${item.links.map((l) => html`<li>
-          <${ReqLink} req=${l.requirement} /> <span class="muted small">${l.extent}${l.system ? `, for ${l.system}` : ""}${l.assertedBy ? `, asserted by ${l.assertedBy}` : ""}</span>
+          <${ReqLink} req=${l.requirement} /> <span class="muted small">${notation(l.extent)}${l.system ? `, for ${l.system}` : ""}${l.assertedBy ? `, asserted by ${l.assertedBy}` : ""}</span>
           ${editor && html`<button type="button" class="quiet danger" onClick=${() => unlink(l)} aria-label=${`Remove the link to ${l.requirement.notation}`}>Remove</button>`}
         </li>`)}</ul>` : html`<${Empty}>No links.<//>`}
         ${editor && html`<${LinkForm} id=${item.id} systems=${data.systems} onDone=${changed} />`}

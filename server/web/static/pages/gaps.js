@@ -7,11 +7,12 @@ import {
   PageHeader, Loading, ErrorNotice, SelectField, TextField, Status, ReqLink, EvidenceLink, SortHeader, Pager, usePager, useQuery,
   STATUSES, STATUS_LABELS, today,
 } from "../lib/ui.js";
+import { enumName, notation } from "../lib/terms.js";
 
 const SIZE = 50;
 const WHY = { uncovered: "no evidence covers it", stale: "its evidence has expired", related: "only related through mappings" };
 const SETUP = "{ frameworks { prefix name } systems { id: localId name } }";
-const PAGE = `query Gaps($framework: String!, $system: String, $on: Date, $status: [String!], $orderBy: String!, $descending: Boolean!, $after: String) {
+const PAGE = `query Gaps($framework: String!, $system: String, $on: Date, $status: [CoverageStatus!], $orderBy: String!, $descending: Boolean!, $after: String) {
   gaps(framework: $framework, system: $system, on: $on, status: $status, orderBy: $orderBy, descending: $descending, first: ${SIZE}, after: $after) {
     framework on totalCount summary { status count percentOfApplicable }
     edges { node { requirement { id: localId notation title framework } parent status reason evidence staleEvidence inferred leaf } }
@@ -22,7 +23,8 @@ function Summary({ summary, active, onToggle }) {
     <legend>Status</legend>
     <p class="muted small legend-note">Counts over the framework's requirements with no sub-requirements; tick the statuses to show.</p>
     <div class="chips">
-      ${summary.map((s) => {
+      ${summary.map(({ status: answered, ...s }) => {
+        s.status = notation(answered);
         const id = `status-${s.status.replace(" ", "-")}`;
         return html`<span class="chip">
           <input type="checkbox" id=${id} checked=${active.includes(s.status)} onChange=${() => onToggle(s.status)} />
@@ -46,7 +48,7 @@ export default function Gaps({ params }) {
   const set = (changes) => go("gaps", null, { ...state, ...changes }, { replace: true });
   const filterKey = JSON.stringify(state);
   const pager = usePager(filterKey);
-  const variables = { framework, system: system || null, on, status: status.length ? status : null, orderBy: sort, descending, after: pager.after };
+  const variables = { framework, system: system || null, on, status: status.length ? status.map(enumName) : null, orderBy: sort, descending, after: pager.after };
   const page = useQuery(PAGE, variables, `${filterKey}|${pager.after}`);
   const [downloading, setDownloading] = useState(null);
   async function workbook() {
@@ -101,7 +103,7 @@ export default function Gaps({ params }) {
               ? html`<span class="ev-list">${node.evidence.slice(0, 3).map((id) => html`<${EvidenceLink} id=${id} /> `)}${node.evidence.length > 3 ? html`<span class="muted">+${node.evidence.length - 3}</span>` : ""}</span>`
               : html`<span class="muted">none</span>`}
               ${node.staleEvidence.length ? html`<span class="muted small"> (${node.staleEvidence.length} stale)</span>` : ""}</td>
-            <td data-label="Why" class="small">${node.reason || (node.leaf ? WHY[node.status] || "" : "rolled up from its sub-requirements")}</td>
+            <td data-label="Why" class="small">${node.reason || (node.leaf ? WHY[notation(node.status)] || "" : "rolled up from its sub-requirements")}</td>
           </tr>`)}
         </tbody>
       </table>

@@ -5,6 +5,7 @@ import { gql } from "../lib/api.js";
 import { href, go } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, SelectField, TextField, STATUSES, STATUS_LABELS, useQuery, today } from "../lib/ui.js";
 import { ATTENTION, attentionQuery } from "../lib/attention.js";
+import { notation } from "../lib/terms.js";
 
 const SETUP = "{ frameworks { prefix name title } systems { id: localId name } }";
 const ROWS = `query Rows($framework: String!, $system: String, $on: Date, $after: String) {
@@ -20,8 +21,8 @@ async function allRows(framework, system, on) {
   let summary = null;
   for (;;) {
     const data = await gql(ROWS, { framework, system: system || null, on, after });
-    summary = summary || data.gaps.summary;
-    rows.push(...data.gaps.edges.map((e) => e.node));
+    summary = summary || data.gaps.summary.map((s) => ({ ...s, status: notation(s.status) }));
+    rows.push(...data.gaps.edges.map((e) => ({ ...e.node, status: notation(e.node.status) })));
     if (!data.gaps.pageInfo.hasNextPage) return { rows, summary };
     after = data.gaps.pageInfo.endCursor;
   }

@@ -6,6 +6,7 @@ import { go, href } from "../lib/router.js";
 import {
   PageHeader, Loading, ErrorNotice, TextField, SelectField, ReqLink, EvidenceLink, Chain, Empty, Pager, usePager, useQuery, today,
 } from "../lib/ui.js";
+import { notation, relationship } from "../lib/terms.js";
 
 const DETAIL = `query Requirement($id: String!) { requirement(id: $id) {
   id: localId notation title kind framework scheme text url source rights
@@ -21,10 +22,6 @@ const SEARCH = `query Search($text: String, $framework: String, $after: String) 
   requirements(text: $text, framework: $framework, first: 25, after: $after) { totalCount
     edges { node { id: localId notation title kind framework } } pageInfo { hasNextPage endCursor } } }`;
 
-function predicate(p) {
-  return p.replace(/([A-Z])/g, " $1").toLowerCase();
-}
-
 function Crosswalk({ req }) {
   if (!req.mappings.length) return html`<${Empty}>No mapping to or from this requirement.<//>`;
   return html`<div class="table-wrap"><table class="data crosswalk">
@@ -32,7 +29,7 @@ function Crosswalk({ req }) {
     <thead><tr><th scope="col">Direction</th><th scope="col">Relationship</th><th scope="col">Other requirement</th><th scope="col">Rationale</th><th scope="col">Confidence</th><th scope="col">Source</th><th scope="col">Comment</th></tr></thead>
     <tbody>${req.mappings.map((m) => html`<tr>
       <td data-label="Direction">${m.inverted ? "from the other end" : "from here"}</td>
-      <td data-label="Relationship"><strong>${predicate(m.predicate)}</strong></td>
+      <td data-label="Relationship"><strong>${relationship(m.predicate)}</strong></td>
       <td data-label="Other requirement">${m.object ? html`<${ReqLink} req=${m.object} />` : html`<span class="muted">nothing corresponds</span>`}</td>
       <td data-label="Rationale">${m.rationale || html`<span class="muted">—</span>`}</td>
       <td data-label="Confidence">${m.confidence ?? html`<span class="muted">—</span>`}</td>
@@ -45,7 +42,7 @@ function Dates({ dates }) {
   if (!dates.length) return null;
   return html`<section class="card" aria-labelledby="dates-title"><h2 id="dates-title">Dates of application</h2>
     <ul class="dates">${dates.map((d) => html`<li>
-      <strong>${d.appliesFrom}</strong> ${d.category ? `for ${d.category} systems` : "for every AI system"}${d.part ? ` (${d.part})` : ""}
+      <strong>${d.appliesFrom}</strong> ${d.category ? `for ${notation(d.category)} systems` : "for every AI system"}${d.part ? ` (${d.part})` : ""}
       ${d.replaced.map((r) => html`<span class="muted small"> — replaced ${r.appliesFrom}</span>`)}
       <div class="muted small">${d.note || ""} ${d.source}</div></li>`)}</ul></section>`;
 }
@@ -62,7 +59,7 @@ function Covering({ id, req }) {
     ${items && !items.length && html`<${Empty}>No evidence of this workspace covers it, directly or through mappings.<//>`}
     ${items && html`<ul class="covering">${items.map((c) => html`<li class="covering-item">
       <div class="covering-head"><${EvidenceLink} id=${c.evidence.id} title=${c.evidence.title} />
-        <span class="muted small">${c.evidence.kind}</span> <strong>${c.coverage}</strong>
+        <span class="muted small">${notation(c.evidence.kind)}</span> <strong>${notation(c.coverage)}</strong>
         <span class="muted small">${c.direct ? "linked directly" : "through mappings"}${c.inferred ? ", inferred" : ""}${c.stale ? ", stale" : ""}</span></div>
       ${c.paths.map((p) => html`<${Chain} path=${p} titles=${{ [req.id]: req }} />`)}
     </li>`)}</ul>
@@ -90,7 +87,7 @@ function Search({ params }) {
     </form>
     <${ErrorNotice} error=${error} />
     ${loading && !found && html`<${Loading} />`}
-    ${found && html`<ul class="results">${found.edges.map(({ node }) => html`<li><${ReqLink} req=${node} /> <span class="muted small">${node.kind}</span></li>`)}</ul>
+    ${found && html`<ul class="results">${found.edges.map(({ node }) => html`<li><${ReqLink} req=${node} /> <span class="muted small">${notation(node.kind)}</span></li>`)}</ul>
       <${Pager} pager=${pager} pageInfo=${found.pageInfo} total=${found.totalCount} size=${25} label="Requirements" />`}
   </div>`;
 }
@@ -104,7 +101,7 @@ export default function Requirement({ arg, params }) {
   return html`<div class="requirement-page">
     <nav class="crumbs" aria-label="Place in the framework"><a href=${href("requirement", null, { framework: req.framework })}>${req.scheme}</a>
       ${req.parents.map((p) => html` › <a href=${href("requirement", p.id)}>${p.notation}</a>`)}</nav>
-    <${PageHeader} title=${`${req.notation} ${req.title}`} subtitle=${`${req.kind} · ${req.id}`} />
+    <${PageHeader} title=${`${req.notation} ${req.title}`} subtitle=${`${notation(req.kind)} · ${req.id}`} />
     <div class="grid-2">
       <section class="card" aria-labelledby="text-title"><h2 id="text-title">Text</h2>
         ${req.text ? html`<p class="req-text">${req.text}</p>` : html`<p class="muted">${req.rights}</p>`}

@@ -5,7 +5,7 @@ import { gql } from "../lib/api.js";
 import { session } from "../lib/session.js";
 import { go, href } from "../lib/router.js";
 import { PageHeader, Loading, ErrorNotice, TextField, TextArea, SelectField } from "../lib/ui.js";
-import { AI_CATEGORIES, OPERATOR_ROLES } from "../lib/terms.js";
+import { AI_CATEGORIES, OPERATOR_ROLES, enumName, notation } from "../lib/terms.js";
 
 const LIST = "{ systems { id: localId name roles category generative owner purpose dataUsed nextReview } }";
 const TEXT = ["name", "owner", "purpose", "dataUsed", "nextReview"];
@@ -25,13 +25,13 @@ export default function SystemEdit({ arg }) {
     gql(LIST).then((d) => {
       const s = d.systems.find((one) => one.id === arg);
       if (!s) return setFailure({ code: "NOT_FOUND", message: `no AI system ${arg} in this workspace` });
-      setForm({ ...s, ...Object.fromEntries(TEXT.map((f) => [f, s[f] ?? ""])) });
+      setForm({ ...s, ...Object.fromEntries(TEXT.map((f) => [f, s[f] ?? ""])), roles: s.roles.map(notation), category: notation(s.category) });
     }, setFailure);
   }, [arg]);
   const title = editing ? `Edit ${arg}` : "Add an AI system";
   if (!session.canEdit()) {
     return html`<div><${PageHeader} title=${title} />
-      <div class="notice" role="alert">Your role (${session.viewer().role}) can read but not change the inventory: sign in with an editor token.</div></div>`;
+      <div class="notice" role="alert">Your role (${notation(session.viewer().role)}) can read but not change the inventory: sign in with an editor token.</div></div>`;
   }
   if (!form) return failure ? html`<${ErrorNotice} error=${failure} />` : html`<${Loading} />`;
   const set = (name) => (value) => setForm({ ...form, [name]: value });
@@ -41,7 +41,7 @@ export default function SystemEdit({ arg }) {
     setBusy(true);
     setErrors({});
     setFailure(null);
-    const input = { id: form.id, name: form.name, roles: form.roles, category: form.category, generative: form.generative };
+    const input = { id: form.id, name: form.name, roles: form.roles.map(enumName), category: enumName(form.category), generative: form.generative };
     for (const name of ["owner", "purpose", "dataUsed", "nextReview"]) input[name] = form[name] === "" ? null : form[name];
     try {
       const data = editing

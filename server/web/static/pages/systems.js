@@ -3,6 +3,7 @@ import { html } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { session } from "../lib/session.js";
 import { PageHeader, Loading, ErrorNotice, Empty, useQuery, today, formatDate } from "../lib/ui.js";
+import { notation } from "../lib/terms.js";
 
 const LIST = "{ systems { id: localId name roles category generative owner purpose dataUsed nextReview } }";
 
@@ -26,8 +27,8 @@ export default function Systems() {
         return html`<tr class=${late ? "overdue" : ""}>
           <td data-label="System"><strong>${s.name}</strong> <span class="muted small">${s.id}</span>
             ${s.purpose && html`<div class="small muted">${s.purpose}</div>`}</td>
-          <td data-label="Role">${s.roles.join(", ")}</td>
-          <td data-label="Category">${s.category}${s.generative ? html` <span class="tag">generative</span>` : ""}</td>
+          <td data-label="Role">${s.roles.map(notation).join(", ")}</td>
+          <td data-label="Category">${notation(s.category)}${s.generative ? html` <span class="tag">generative</span>` : ""}</td>
           <td data-label="Owner">${s.owner || html`<span class="muted">—</span>`}</td>
           <td data-label="Next review">${formatDate(s.nextReview)}${late ? html` <span class="status status-overdue">Overdue</span>` : ""}</td>
           <td data-label="Obligations"><a href=${href("applicable", null, { system: s.id })}>EU AI Act timeline</a> · <a href=${href("gaps", null, { framework: "euaiact", system: s.id })}>gaps</a></td>
