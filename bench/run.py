@@ -39,6 +39,7 @@ from bench.synthetic import ON, Organisation, generate
 from grcgraph import paths
 from grcgraph.api import GRCGraph
 from grcgraph.vocab import iris
+from server.types.enums import name_of
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIGURES = ("cold-start", "import", "coverage", "gaps", "write", "throughput", "memory")
@@ -166,7 +167,8 @@ def coverage_in_process(g: GRCGraph, evidence_id: str) -> dict[str, str]:
 
 def coverage_over_http(server: Server, evidence_id: str) -> dict[str, str]:
     rows = server.data(COVERAGE_QUERY, {"ids": [evidence_id], "on": ON.isoformat()})["coverage"]
-    return {row["requirement"]["id"]: row["coverage"] for row in rows}
+    # the level as the engine writes it: PARTIAL -> partial
+    return {row["requirement"]["id"]: row["coverage"].lower().replace("_", " ") for row in rows}
 
 
 def gaps_in_process(g: GRCGraph, framework: str) -> dict[str, tuple[str, set[str], set[str]]]:
@@ -276,11 +278,12 @@ def import_over_http(org: Organisation, data_dir: Path) -> Built:
     `data_dir` (a prepared store; the body limit raised to fit the request): JSON encoding, GraphQL
     input conversion and the import. Every item and link is checked stored."""
     camel = {"collected_on": "collectedOn", "valid_until": "validUntil", "asserted_by": "assertedBy"}
-    items = [
-        {camel.get(k, k): v for k, v in item.items() if k != "links"}
-        | {"links": [{camel.get(k, k): v for k, v in link.items()} for link in item["links"]]}
-        for item in org.evidence
-    ]
+    enums = {"kind", "extent"}  # notations in the rows, enum names in GraphQL: test-result -> TEST_RESULT
+
+    def api(row: dict[str, Any]) -> dict[str, Any]:
+        return {camel.get(k, k): name_of(v) if k in enums and v is not None else v for k, v in row.items() if k != "links"}
+
+    items = [api(item) | {"links": [api(link) for link in item["links"]]} for item in org.evidence]
     limit = str(2 * len(json.dumps(items)) + 10_000)
     with Server(data_dir, WORKSPACE, env={"GRCGRAPH_MAX_BODY_BYTES": limit}) as server:
         began = time.perf_counter()

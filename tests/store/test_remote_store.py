@@ -210,7 +210,7 @@ def test_servers_share_writes_and_tokens(shared: tuple[ApiServer, ApiServer], en
     # a token made through one server works on the other; revoked through the other, refused by both
     made = first.data('mutation { createToken(workspace: "acme", role: READER) { id token } }', token="admin")["createToken"]
     second.tokens["fresh"] = made["token"]
-    assert second.data("{ viewer { role } }", token="fresh")["viewer"]["role"] == "reader"
+    assert second.data("{ viewer { role } }", token="fresh")["viewer"]["role"] == "READER"
     second.data(f'mutation {{ revokeToken(id: "{made["id"]}") {{ revoked }} }}', token="admin")
     first.tokens["fresh"] = made["token"]
     assert first.gql("{ viewer { role } }", token="fresh")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
