@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -322,6 +323,10 @@ def _flush_token_use(base: GRCGraph) -> None:
         log.warning("could not write the tokens' last-used times: %s", error)
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def serve(**options: Any) -> None:
     """`grcgraph serve`: the settings (defaults < $GRCGRAPH_CONFIG < environment < `options`), the
     graph over the store they name with the bundled reference graph loaded, then uvicorn until
@@ -343,6 +348,10 @@ def serve(**options: Any) -> None:
         # the collector no longer walks it on every full collection, which showed as latency spikes.
         gc.collect()
         gc.freeze()
+        # uvicorn stops on SIGTERM, then raises the signal again once its handlers are restored; by
+        # default that ends the process on the spot, so the store would never be closed (nor its
+        # clean-close marker written). As SystemExit the `with` above unwinds and closes it.
+        signal.signal(signal.SIGTERM, _exit_on_terminate)
         uvicorn.run(application, host=settings.host, port=settings.port, log_level="info", access_log=settings.access_log)
 
 

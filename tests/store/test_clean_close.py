@@ -12,6 +12,7 @@ import pytest
 
 from grcgraph.api import GRCGraph
 from grcgraph.store import clean_close, history_file
+from tests.servers import ApiServer
 
 
 @pytest.fixture
@@ -81,3 +82,17 @@ def test_a_cut_marker_is_no_clean_close(tmp_path: Path) -> None:
     (tmp_path / clean_close.MARKER).write_text('{"logs": {', encoding="utf-8")
     assert not clean_close.closed_cleanly(tmp_path)
     assert not (tmp_path / clean_close.MARKER).exists()
+
+
+def test_a_server_stopped_with_sigterm_closes_its_store(tmp_path: Path) -> None:
+    # How a service manager or a container runtime stops `grcgraph serve`: without the close, every
+    # restart would read every log file again.
+    store = tmp_path / "store"
+    _written(store)
+    server = ApiServer("--data-dir", str(store))
+    server.start()
+    assert server.process is not None and not (store / clean_close.MARKER).exists()
+    server.process.send_signal(signal.SIGTERM)
+    assert server.process.wait(timeout=60) == 0
+    server.stop()
+    assert (store / clean_close.MARKER).exists()
