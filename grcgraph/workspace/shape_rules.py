@@ -76,8 +76,9 @@ _DESCRIPTIVE = {SH.name, SH.description, SH.order, SH.group, RDFS.comment, RDFS.
 _NODE_SHAPE_KEYS = {RDF.type, SH.targetClass, SH.property, RDFS.comment, RDFS.label}
 _OTHER_TARGETS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Properties only grcgraph itself writes, outside any input batch (the revision stamp, see
-# grcgraph.revision): shapes targeting their subjects never apply to a batch, and are left to pyshacl.
-_SELF_WRITTEN = frozenset({GRC.revision})
+# grcgraph.revision; a history version's record, see grcgraph.store.history): shapes targeting their
+# subjects never apply to a batch, and are left to pyshacl.
+_SELF_WRITTEN = frozenset({GRC.revision, GRC.record})
 # What pyshacl requires of a well-typed literal's Python value (its datatype constraint, SPARQL 1.1 datatypes).
 _PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
     "http://www.w3.org/2001/XMLSchema#integer": int,
