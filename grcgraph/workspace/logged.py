@@ -97,26 +97,47 @@ def write_logged(
     data: Batch,
     replace: Sequence[str] = (),
     *,
+    linked_to: Sequence[str] = (),
+    link: str = "",
     before: dict[str, str] | None = None,
-    operations: Sequence[str] = (),
     touched: Iterable[str] | None = None,
 ) -> Entry | None:
-    """Remove what the `replace` records said (and run `operations`, deletions of the records in
-    `before`), add `data`, the log entry, the new head and a revision stamp, in one update."""
+    """Replace what the `replace` records (and the records whose `link` names one of `linked_to`:
+    the links of evidence) said with `data`, and add the log entry, the new head and a revision
+    stamp, in one update. `before`: those records' states, when the caller has read them."""
     with write_lock():
-        before = before_states(store, graph, replace) if before is None else before
+        before = before_states(store, graph, replace, linked_to, link) if before is None else before
         entry = prepare(store, graph, data, before)
         # The data goes through a staging graph so that it lands in the same update as the
-        # deletions and the new revision stamp (deleting what is not stored is a no-op).
+        # deletions and the new revision stamp.
         staging = f"{graph}/staging/{uuid.uuid4().hex}"
         store.add_graph(ox.NamedNode(staging))
         if data:
             store.load(data.ntriples(), ox.NamedNode(staging))
-        steps = [f"DELETE WHERE {{ GRAPH <{graph}> {{ {ox.NamedNode(node)} ?p ?o }} }}" for node in replace]
-        steps += list(operations)
-        steps += [f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph}>", f"DROP SILENT GRAPH <{staging}>"]
+        steps = [f"ADD SILENT GRAPH <{staging}> TO GRAPH <{graph}>", *replacing(graph, staging, replace, linked_to, link)]
+        steps.append(f"DROP SILENT GRAPH <{staging}>")
         if entry is not None:
             steps += head_operations(graph, entry)
         revision.stamped_update(store, URIRef(graph), steps, touched)
         committed(store, entry)
         return entry
+
+
+def replacing(graph: str, staging: str, replace: Sequence[str], linked_to: Sequence[str], link: str) -> list[str]:
+    """The deletions of a write, run after its additions: what the replaced records said that the
+    staged data does not say again. In that order a store that applies a request's operations one
+    at a time (Virtuoso does) and stops in the middle of one leaves a record's old and new triples,
+    never neither; the store compares the terms itself, so no value is written into the text."""
+    g = f"GRAPH <{graph}>"
+    steps = []
+    for node in replace:
+        s = ox.NamedNode(node)
+        steps.append(
+            f"DELETE {{ {g} {{ {s} ?p ?o }} }} WHERE {{ {g} {{ {s} ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{staging}> {{ {s} ?p ?o }} }} }}"
+        )
+    kept = f"FILTER NOT EXISTS {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+    steps += [
+        f"DELETE {{ {g} {{ ?s ?p ?o }} }} WHERE {{ {g} {{ ?s {ox.NamedNode(link)} {ox.NamedNode(target)} ; ?p ?o }} {kept} }}"
+        for target in linked_to
+    ]
+    return steps

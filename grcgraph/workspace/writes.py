@@ -42,7 +42,7 @@ from grcgraph.workspace.inputs import (
     uuid5_hex,
     write_lock,
 )
-from grcgraph.workspace.logged import appended_meanwhile, before_states, prepare, write_logged
+from grcgraph.workspace.logged import appended_meanwhile, prepare, write_logged
 from grcgraph.workspace.reads import WorkspaceReads
 from grcgraph.workspace.shape_rules import workspace_rules
 
@@ -236,12 +236,7 @@ class Workspace(WorkspaceReads):
         write may change, for the revision log (None: unknown)."""
         with write_lock():
             graph = str(self.graph)
-            before = before_states(self.store, graph, replace, remove_links_of, _EVIDENCE_OF)
-            operations = [
-                f"DELETE {{ GRAPH <{graph}> {{ ?l ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?l <{GRC.evidence}> <{node}> ; ?p ?o }} }}"
-                for node in remove_links_of
-            ]
-            write_logged(self.store, graph, data, replace, before=before, operations=operations, touched=touched)
+            write_logged(self.store, graph, data, replace, linked_to=remove_links_of, link=_EVIDENCE_OF, touched=touched)
 
     def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
