@@ -165,10 +165,14 @@ def coverage_in_process(g: GRCGraph, evidence_id: str) -> dict[str, str]:
     return {g.catalog.ref(iri).curie: entry.status for iri, entry in g.covered([evidence_id], on=ON).items()}
 
 
+def engine_notation(name: str) -> str:
+    """An enum value as the API answers it, as the engine writes it: PARTIAL -> partial, NOT_APPLICABLE -> not applicable."""
+    return name.lower().replace("_", " ")
+
+
 def coverage_over_http(server: Server, evidence_id: str) -> dict[str, str]:
     rows = server.data(COVERAGE_QUERY, {"ids": [evidence_id], "on": ON.isoformat()})["coverage"]
-    # the level as the engine writes it: PARTIAL -> partial
-    return {row["requirement"]["id"]: row["coverage"].lower().replace("_", " ") for row in rows}
+    return {row["requirement"]["id"]: engine_notation(row["coverage"]) for row in rows}
 
 
 def gaps_in_process(g: GRCGraph, framework: str) -> dict[str, tuple[str, set[str], set[str]]]:
@@ -190,10 +194,7 @@ def gaps_over_http(server: Server, framework: str) -> dict[str, tuple[str, set[s
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
-    # the status as the engine writes it: NOT_APPLICABLE -> not applicable
-    return {
-        row["requirement"]["id"]: (row["status"].lower().replace("_", " "), set(row["evidence"]), set(row["staleEvidence"])) for row in rows
-    }
+    return {row["requirement"]["id"]: (engine_notation(row["status"]), set(row["evidence"]), set(row["staleEvidence"])) for row in rows}
 
 
 # --- building an organisation through the public interfaces ------------------------------------

@@ -41,7 +41,18 @@ import httpx
 import networkx as nx
 
 from bench.load import measure as run_load
-from bench.run import COVERAGE_QUERY, FLOOR_QUERY, Figure, MismatchError, baseline_graph, machine, percentiles, render, shacl_baseline
+from bench.run import (
+    COVERAGE_QUERY,
+    FLOOR_QUERY,
+    Figure,
+    MismatchError,
+    baseline_graph,
+    engine_notation,
+    machine,
+    percentiles,
+    render,
+    shacl_baseline,
+)
 from bench.server import Server, cli
 from bench.synthetic import ON, generate
 from grcgraph.api import GRCGraph
@@ -82,7 +93,7 @@ def without_systems(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def covered_ids(data: dict[str, Any]) -> dict[str, str]:
-    return {row["requirement"]["id"]: row["coverage"] for row in data["coverage"]}
+    return {row["requirement"]["id"]: engine_notation(row["coverage"]) for row in data["coverage"]}
 
 
 def in_process_coverage(g: GRCGraph, evidence_id: str) -> dict[str, str]:

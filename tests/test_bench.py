@@ -174,8 +174,9 @@ def test_a_baseline_past_its_budget_is_stopped_and_says_so() -> None:
         ["bench.hostile", "--samples", "3"],
         ["bench.soak", "--sizes", "60", "--seconds", "2", "--clients", "4"],
         ["bench.measurements", "--sizes", "60"],
+        ["bench.scale", "--quick", "--budget", "20"],
     ],
-    ids=["writes", "reads", "http_overhead", "hostile", "soak", "measurements"],
+    ids=["writes", "reads", "http_overhead", "hostile", "soak", "measurements", "scale"],
 )
 def test_micro_benchmark_runs(args: list[str]) -> None:
     done = subprocess.run(
