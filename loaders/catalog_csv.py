@@ -21,25 +21,12 @@ from grcgraph.loaders.table import Row, problem_at, read_table
 from grcgraph.model import FieldPath, Problem
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
+from grcgraph.vocab.terms import REQUIREMENT_KINDS
 
 COLUMNS = ("id", "kind", "parent", "notation", "title", "text", "url", "refines", "risks", "actor_tasks", "source")
 REQUIRED_COLUMNS = ("id", "kind", "title")
 
-KINDS: dict[str, URIRef] = {
-    "Clause": GRC.Clause,
-    "ControlArea": GRC.ControlArea,
-    "Control": GRC.Control,
-    "ControlEnhancement": GRC.ControlEnhancement,
-    "Chapter": GRC.Chapter,
-    "Section": GRC.Section,
-    "Article": GRC.Article,
-    "Paragraph": GRC.Paragraph,
-    "Annex": GRC.Annex,
-    "Function": GRC.Function,
-    "Category": GRC.Category,
-    "Subcategory": GRC.Subcategory,
-    "GenAIAction": GRC.GenAIAction,
-}
+KINDS = REQUIREMENT_KINDS  # the class a row's kind names
 
 HEADER_REQUIRED = ("scheme", "prefix", "namespace", "framework", "framework_title", "version", "title", "rights", "sources")
 HEADER_OPTIONAL = ("publisher", "issued", "url", "license", "profile_of", "risks")

@@ -75,21 +75,7 @@ KIND_ORDER = (
     "Subcategory",
     "GenAIAction",
 )
-REQUIREMENT_KINDS: dict[str, URIRef] = {
-    "Clause": GRC.Clause,
-    "ControlArea": GRC.ControlArea,
-    "Control": GRC.Control,
-    "ControlEnhancement": GRC.ControlEnhancement,
-    "Chapter": GRC.Chapter,
-    "Section": GRC.Section,
-    "Article": GRC.Article,
-    "Paragraph": GRC.Paragraph,
-    "Annex": GRC.Annex,
-    "Function": GRC.Function,
-    "Category": GRC.Category,
-    "Subcategory": GRC.Subcategory,
-    "GenAIAction": GRC.GenAIAction,
-}
+REQUIREMENT_KINDS: dict[str, URIRef] = {kind: GRC[kind] for kind in KIND_ORDER}
 
 
 def is_true(lexical: object) -> bool:

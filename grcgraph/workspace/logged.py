@@ -129,15 +129,16 @@ def replacing(graph: str, staging: str, replace: Sequence[str], linked_to: Seque
     at a time (Virtuoso does) and stops in the middle of one leaves a record's old and new triples,
     never neither; the store compares the terms itself, so no value is written into the text."""
     g = f"GRAPH <{graph}>"
+
+    def unless_staged(subject: str) -> str:
+        return f"FILTER NOT EXISTS {{ GRAPH <{staging}> {{ {subject} ?p ?o }} }}"
+
     steps = []
     for node in replace:
         s = ox.NamedNode(node)
-        steps.append(
-            f"DELETE {{ {g} {{ {s} ?p ?o }} }} WHERE {{ {g} {{ {s} ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{staging}> {{ {s} ?p ?o }} }} }}"
-        )
-    kept = f"FILTER NOT EXISTS {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
+        steps.append(f"DELETE {{ {g} {{ {s} ?p ?o }} }} WHERE {{ {g} {{ {s} ?p ?o }} {unless_staged(str(s))} }}")
     steps += [
-        f"DELETE {{ {g} {{ ?s ?p ?o }} }} WHERE {{ {g} {{ ?s {ox.NamedNode(link)} {ox.NamedNode(target)} ; ?p ?o }} {kept} }}"
+        f"DELETE {{ {g} {{ ?s ?p ?o }} }} WHERE {{ {g} {{ ?s {ox.NamedNode(link)} {ox.NamedNode(target)} ; ?p ?o }} {unless_staged('?s')} }}"
         for target in linked_to
     ]
     return steps
