@@ -25,8 +25,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from grcgraph.api import GRCGraph
 from grcgraph.model import EvidenceInput, EvidenceLinkInput
+from grcgraph.store.batch import Batch
+from grcgraph.store.history import Entry
+from grcgraph.store.journal import BulkStore, bulk_insert
 from grcgraph.workspace import logged, writes
 
 REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2", "A.2.3", "iso42001:A.5.2", "Art. 9(1)"]
@@ -35,13 +40,19 @@ REQUIREMENTS = ["A.6.2.8", "Art. 12(1)", "iso27001:A.8.15", "GOVERN 1.1", "A.2.2
 @contextlib.contextmanager
 def history_off() -> Iterator[None]:
     """Writes as they were before the history: no entry is built, stored or synced."""
-    saved = logged.prepare, writes.prepare, logged.committed
-    logged.prepare = writes.prepare = lambda *_args, **_kw: None  # type: ignore[assignment]
+
+    def bulk_unlogged(store: BulkStore, graph: str, data: Batch, finish: Callable[[Entry | None], None]) -> None:
+        bulk_insert(store, data, ox.NamedNode(graph))
+        finish(None)
+
+    saved = logged.prepare, writes.bulk_logged, logged.committed
+    logged.prepare = lambda *_args, **_kw: None  # type: ignore[assignment]
+    writes.bulk_logged = bulk_unlogged  # type: ignore[assignment]
     logged.committed = lambda *_args, **_kw: None  # type: ignore[assignment]
     try:
         yield
     finally:
-        logged.prepare, writes.prepare, logged.committed = saved
+        logged.prepare, writes.bulk_logged, logged.committed = saved
 
 
 def items(count: int, prefix: str = "e") -> list[EvidenceInput]:

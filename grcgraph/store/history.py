@@ -23,11 +23,11 @@ import datetime as dt
 import functools
 import getpass
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import orjson
 import pyoxigraph as ox
 
 from grcgraph.model import FieldPath
@@ -106,7 +106,9 @@ class Entry:
             "operation": self.operation,
             "changes": [[c.record, c.before, c.after] for c in sorted(self.changes, key=lambda c: c.record)],
         }
-        return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        # Byte for byte `json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`,
+        # at an eighth of its cost (tests/workspace/test_history.py compares the two).
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
@@ -122,7 +124,7 @@ class Entry:
 
     @classmethod
     def from_line(cls, line: bytes) -> Entry:
-        data = json.loads(line)
+        data = orjson.loads(line)
         body = data["entry"]
         changes = [Change(str(r), str(b), str(a)) for r, b, a in body["changes"]]
         return cls(
@@ -241,6 +243,13 @@ def new_entry(store: GraphStore, graph: str, operation: str, found: list[Change]
     sequence, previous = head(store, graph)
     now = canonical_time(dt.datetime.now(dt.UTC))
     return Entry(graph, sequence + 1, previous, now, current_agent(), operation, found).seal()
+
+
+def entry_subjects(graph: str, sequence: int, agent: str, changed: int) -> list[str]:
+    """The subjects `add_entry` writes for entry `sequence` of `changed` records (its agent's too),
+    known before the entry is made: a bulk load journals its subjects before it starts."""
+    activity = entry_iri(graph, sequence)
+    return [activity, agent_iri(graph, agent), *(f"{activity}/{index}" for index in range(changed))]
 
 
 def canonical_time(when: dt.datetime) -> str:

@@ -14,7 +14,6 @@ serialises the next piece.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+import orjson
 import pyoxigraph as ox
 
 from grcgraph.store.batch import Batch
@@ -79,7 +79,12 @@ def bulk_insert(store: BulkStore, batch: Batch, graph: ox.NamedNode) -> None:
     """Bulk-load `batch` (new subjects only) into `graph`: all of it, or, after a failure or a crash,
     none of it."""
     subjects = list(batch.nodes)
-    pieces = batch.ntriples_chunks(piece_size(len(subjects)))
+    bulk_insert_pieces(store, subjects, batch.ntriples_chunks(piece_size(len(subjects))), graph)
+
+
+def bulk_insert_pieces(store: BulkStore, subjects: list[str], pieces: Iterable[bytes], graph: ox.NamedNode) -> None:
+    """`bulk_insert` of N-Triples `pieces` whose subjects are `subjects` (all new), made while the
+    load runs: a piece is asked for when a loader is free, so its making overlaps the loads."""
     if store.path is None:  # in memory: nothing outlives the process, so no journal
         try:
             load_pieces(store, pieces, graph)
@@ -89,8 +94,8 @@ def bulk_insert(store: BulkStore, batch: Batch, graph: ox.NamedNode) -> None:
         return
     journal = store.path / JOURNAL
     staged = journal.with_suffix(".tmp")
-    with staged.open("w", encoding="utf-8") as out:
-        json.dump({"graph": graph.value, "subjects": subjects}, out)
+    with staged.open("wb") as out:
+        out.write(orjson.dumps({"graph": graph.value, "subjects": subjects}))
         out.flush()
         os.fsync(out.fileno())
     staged.replace(journal)  # the journal exists whole or not at all
@@ -123,7 +128,7 @@ def recover(store: BulkStore) -> bool:
     journal.with_suffix(".tmp").unlink(missing_ok=True)  # a journal never completed: no load began
     if not journal.exists():
         return False
-    entry = json.loads(journal.read_text(encoding="utf-8"))
+    entry = orjson.loads(journal.read_bytes())
     _undo(store, ox.NamedNode(entry["graph"]), entry["subjects"])  # NamedNode raises on a non-IRI
     store.flush()
     journal.unlink()

@@ -31,6 +31,7 @@ from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, XSD_DOUBLE
 from grcgraph.vocab import aims_terms as terms
 from grcgraph.vocab.namespace import GRC
 from grcgraph.workspace.aims_reads import LABELS, AIMSReads, time_text
+from grcgraph.workspace.hygiene import multi_line, single_line
 from grcgraph.workspace.inputs import bad_id
 
 if TYPE_CHECKING:
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 _TITLE, _DESCRIPTION, _IDENTIFIER = str(DCTERMS.title), str(DCTERMS.description), str(DCTERMS.identifier)
+# Fields of prose, which take tab and line breaks; every other text is one line (grcgraph/workspace/hygiene.py).
+_MULTI_LINE = {
+    _DESCRIPTION,
+    *(
+        str(p)
+        for p in (GRC.intendedUse, GRC.foreseeableMisuse, GRC.mitigation, GRC.conditions, GRC.outcome, GRC.rootCause, GRC.verification)
+    ),
+}
 
 
 def number(value: object) -> float | None:
@@ -95,14 +104,16 @@ class RecordBuilder:
             if required:
                 self.fault(path, "is required" if value is None else "is empty")
             return
-        node.add(str(prop), Lit(value.strip()))
+        checked = (multi_line if str(prop) in _MULTI_LINE else single_line)(value, path, self.problems)
+        if checked is not None:
+            node.add(str(prop), Lit(checked.strip()))
 
     def texts(self, node: Node, prop: URIRef, values: Sequence[str], path: FieldPath) -> None:
         for index, value in enumerate(values):
             if not value or not value.strip():
                 self.fault(path / index, "is empty")
-            else:
-                node.add(str(prop), Lit(value.strip()))
+            elif (checked := single_line(value, path / index, self.problems)) is not None:
+                node.add(str(prop), Lit(checked))
 
     def scale(self, node: Node, prop: URIRef, value: int | None, path: FieldPath, *, required: bool = False) -> None:
         top = self.settings.risk_scale

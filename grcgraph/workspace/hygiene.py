@@ -13,9 +13,12 @@ from grcgraph.model import FieldPath, Problem
 
 # C0 and C1 controls and DEL; U+2028/2029 (line and paragraph separators); the bidirectional
 # embeddings, overrides and isolates (U+202A-202E, U+2066-2069) and marks (U+200E, U+200F, U+061C).
+# Lone surrogates (U+D800-DFFF: a JSON body may hold "\\ud800") are no characters: UTF-8 cannot
+# hold them, so neither can the store.
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-SINGLE_LINE_FAULT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-MULTI_LINE_FAULT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+_SURROGATES = "\ud800-\udfff"
+SINGLE_LINE_FAULT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}{_SURROGATES}]")
+MULTI_LINE_FAULT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
 LOCATION_SCHEMES = ("https", "http", "file", "s3", "urn", "doi")
 
 
@@ -33,7 +36,7 @@ def single_line(value: str | None, path: FieldPath, problems: list[Problem]) -> 
         problems.append(
             Problem(
                 f"holds {_named(found.group())} at character {found.start() + 1}: a one-line field takes no control characters "
-                "(tab and line breaks included) and no bidirectional controls",
+                "(tab and line breaks included), no bidirectional controls and no lone surrogates",
                 path,
             )
         )
@@ -51,7 +54,7 @@ def multi_line(value: str | None, path: FieldPath, problems: list[Problem]) -> s
         problems.append(
             Problem(
                 f"holds {_named(found.group())} at character {found.start() + 1}: text takes tab and line breaks, "
-                "no other control characters and no bidirectional controls",
+                "no other control characters, no bidirectional controls and no lone surrogates",
                 path,
             )
         )

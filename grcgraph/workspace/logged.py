@@ -10,10 +10,10 @@ triples, and the operation is the name of the public write method that made it (
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,8 +22,23 @@ from rdflib import URIRef
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
-from grcgraph.store.history import Entry, add_entry, changes, head_operations, new_entry, node_state, quad_line, state_text, text
+from grcgraph.store.history import (
+    Entry,
+    add_entry,
+    canonical_time,
+    changes,
+    current_agent,
+    entry_subjects,
+    head,
+    head_operations,
+    new_entry,
+    node_state,
+    quad_line,
+    state_text,
+    text,
+)
 from grcgraph.store.history_file import log_file
+from grcgraph.store.journal import BulkStore, bulk_insert_pieces, piece_size
 from grcgraph.workspace.inputs import after_release, current_operation, write_lock
 
 
@@ -68,27 +83,49 @@ def committed(store: GraphStore, entry: Entry | None) -> None:
         after_release(lambda: file.sync_to(offset))
 
 
-@contextlib.contextmanager
-def appended_meanwhile(store: GraphStore, entry: Entry | None) -> Iterator[None]:
-    """`committed`, begun before the store has the entry: the body (a bulk load, which leaves this
-    thread waiting on the store's loaders) runs while another thread appends the entry to the log
-    file, and the sync follows once the body has committed. If the body fails, the line is taken
-    back, since a line in the file is a write the store is given at its next open; a crash before
-    that is the same as a crash after the store's commit and before the acknowledgement."""
-    file = log_file(store_directory(store), entry.graph) if entry is not None else None
-    if entry is None or file is None:
-        yield
-        return
+def bulk_logged(store: BulkStore, graph: str, data: Batch, finish: Callable[[Entry], None]) -> Entry:
+    """Add `data` (new records only: nothing before them) and its log entry in one journaled bulk
+    load, then `finish(entry)` (the head and the revision stamp) and append the entry to the log
+    file. The entry is made while the store's loaders take the records (made first, it left them
+    idle for a third of an import), and its line is written to the log file during the load; the
+    sync follows once everything has committed. If anything fails, the line is taken back, since a
+    line in the file is a write the store is given at its next open."""
+    nodes = list(data)
+    sequence, previous = head(store, graph)
+    agent, operation = current_agent(), current_operation()
+    planned = entry_subjects(graph, sequence + 1, agent, len(nodes))
+    size = piece_size(len(nodes) + len(planned))
+    file = log_file(store_directory(store), graph)
+    made: list[Entry] = []
+    appending: list[Future[int]] = []
+
+    def pieces(pool: ThreadPoolExecutor) -> Iterator[bytes]:
+        for first in range(0, len(nodes), size):
+            yield ("\n".join(node_state(node) for node in nodes[first : first + size]) + "\n").encode("utf-8")
+        now = canonical_time(dt.datetime.now(dt.UTC))
+        found = changes({}, {node.iri: node.text or "" for node in nodes})
+        entry = Entry(graph, sequence + 1, previous, now, agent, operation, found).seal()
+        made.append(entry)
+        if file is not None:
+            appending.append(pool.submit(file.append, entry))
+        log = Batch()
+        add_entry(log, entry)
+        if list(log.nodes) != planned:  # the journal would not undo what the load adds
+            raise RuntimeError(f"history entry {entry.sequence} has other subjects than its journal")
+        yield from log.ntriples_chunks(size)
+
     with ThreadPoolExecutor(1, thread_name_prefix="grcgraph-log-append") as pool:
-        appending = pool.submit(file.append, entry)
         try:
-            yield
+            bulk_insert_pieces(store, [node.iri for node in nodes] + planned, pieces(pool), ox.NamedNode(graph))
+            finish(made[0])
         except BaseException:
-            offset = appending.result()
-            file.take_back(offset - len(entry.line()))
+            if file is not None and appending:
+                file.take_back(appending[0].result() - len(made[0].line()))
             raise
-        offset = appending.result()
-    after_release(lambda: file.sync_to(offset))
+    if file is not None and appending:
+        offset = appending[0].result()
+        after_release(lambda: file.sync_to(offset))
+    return made[0]
 
 
 def write_logged(

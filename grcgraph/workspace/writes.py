@@ -25,7 +25,7 @@ from grcgraph.model import AISystemInput, EvidenceInput, EvidenceLinkInput, Fiel
 from grcgraph.store import revision
 from grcgraph.store.batch import XSD_BOOLEAN, XSD_DATE, XSD_DATETIME, Batch, Lit, collector_paused
 from grcgraph.store.history import Entry, head_operations
-from grcgraph.store.journal import BulkStore, bulk_insert
+from grcgraph.store.journal import BulkStore
 from grcgraph.vocab import iris
 from grcgraph.vocab.namespace import GRC
 from grcgraph.vocab.terms import AI_CATEGORIES, EVIDENCE_KINDS, EXTENTS
@@ -42,7 +42,7 @@ from grcgraph.workspace.inputs import (
     uuid5_hex,
     write_lock,
 )
-from grcgraph.workspace.logged import appended_meanwhile, prepare, write_logged
+from grcgraph.workspace.logged import bulk_logged, write_logged
 from grcgraph.workspace.reads import WorkspaceReads
 from grcgraph.workspace.shape_rules import workspace_rules
 
@@ -243,16 +243,13 @@ class Workspace(WorkspaceReads):
         `journal.bulk_insert` makes it all or nothing across a crash). The history entry is part of
         the load (new records: nothing before them)."""
         with write_lock():
-            entry = prepare(self.store, str(self.graph), data, {})
-            with appended_meanwhile(self.store, entry):  # the log file's line is written during the load
-                bulk_insert(store, data, ox.NamedNode(str(self.graph)))
-                self._after_bulk_write(touched, entry)
+            bulk_logged(store, str(self.graph), data, lambda entry: self._after_bulk_write(touched, entry))
 
     def _after_bulk_write(self, touched: Iterable[str] | None = None, entry: Entry | None = None) -> None:
         """Called once a bulk load is committed: what `_write` does for every other write after its
         changes (stamping the workspace's revision, setting the log head) belongs here too. Under
         the write lock, so that the stamp follows the one before the load (see
-        revision.chained_operations). The log file's copy is `appended_meanwhile`'s."""
+        revision.chained_operations). The log file's copy is `bulk_logged`'s."""
         heads = head_operations(str(self.graph), entry) if entry is not None else []
         revision.stamped_update(self.store, self.graph, heads, touched)
 

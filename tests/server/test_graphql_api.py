@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import uuid
 import warnings
 from typing import Any
 
 import pyoxigraph as ox
+import pytest
 from graphql import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -337,3 +339,16 @@ def test_graphql_takes_and_gives_every_field_an_evidence_file_has(store: GraphSt
             "system": "credit",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "mutation", ['createEvidence(input: {id: "s1", title: $t, kind: POLICY})', 'createRisk(input: {id: "r1", title: $t})']
+)
+def test_a_lone_surrogate_is_refused_naming_its_field(store: GraphStore, mutation: str) -> None:
+    """A JSON body may hold "\\ud800", which no store can hold: refused as input, not failed as a write."""
+    workspace = f"surrogate-{uuid.uuid4().hex[:8]}"
+    result = as_editor(store, workspace, f"mutation($t: String!) {{ {mutation} {{ id }} }}", {"t": "Bad \ud800 title"})
+    assert result.errors is not None
+    assert result.errors[0].message.startswith("input.title: holds U+D800 at character 5")
+    api = GRCGraph(store, workspace)
+    assert not api.has_evidence("s1") and not api.has_record("risk", "r1")

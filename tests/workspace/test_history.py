@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import json
 import shutil
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyshacl import validate
 from rdflib import RDF, Graph, URIRef
 
@@ -21,7 +24,7 @@ from grcgraph.api import GRCGraph
 from grcgraph.errors import DataError
 from grcgraph.model import EvidenceInput, EvidenceLinkInput
 from grcgraph.store import history_file
-from grcgraph.store.history import entries
+from grcgraph.store.history import Change, Entry, entries
 from grcgraph.vocab.namespace import GRC
 from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 from grcgraph.workspace.tokens import TOKEN_GRAPH
@@ -271,3 +274,23 @@ def test_file_digests_are_taken_at_import_and_rechecked(tmp_path: Path) -> None:
         (problem,) = error.value.problems
         assert problem.file == str(wrong) and problem.line == 2 and "is not the SHA-256" in problem.message
         assert not graph.has_evidence("other")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60), st.text(max_size=60)), max_size=5), st.text(max_size=20))
+def test_the_canonical_form_is_the_standard_librarys(changes: list[tuple[str, str, str]], agent: str) -> None:
+    """An entry's hash covers its canonical JSON: compact, keys sorted, UTF-8 unescaped, as the
+    standard library writes it (the form every stored hash was made from)."""
+    entry = Entry("urn:g", 7, "0" * 64, "2026-12-04T10:00:00Z", agent, "put_evidence", [Change(*c) for c in changes])
+    body = {
+        "graph": entry.graph,
+        "sequence": entry.sequence,
+        "previous": entry.previous,
+        "time": entry.time,
+        "agent": entry.agent,
+        "operation": entry.operation,
+        "changes": [[c.record, c.before, c.after] for c in sorted(entry.changes, key=lambda c: c.record)],
+    }
+    assert entry.canonical() == json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    read = Entry.from_line(entry.seal().line())
+    assert (read.canonical(), read.hash) == (entry.sealed, entry.hash)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from grcgraph.errors import NotFoundError
 from grcgraph.model import EvidenceInput, EvidenceLinkInput
 from grcgraph.store import history_file, journal
 from grcgraph.store.history import Entry
-from grcgraph.workspace import writes
+from grcgraph.workspace import logged
 from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
 
@@ -60,14 +61,15 @@ def test_a_bulk_import_that_fails_takes_its_line_back(tmp_path: Path, monkeypatc
         path = _log(graph, store)
         before = path.read_bytes()
 
-        def failing(*_args: Any, **_kwargs: Any) -> None:
+        def failing(_store: Any, _subjects: Any, pieces: Iterable[bytes], _graph: Any) -> None:
+            list(pieces)  # the entry is made as the pieces are
             deadline = time.monotonic() + 60
             while path.stat().st_size == len(before) and time.monotonic() < deadline:
                 time.sleep(0.01)  # the line is being appended meanwhile: fail once it is there
             assert path.stat().st_size > len(before)
             raise OSError("store gone")
 
-        monkeypatch.setattr(writes, "bulk_insert", failing)
+        monkeypatch.setattr(logged, "bulk_insert_pieces", failing)
         with pytest.raises(OSError, match="store gone"):
             graph.put_evidence(_items())
         assert path.read_bytes() == before
@@ -83,6 +85,7 @@ def test_a_bulk_import_that_fails_takes_its_line_back(tmp_path: Path, monkeypatc
 
 _KILLED_AFTER_LOAD = """
 import os, sys, time
+from collections.abc import Iterable
 from pathlib import Path
 from grcgraph.api import GRCGraph
 from grcgraph.model import EvidenceInput, EvidenceLinkInput
