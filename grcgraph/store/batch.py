@@ -127,14 +127,19 @@ def stored_form(value: str, datatype: str) -> str:
     return value
 
 
+def escaped(text: str) -> str:
+    """`text` as the content of an N-Triples string literal, escaped as the store writes it back."""
+    if _ESCAPED.search(text):
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return text
+
+
 def term_text(value: Term) -> str:
     """A term in N-Triples, escaped as the store writes it back."""
     if isinstance(value, Lit):
         # str.replace, not str.translate: a history entry's literals are long, and translate's
         # per-character table took three quarters of a 10,000-item import's load.
-        text = value.value
-        if _ESCAPED.search(text):
-            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        text = escaped(value.value)
         if value.datatype == XSD_STRING:
             return f'"{text}"'
         return f'"{stored_form(text, value.datatype)}"^^<{value.datatype}>'

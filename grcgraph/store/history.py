@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import functools
 import getpass
 import hashlib
 import re
@@ -32,7 +31,7 @@ import pyoxigraph as ox
 
 from grcgraph.model import FieldPath
 from grcgraph.store.base import GraphStore
-from grcgraph.store.batch import RDF_TYPE, XSD_DATETIME, Batch, Lit, Node, term_text
+from grcgraph.store.batch import RDF_TYPE, XSD_DATETIME, Batch, Lit, Node, escaped, term_text
 from grcgraph.vocab.namespace import GRC
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -199,18 +198,22 @@ def changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[Change]
     return found
 
 
-@functools.lru_cache(maxsize=64)
-def _records_named(graph_base: str) -> re.Pattern[str]:
-    """IRIs under `graph_base` in N-Triples text (only those: most IRIs of a state are predicates)."""
-    return re.compile(f"<({re.escape(graph_base)}[^>]*)>")
-
-
-def concerns(graph_base: str, change: Change) -> set[str]:
-    """The records of the graph a change names besides its own (a link names its evidence and system)."""
-    pattern = _records_named(graph_base)
-    named = {iri for text in (change.before, change.after) if text for iri in pattern.findall(text)}
+def concerns(graph_base: str, change: Change) -> list[str]:
+    """The records of the graph a change names besides its own (a link names its evidence and
+    system), sorted: the IRIs under `graph_base` in object position ("> <" before them; a state's
+    subject opens its lines and no predicate is under the base). Found with `str.find`: a regular
+    expression over the states' literals took a tenth of a bulk import."""
+    marker = f"> <{graph_base}"
+    named = set()
+    for text in (change.before, change.after):
+        start = text.find(marker)
+        while start >= 0:
+            start += 3
+            end = text.find(">", start)
+            named.add(text[start:end])
+            start = text.find(marker, end)
     named.discard(change.record)
-    return named
+    return sorted(named)
 
 
 def head(store: GraphStore, graph: str) -> tuple[int, str]:
@@ -279,15 +282,16 @@ def add_entry(data: Batch, entry: Entry) -> None:
     # whose number is what the store's load time follows.
     base = graph_base_of(graph)
     generated = f"<{PROV}wasGeneratedBy> <{node.iri}> ."
+    root = FieldPath()
     for index, change in enumerate(entry.changes):
         iri = f"{node.iri}/{index}"
-        version = data.node(iri, _VERSION, FieldPath())
+        version = data.node(iri, _VERSION, root)
         lines = [f"<{iri}> {generated}", f"<{iri}> <{_RECORD}> <{change.record}> ."]
         if change.before:
-            lines.append(f"<{iri}> <{_BEFORE}> {term_text(Lit(change.before))} .")
+            lines.append(f'<{iri}> <{_BEFORE}> "{escaped(change.before)}" .')
         if change.after:
-            lines.append(f"<{iri}> <{_AFTER}> {term_text(Lit(change.after))} .")
-        lines += [f"<{iri}> <{_CONCERNS}> <{other}> ." for other in sorted(concerns(base, change))]
+            lines.append(f'<{iri}> <{_AFTER}> "{escaped(change.after)}" .')
+        lines += [f"<{iri}> <{_CONCERNS}> <{other}> ." for other in concerns(base, change)]
         version.text = "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
 from grcgraph.store.history import (
+    Change,
     Entry,
     add_entry,
     canonical_time,
@@ -90,7 +91,7 @@ def bulk_logged(store: BulkStore, graph: str, data: Batch, finish: Callable[[Ent
     idle for a third of an import), and its line is written to the log file during the load; the
     sync follows once everything has committed. If anything fails, the line is taken back, since a
     line in the file is a write the store is given at its next open."""
-    nodes = list(data)
+    nodes = list(data.nodes.values())  # not list(data): its length hint counts every triple
     sequence, previous = head(store, graph)
     agent, operation = current_agent(), current_operation()
     planned = entry_subjects(graph, sequence + 1, agent, len(nodes))
@@ -103,7 +104,7 @@ def bulk_logged(store: BulkStore, graph: str, data: Batch, finish: Callable[[Ent
         for first in range(0, len(nodes), size):
             yield ("\n".join(node_state(node) for node in nodes[first : first + size]) + "\n").encode("utf-8")
         now = canonical_time(dt.datetime.now(dt.UTC))
-        found = changes({}, {node.iri: node.text or "" for node in nodes})
+        found = [Change(node.iri, "", node.text or "") for node in sorted(nodes, key=lambda node: node.iri)]  # all new
         entry = Entry(graph, sequence + 1, previous, now, agent, operation, found).seal()
         made.append(entry)
         if file is not None:
