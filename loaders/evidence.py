@@ -167,6 +167,7 @@ def _item_lines(text: str, count: int) -> list[int]:
     start = re.search(r'"evidence"\s*:\s*\[', text) if text.lstrip().startswith("{") else re.search(r"\[", text)
     lines: list[int] = []
     position = start.end() if start else len(text)
+    line, counted = 1, 0  # the line of `counted`: counted on from the last item, not from the start (quadratic)
     while len(lines) < count and position < len(text):
         while position < len(text) and text[position] in " \t\r\n,":
             position += 1
@@ -174,7 +175,9 @@ def _item_lines(text: str, count: int) -> list[int]:
             _value, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError:
             break
-        lines.append(text.count("\n", 0, position) + 1)
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
         position = end
     return lines + [1] * (count - len(lines))
 

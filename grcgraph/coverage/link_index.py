@@ -100,6 +100,9 @@ class _Snapshot:
     groups: dict[GroupKey, _Group]  # per requirement, system and extent
     combined: dict[GroupKey, _Group]  # per requirement and extent, every system together (no system asked for)
     plans: dict[tuple[object, ...], Plan]  # what does not depend on the date asked, per question
+    # An earlier snapshot's plans, and the requirements whose groups changed since: a plan asked
+    # again after a write is that plan with only the targets those requirements reach worked out anew.
+    carried: tuple[dict[tuple[object, ...], Plan], frozenset[str]] | None = None
 
 
 class LinkIndex:
@@ -113,6 +116,7 @@ class LinkIndex:
         self._lock = threading.Lock()
         self.builds = 0  # how many times every link was read from the store (tests check invalidation with it)
         self.patches = 0  # how many times writes of this process were applied to the links held
+        self.carried = 0  # how many plans were an earlier snapshot's with only the targets a write reaches redone
         self._counted: tuple[_Snapshot | None, int, int] = (None, 0, 0)  # (snapshot, reach entries, bytes) last estimated
 
     # --- reading the store ------------------------------------------------------------------
@@ -201,7 +205,7 @@ class LinkIndex:
         each): a new snapshot sharing what did not change, so readers of `old` are not disturbed."""
         self.patches += 1
         if not touched:  # a write that changes no links (an AI system, the Statement of Applicability)
-            return _Snapshot(stamp, old.by_evidence, old.expiry, old.groups, old.combined, old.plans)
+            return _Snapshot(stamp, old.by_evidence, old.expiry, old.groups, old.combined, old.plans, old.carried)
         ws = self.workspace
         fresh = ws.links_many(touched)
         fresh_expiry = ws.expiry(touched)
@@ -245,7 +249,9 @@ class LinkIndex:
                     kept[:] = heapq.merge(list(kept), sorted(new, key=_order), key=_order)
                 if kept:
                     found[key] = patched
-        return _Snapshot(stamp, by_evidence, expiry, groups, combined, {})
+        requirements = frozenset(link.requirement for link in changed)
+        carried = (old.plans, requirements) if old.plans else (old.carried[0], old.carried[1] | requirements) if old.carried else None
+        return _Snapshot(stamp, by_evidence, expiry, groups, combined, {}, carried)
 
     def approx_bytes(self) -> int:
         """The memory the index holds, estimated from its counts (0 before it is first read)."""
@@ -334,13 +340,21 @@ class LinkIndex:
             found = snap.plans.get(key)
             if found is not None:
                 return found
+            earlier = snap.carried[0].get(key) if snap.carried is not None else None
+            plan: Plan = {}
+            if earlier is not None and snap.carried is not None:
+                # A target none of the changed requirements reaches has the same groups (the same
+                # objects: a patch replaces changed groups only) and so the same plan as before.
+                affected = {t for r in snap.carried[1] for t in self._reach_of(network, r, chain_length)}
+                plan = {target: entry for target, entry in earlier.items() if target not in affected}
+                self.carried += 1
+                targets = affected if targets is None else affected & set(targets)
             groups = snap.combined.values() if system is None else [g for g in snap.groups.values() if g.system in (None, system)]
             by_target: dict[str, Sources] = {}
             for group in groups:
                 for target, paths in self._reach_of(network, group.requirement, chain_length).items():
                     if targets is None or target in targets:
                         by_target.setdefault(target, []).append((group, paths))
-            plan: Plan = {}
             for target, sources in by_target.items():
                 # Link keys are unique, so the merge never compares the links themselves.
                 runs = [[(_order(link), index, link) for link in group.links[:max_paths]] for index, (group, _paths) in enumerate(sources)]

@@ -223,6 +223,34 @@ def test_random_writes_leave_the_index_as_a_fresh_build(g: GRCGraph, seed: int) 
     assert index.builds == 1
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_plan_after_a_write_is_the_one_a_fresh_build_makes(g: GRCGraph, seed: int) -> None:
+    """A plan asked again after a write keeps the earlier plan's targets that the write's requirements
+    do not reach: the answers are those of propagating every link, a write at a time or several."""
+    rng = random.Random(seed)
+    add_systems(g)
+    g.workspace.put_evidence(random_items(rng, 30))
+    assert_same(g, chain_lengths=(0, 2))
+    for step in range(12):
+        ids = g.workspace.evidence_ids()
+        for _ in range(1 + step % 3):  # one write or several between two reads
+            action = rng.choice(["create", "update", "delete", "unlink"])
+            if action == "create":
+                g.workspace.put_evidence(random_items(rng, 1, prefix=f"p{step}-{_}-"))
+            elif action == "update":
+                item = random_items(rng, 1)[0]
+                item.id = rng.choice(ids)
+                g.workspace.put_evidence([item])
+            elif action == "delete" and len(ids) > 1:
+                g.workspace.delete_evidence(ids.pop(rng.randrange(len(ids))))
+            elif g.workspace.links():
+                link = rng.choice(g.workspace.links())
+                g.workspace.unlink(link.evidence, link.requirement, link.system)
+        assert_same(g, chain_lengths=(0, 2))
+    assert g.link_index.builds == 1
+    assert g.link_index.carried >= 12 * 3 * 2, "plans were carried, not all made anew"
+
+
 def test_reads_racing_writes_end_as_a_fresh_build(g: GRCGraph) -> None:
     add_systems(g)
     g.workspace.put_evidence(random_items(random.Random(11), 20))

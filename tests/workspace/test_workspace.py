@@ -211,6 +211,20 @@ def test_import_json(g: GRCGraph, tmp_path: Path) -> None:
         g.import_evidence(bad)
 
 
+def test_a_json_file_names_the_line_of_each_faulty_item(g: GRCGraph, tmp_path: Path) -> None:
+    items = [{"id": f"ok{i}", "title": "t", "kind": "policy"} for i in range(5)]
+    items[1]["colour"] = "red"
+    items[4]["colour"] = "blue"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(items, indent=2))
+    opening = [number for number, line in enumerate(bad.read_text().splitlines(), start=1) if line == "  {"]
+    with pytest.raises(DataError) as caught:
+        g.import_evidence(bad)
+    text = str(caught.value)
+    assert f"bad.json:{opening[1]}: colour" in text and f"bad.json:{opening[4]}: colour" in text, text
+    assert size(g) == 0
+
+
 def test_networkx_view(g: GRCGraph) -> None:
     graph = g.to_networkx()
     node = graph.nodes["https://w3id.org/grcgraph/iso42001-2023/A.6.2.8"]
