@@ -82,7 +82,7 @@ def stages(store: Path, file: Path) -> dict[str, float]:
         spent["none of the items stored? (a point look-up each)"] = time.perf_counter() - began
         pieces = -(-len(data.nodes) // piece_size(len(data.nodes)))
         began = time.perf_counter()
-        ws._bulk_write(g.store, data) if bulk and isinstance(g.store, BulkStore) else ws._write(data)
+        ws._bulk_write(data) if bulk and isinstance(g.store, BulkStore) else ws._write(data)
         spent[f"store load ({len(data):,} triples in {pieces} piece(s), serialised and loaded {LOADERS} at a time)"] = (
             time.perf_counter() - began
         )

@@ -263,7 +263,7 @@ class AIMSRecords:
                 return 0
             stored = self._stored(list(data.nodes), GRC.Measurement)
             if not stored and len(data.nodes) >= BULK_MIN_ITEMS and isinstance(self.ws.store, BulkStore):
-                self.ws._bulk_write(self.ws.store, data, touched=())
+                self.ws._bulk_write(data, touched=())
             else:
                 self.ws._write(data, replace=stored, touched=())
         return len(batch)

@@ -84,13 +84,15 @@ def committed(store: GraphStore, entry: Entry | None) -> None:
         after_release(lambda: file.sync_to(offset))
 
 
-def bulk_logged(store: BulkStore, graph: str, data: Batch, finish: Callable[[Entry], None]) -> Entry:
+def bulk_logged(store: GraphStore, graph: str, data: Batch, finish: Callable[[Entry], None]) -> Entry:
     """Add `data` (new records only: nothing before them) and its log entry in one journaled bulk
     load, then `finish(entry)` (the head and the revision stamp) and append the entry to the log
     file. The entry is made while the store's loaders take the records (made first, it left them
     idle for a third of an import), and its line is written to the log file during the load; the
     sync follows once everything has committed. If anything fails, the line is taken back, since a
     line in the file is a write the store is given at its next open."""
+    if not isinstance(store, BulkStore):
+        raise TypeError("a bulk load needs the embedded store's bulk loader")
     nodes = list(data.nodes.values())  # not list(data): its length hint counts every triple
     sequence, previous = head(store, graph)
     agent, operation = current_agent(), current_operation()

@@ -238,12 +238,12 @@ class Workspace(WorkspaceReads):
             graph = str(self.graph)
             write_logged(self.store, graph, data, replace, linked_to=remove_links_of, link=_EVIDENCE_OF, touched=touched)
 
-    def _bulk_write(self, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
+    def _bulk_write(self, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
         `journal.bulk_insert` makes it all or nothing across a crash). The history entry is part of
         the load (new records: nothing before them)."""
         with write_lock():
-            bulk_logged(store, str(self.graph), data, lambda entry: self._after_bulk_write(touched, entry))
+            bulk_logged(self.store, str(self.graph), data, lambda entry: self._after_bulk_write(touched, entry))
 
     def _after_bulk_write(self, touched: Iterable[str] | None = None, entry: Entry | None = None) -> None:
         """Called once a bulk load is committed: what `_write` does for every other write after its
@@ -287,7 +287,7 @@ class Workspace(WorkspaceReads):
             nodes = [f"{self.base}evidence/{item.id}" for item in batch] if replace else []
             # Only the embedded store has a bulk loader; a remote one takes the batch in one update.
             if len(batch) >= BULK_MIN_ITEMS and isinstance(self.store, BulkStore) and self._none_stored(nodes):
-                self._bulk_write(self.store, data, touched=seen)
+                self._bulk_write(data, touched=seen)
             else:
                 self._write(data, replace=nodes, remove_links_of=nodes, touched=seen)
         return [item.id for item in batch]
