@@ -22,7 +22,6 @@ from grcgraph.model import AISystemInput, Covered, EvidenceInput, EvidenceLinkIn
 from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
-from grcgraph.store.journal import BulkStore
 from grcgraph.workspace import Workspace
 from grcgraph.workspace.inputs import BULK_MIN_ITEMS
 
@@ -172,9 +171,9 @@ def test_a_bulk_import_patches_the_index(g: GRCGraph, monkeypatch: pytest.Monkey
     bulk_loads: list[int] = []
     bulk_write = Workspace._bulk_write
 
-    def counted(self: Workspace, store: BulkStore, data: Batch, *, touched: Iterable[str] | None = None) -> None:
+    def counted(self: Workspace, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         bulk_loads.append(1)
-        bulk_write(self, store, data, touched=touched)
+        bulk_write(self, data, touched=touched)
 
     monkeypatch.setattr(Workspace, "_bulk_write", counted)
     monkeypatch.setattr(link_index, "PATCH_SHARE", 100.0)  # most of the workspace is new: patch all the same
