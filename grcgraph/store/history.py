@@ -243,9 +243,13 @@ def head_operations(graph: str, entry: Entry) -> list[str]:
 
 
 def new_entry(store: GraphStore, graph: str, operation: str, found: list[Change]) -> Entry:
-    sequence, previous = head(store, graph)
-    now = canonical_time(dt.datetime.now(dt.UTC))
-    return Entry(graph, sequence + 1, previous, now, current_agent(), operation, found).seal()
+    return entry_after(head(store, graph), graph, current_agent(), operation, found)
+
+
+def entry_after(last: tuple[int, str], graph: str, agent: str, operation: str, found: list[Change]) -> Entry:
+    """The sealed entry that follows the log head `last` (its number and hash), made now."""
+    sequence, previous = last
+    return Entry(graph, sequence + 1, previous, canonical_time(dt.datetime.now(dt.UTC)), agent, operation, found).seal()
 
 
 def entry_subjects(graph: str, sequence: int, agent: str, changed: int) -> list[str]:

@@ -10,7 +10,6 @@ triples, and the operation is the name of the public write method that made it (
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,12 +22,11 @@ from grcgraph.store import revision
 from grcgraph.store.base import GraphStore
 from grcgraph.store.batch import Batch
 from grcgraph.store.history import (
-    Change,
     Entry,
     add_entry,
-    canonical_time,
     changes,
     current_agent,
+    entry_after,
     entry_subjects,
     head,
     head_operations,
@@ -94,9 +92,9 @@ def bulk_logged(store: GraphStore, graph: str, data: Batch, finish: Callable[[En
     if not isinstance(store, BulkStore):
         raise TypeError("a bulk load needs the embedded store's bulk loader")
     nodes = list(data.nodes.values())  # not list(data): its length hint counts every triple
-    sequence, previous = head(store, graph)
+    last = head(store, graph)
     agent, operation = current_agent(), current_operation()
-    planned = entry_subjects(graph, sequence + 1, agent, len(nodes))
+    planned = entry_subjects(graph, last[0] + 1, agent, len(nodes))
     size = piece_size(len(nodes) + len(planned))
     file = log_file(store_directory(store), graph)
     made: list[Entry] = []
@@ -105,9 +103,7 @@ def bulk_logged(store: GraphStore, graph: str, data: Batch, finish: Callable[[En
     def pieces(pool: ThreadPoolExecutor) -> Iterator[bytes]:
         for first in range(0, len(nodes), size):
             yield ("\n".join(node_state(node) for node in nodes[first : first + size]) + "\n").encode("utf-8")
-        now = canonical_time(dt.datetime.now(dt.UTC))
-        found = [Change(node.iri, "", node.text or "") for node in sorted(nodes, key=lambda node: node.iri)]  # all new
-        entry = Entry(graph, sequence + 1, previous, now, agent, operation, found).seal()
+        entry = entry_after(last, graph, agent, operation, changes({}, {node.iri: node.text or "" for node in nodes}))
         made.append(entry)
         if file is not None:
             appending.append(pool.submit(file.append, entry))
@@ -122,7 +118,7 @@ def bulk_logged(store: GraphStore, graph: str, data: Batch, finish: Callable[[En
             bulk_insert_pieces(store, [node.iri for node in nodes] + planned, pieces(pool), ox.NamedNode(graph))
             finish(made[0])
         except BaseException:
-            if file is not None and appending:
+            if file is not None and appending:  # (`appending` only ever holds the append to `file`)
                 file.take_back(appending[0].result() - len(made[0].line()))
             raise
     if file is not None and appending:

@@ -240,8 +240,8 @@ class Workspace(WorkspaceReads):
 
     def _bulk_write(self, data: Batch, *, touched: Iterable[str] | None = None) -> None:
         """Add a large batch of new nodes with the store's bulk loader (not transactional by itself;
-        `journal.bulk_insert` makes it all or nothing across a crash). The history entry is part of
-        the load (new records: nothing before them)."""
+        the journal of `logged.bulk_logged` makes it all or nothing across a crash). The history
+        entry is part of the load (new records: nothing before them)."""
         with write_lock():
             bulk_logged(self.store, str(self.graph), data, lambda entry: self._after_bulk_write(touched, entry))
 
